@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+
+from caremarket.accounts.models import ApiToken, Organisation, Role, User
+
+
+def user_get_by_email(*, email: str) -> User | None:
+    return User.objects.filter(email__iexact=email.strip()).first()
+
+
+def user_is_deactivated_with_password(*, email: str, password: str) -> bool:
+    """True when these are the right credentials for a deactivated account.
+
+    Only then do we tell the person their account is deactivated, so the message
+    reveals nothing to someone guessing addresses.
+    """
+    user = user_get_by_email(email=email)
+    return bool(user and not user.is_active and user.check_password(password))
+
+
+def user_list_visible_to(
+    *,
+    viewer: User,
+    organisation_id: int | None = None,
+    search: str = "",
+    include_inactive: bool = True,
+) -> QuerySet[User]:
+    qs = User.objects.select_related("organisation")
+    if viewer.role != Role.COUNCIL_ADMIN:
+        qs = qs.filter(organisation_id=viewer.organisation_id)
+    if organisation_id:
+        qs = qs.filter(organisation_id=organisation_id)
+    if search:
+        qs = qs.filter(Q(full_name__icontains=search) | Q(email__icontains=search))
+    if not include_inactive:
+        qs = qs.filter(is_active=True)
+    return qs.order_by("organisation__name", "full_name")
+
+
+def organisation_list(*, kind: str | None = None, search: str = "") -> QuerySet[Organisation]:
+    qs = Organisation.objects.annotate(active_users=Count("users", filter=Q(users__is_active=True)))
+    if kind:
+        qs = qs.filter(kind=kind)
+    if search:
+        qs = qs.filter(name__icontains=search)
+    return qs.order_by("name")
+
+
+def api_token_list(*, user: User) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user=user).order_by("-created_at")
+
+
+def api_token_get_active_by_hash(*, key_hash: str) -> ApiToken | None:
+    return (
+        ApiToken.objects.select_related("user", "user__organisation")
+        .filter(key_hash=key_hash, revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )

@@ -1,0 +1,75 @@
+"""The one JSON API, /api/v1/, described by OpenAPI at /api/v1/openapi.json."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from caremarket.accounts.apis import router as accounts_router
+from caremarket.accounts.auth import required_auth
+from caremarket.audit.apis import router as audit_router
+from caremarket.common.errors import DomainError, ValidationFailed
+from caremarket.geography.apis import router as geography_router
+from caremarket.notifications.apis import router as notifications_router
+
+api = NinjaAPI(
+    title="caremarket API",
+    version="1",
+    description=(
+        "The JSON API of caremarket. Authenticate with a browser session, or with a"
+        " personal API token sent as `Authorization: Bearer <token>` (create one on"
+        ' your account page). Errors answer `{"detail": ..., "code": ...}`.'
+    ),
+    auth=required_auth,
+    urls_namespace="api-v1",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+@api.exception_handler(DomainError)
+def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    body: dict[str, object] = {"detail": exc.message, "code": exc.code}
+    if exc.field:
+        body["field"] = exc.field
+    if isinstance(exc, ValidationFailed) and isinstance(exc.errors, dict):
+        body["errors"] = exc.errors
+    return api.create_response(request, body, status=exc.status_code)
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, {"detail": "Not found.", "code": "NotFound"}, status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(
+        request,
+        {
+            "detail": "Sign in, or send a valid API token as 'Authorization: Bearer <token>'.",
+            "code": "NotAuthenticated",
+        },
+        status=401,
+    )
+
+
+@api.exception_handler(NinjaValidationError)
+def _invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    errors = [
+        {"location": ".".join(str(p) for p in e.get("loc", [])), "message": e.get("msg", "")}
+        for e in exc.errors
+    ]
+    return api.create_response(
+        request,
+        {"detail": "The request is not valid.", "code": "Invalid", "errors": errors},
+        status=422,
+    )
+
+
+api.add_router("", accounts_router)
+api.add_router("", geography_router)
+api.add_router("", notifications_router)
+api.add_router("", audit_router)

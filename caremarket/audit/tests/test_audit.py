@@ -1,0 +1,69 @@
+import pytest
+from django.db import IntegrityError, InternalError, OperationalError, connection, transaction
+
+from caremarket.audit.models import AuditEvent
+from caremarket.audit.services import audit_record
+from caremarket.audit.triggers import triggers_install
+
+
+def test_every_service_write_is_audited_with_its_actor(world):
+    event = AuditEvent.objects.filter(action="user.created", object_id=str(world.broker.pk)).get()
+    assert event.actor is None and event.actor_label == "system"
+    assert event.data["email"] == "broker@council.test"
+
+
+def test_events_cannot_be_changed_through_the_model(world):
+    event = AuditEvent.objects.first()
+    with pytest.raises(RuntimeError):
+        event.save()
+    with pytest.raises(RuntimeError):
+        event.delete()
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE audit_auditevent SET action = 'forged'",
+        "DELETE FROM audit_auditevent",
+    ],
+)
+def test_the_database_refuses_to_rewrite_history(world, sql):
+    triggers_install(connection)  # idempotent; a transactional test may have lifted them
+    before = AuditEvent.objects.count()
+    with (
+        pytest.raises((IntegrityError, InternalError, OperationalError)),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(sql)
+    assert AuditEvent.objects.count() == before
+    assert not AuditEvent.objects.filter(action="forged").exists()
+
+
+def test_values_are_stored_as_json(world):
+    import datetime as dt
+
+    event = audit_record(
+        actor=world.broker,
+        action="test.recorded",
+        obj=world.council,
+        changes={"when": [dt.date(2026, 1, 1), None]},
+    )
+    event.refresh_from_db()
+    assert event.changes == {"when": ["2026-01-01", None]}
+    assert event.actor_organisation_id == world.council.pk
+
+
+def test_council_admin_browses_by_object_and_by_user(world):
+    client = world.client_for(world.council_admin)
+    by_object = client.get(f"/audit/?object_type=accounts.user&object_id={world.broker.pk}")
+    assert by_object.status_code == 200 and "user.created" in by_object.content.decode()
+    api = client.get(f"/api/v1/audit-events?actor_id={world.council_admin.pk}")
+    assert api.status_code == 200
+
+
+@pytest.mark.parametrize("persona", ["broker", "care_home_admin", "health_searcher"])
+def test_only_council_admins_read_the_trail(world, persona):
+    client = world.client_for(getattr(world, persona))
+    assert client.get("/audit/").status_code == 404
+    assert client.get("/api/v1/audit-events").status_code == 403

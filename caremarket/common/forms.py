@@ -1,0 +1,42 @@
+"""GOV.UK-styled forms and the bridge from domain errors to form errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Submit
+from django import forms
+
+from caremarket.common.errors import DomainError, ValidationFailed
+
+
+class GovFormMixin:
+    submit_label = "Continue"
+    helper: FormHelper
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        if self.submit_label:
+            self.helper.add_input(Submit("submit", self.submit_label))
+
+
+class GovForm(GovFormMixin, forms.Form):
+    pass
+
+
+class GovModelForm(GovFormMixin, forms.ModelForm):
+    pass
+
+
+def form_add_domain_error(form: forms.BaseForm, exc: DomainError) -> None:
+    """Attach a service's error to the field it names, or to the whole form."""
+    if isinstance(exc, ValidationFailed) and isinstance(exc.errors, dict):
+        for field, messages in exc.errors.items():
+            target = field if field in form.fields else None
+            for message in messages:
+                form.add_error(target, message)
+        return
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)

@@ -1,0 +1,153 @@
+"""Named personas, one per role, built once per test through the real services."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from caremarket.accounts.models import Organisation, OrganisationKind, Role, User
+from caremarket.accounts.services import organisation_create, organisation_set_partners, user_create
+from caremarket.audit.triggers import triggers_install, triggers_remove
+
+PASSWORD = "a-long-test-password-1"  # noqa: S105
+
+
+@pytest.fixture(autouse=True)
+def _audit_append_only_in_transactional_tests(request):
+    """Transactional tests empty every table afterwards; lift the audit guard just for that."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"live_server", "transactional_db"} & set(request.fixturenames)
+    )
+    if not transactional:
+        yield
+        return
+    # Set up the database first so its flush runs after our teardown.
+    request.getfixturevalue("_django_db_helper")
+    triggers_install(connection)
+    yield
+    triggers_remove(connection)
+
+
+@dataclass
+class World:
+    council: Organisation
+    icb: Organisation
+    other_nhs: Organisation
+    care_home_provider: Organisation
+    other_care_home_provider: Organisation
+    home_care_provider: Organisation
+    council_admin: User
+    broker: User
+    contract_manager: User
+    health_searcher: User
+    other_health_searcher: User
+    care_home_admin: User
+    care_home_user: User
+    other_care_home_admin: User
+    home_care_admin: User
+    home_care_user: User
+
+    def client_for(self, user: User | None) -> Client:
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+
+def make_user(org: Organisation, email: str, role: str, name: str | None = None) -> User:
+    return user_create(
+        actor=None,
+        organisation=org,
+        email=email,
+        full_name=name or email.split("@")[0].title(),
+        role=role,
+        password=PASSWORD,
+        send_invitation=False,
+    )
+
+
+@pytest.fixture
+def world(db) -> World:
+    def org(name: str, kind: str) -> Organisation:
+        return organisation_create(actor=None, name=name, kind=kind)
+
+    council = org("Test County Council", OrganisationKind.COUNCIL)
+    icb = org("Test ICB", OrganisationKind.NHS)
+    other_nhs = org("Unrelated NHS Trust", OrganisationKind.NHS)
+    chp = org("Willow Care Homes", OrganisationKind.CARE_HOME_PROVIDER)
+    other_chp = org("Birch Care Homes", OrganisationKind.CARE_HOME_PROVIDER)
+    hcp = org("Meadow Home Care", OrganisationKind.HOME_CARE_PROVIDER)
+    organisation_set_partners(actor=None, organisation=council, partners=[icb])
+    return World(
+        council=council,
+        icb=icb,
+        other_nhs=other_nhs,
+        care_home_provider=chp,
+        other_care_home_provider=other_chp,
+        home_care_provider=hcp,
+        council_admin=make_user(council, "admin@council.test", Role.COUNCIL_ADMIN),
+        broker=make_user(council, "broker@council.test", Role.BROKER),
+        contract_manager=make_user(council, "contracts@council.test", Role.CONTRACT_MANAGER),
+        health_searcher=make_user(icb, "searcher@icb.test", Role.HEALTH_SEARCHER),
+        other_health_searcher=make_user(other_nhs, "searcher@other-nhs.test", Role.HEALTH_SEARCHER),
+        care_home_admin=make_user(chp, "manager@willow.test", Role.PROVIDER_ADMIN),
+        care_home_user=make_user(chp, "staff@willow.test", Role.PROVIDER_USER),
+        other_care_home_admin=make_user(other_chp, "manager@birch.test", Role.PROVIDER_ADMIN),
+        home_care_admin=make_user(hcp, "manager@meadow.test", Role.PROVIDER_ADMIN),
+        home_care_user=make_user(hcp, "staff@meadow.test", Role.PROVIDER_USER),
+    )
+
+
+@pytest.fixture
+def chromium_path() -> str:
+    path = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+    if not os.path.exists(path):
+        # Never skipped: a missing browser is a broken set-up, not an optional test.
+        pytest.fail(f"Chromium not found at {path}: run `make browser-deps`.")
+    return path
+
+
+@pytest.fixture
+def browser(chromium_path):
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls from
+    # the test body are still synchronous, which is safe here.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        instance = pw.chromium.launch(
+            executable_path=chromium_path,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    pg = context.new_page()
+    pg.set_default_timeout(15000)
+    yield pg
+    context.close()
+
+
+def sign_in(page, live_server, email: str, password: str = PASSWORD) -> None:
+    page.goto(f"{live_server.url}/accounts/sign-in/")
+    page.fill("#id_username", email)
+    page.fill("#id_password", password)
+    with page.expect_navigation():
+        page.click("main [type=submit]")

@@ -1,0 +1,63 @@
+import json
+
+import pytest
+from openapi_spec_validator import validate
+
+ROLE_NAV = {
+    None: {"Find a care home"},
+    "council_admin": {"Users", "Organisations", "Audit trail"},
+    "broker": set(),
+    "care_home_admin": {"Users"},
+    "care_home_user": set(),
+}
+
+
+def test_healthz_reports_the_database(client, db):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok" and body["database"]["ok"] is True
+
+
+def test_openapi_document_is_valid_openapi_3(client, db):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    spec = json.loads(response.content)
+    validate(spec)
+    assert spec["openapi"].startswith("3.")
+    assert "/api/v1/me" in spec["paths"]
+
+
+def test_interactive_docs_are_served(client, db):
+    assert client.get("/api/v1/docs").status_code == 200
+
+
+def test_pages_carry_security_headers(client, db):
+    response = client.get("/")
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_header_has_the_council_name_and_no_crown(client, db):
+    body = client.get("/").content.decode()
+    assert "Essex County Council" in body
+    assert "govuk-logo" not in body and "crown" not in body.lower()
+
+
+@pytest.mark.parametrize(
+    "persona", ["council_admin", "broker", "care_home_admin", "care_home_user"]
+)
+def test_navigation_fits_the_role(world, persona):
+    body = world.client_for(getattr(world, persona)).get("/").content.decode()
+    for label in ROLE_NAV[persona]:
+        assert f">{label}<" in body
+    if persona != "council_admin":
+        assert ">Audit trail<" not in body and ">Organisations<" not in body
+
+
+def test_unknown_page_is_a_friendly_404(client, db, settings):
+    settings.DEBUG = False
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()

@@ -1,0 +1,39 @@
+"""A synthetic extract of the postcode directory so exact look-ups work in the demo.
+
+The inward codes are invented and scattered around each outward code's centre; real
+deployments import the ONS file with `manage.py import_postcodes`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+
+from caremarket.geography.models import OutwardCode, Postcode
+from caremarket.geography.services import postcode_import
+
+INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
+PER_OUTWARD = 40
+
+
+def load(*, rng: random.Random, **_: object) -> list[str]:
+    if Postcode.objects.exists():
+        return ["Postcodes already loaded."]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["pcds", "oslaua", "lat", "long", "doterm"])
+    for oc in OutwardCode.objects.select_related("district").order_by("code"):
+        seen: set[str] = set()
+        while len(seen) < PER_OUTWARD:
+            inward = f"{rng.randint(1, 9)}{rng.choice(INWARD_LETTERS)}{rng.choice(INWARD_LETTERS)}"
+            if inward in seen:
+                continue
+            seen.add(inward)
+            lat = oc.lat + rng.uniform(-0.03, 0.03)
+            lng = oc.lng + rng.uniform(-0.045, 0.045)
+            code = oc.district.code if oc.district else ""
+            writer.writerow([f"{oc.code} {inward}", code, f"{lat:.6f}", f"{lng:.6f}", ""])
+    out.seek(0)
+    run = postcode_import(stream=out, filename="demo-postcodes.csv")
+    return [f"{run.stored} demo postcodes."]

@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from caremarket.common.errors import NotFound
+from caremarket.geography.models import District, OutwardCode, Postcode
+from caremarket.geography.postcodes import is_outward_code, outward_code_of, postcode_normalise
+
+NOT_FOUND = "We could not find {value}. Check the postcode, or search by district instead."
+
+
+@dataclass(frozen=True)
+class Location:
+    query: str
+    postcode: str | None
+    outward_code: str
+    lat: float
+    lng: float
+    district: District | None
+    # False when only the outward code was known: position and district are approximate.
+    exact: bool
+
+    @property
+    def precision_note(self) -> str:
+        if self.exact:
+            return "Exact position of the postcode."
+        return (
+            f"Approximate: the centre of {self.outward_code}. "
+            "The district is a best guess because outward codes can cross district boundaries."
+        )
+
+
+def district_list(*, council_area_only: bool = True) -> QuerySet[District]:
+    qs = District.objects.all()
+    if council_area_only:
+        qs = qs.filter(in_council_area=True)
+    return qs.order_by("name")
+
+
+def district_get(*, code: str) -> District:
+    district = District.objects.filter(code=code).first()
+    if district is None:
+        raise NotFound(f"There is no district with code {code}.", field="district")
+    return district
+
+
+def postcode_locate(*, postcode: str) -> Location:
+    """Where a postcode (or outward code) is, and whether that position is exact."""
+    if is_outward_code(postcode):
+        outward = outward_code_of(postcode)
+        return _by_outward(query=postcode, outward=outward, full=None)
+    full = postcode_normalise(postcode)
+    row = Postcode.objects.filter(postcode=full).first()
+    outward = full.split(" ")[0]
+    if row is not None:
+        return Location(
+            query=postcode,
+            postcode=full,
+            outward_code=outward,
+            lat=row.lat,
+            lng=row.lng,
+            district=District.objects.filter(code=row.oslaua).first(),
+            exact=True,
+        )
+    return _by_outward(query=postcode, outward=outward, full=full)
+
+
+def _by_outward(*, query: str, outward: str, full: str | None) -> Location:
+    oc = OutwardCode.objects.select_related("district").filter(code=outward).first()
+    if oc is None:
+        raise NotFound(NOT_FOUND.format(value=full or outward), field="postcode")
+    return Location(
+        query=query,
+        postcode=full,
+        outward_code=outward,
+        lat=oc.lat,
+        lng=oc.lng,
+        district=oc.district,
+        exact=False,
+    )
