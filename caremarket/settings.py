@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "caremarket.audit",
     "caremarket.accounts",
     "caremarket.geography",
+    "caremarket.cqc",
     "caremarket.notifications",
     "caremarket.core",
 ]
@@ -158,6 +159,7 @@ DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS: list[Path | tuple[str, Path]] = [BASE_DIR / "caremarket" / "static"]
 _govuk_dist = BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk"
 if _govuk_dist.exists():
@@ -241,5 +243,7 @@ DEMO_LOADERS = [
     "caremarket.accounts.demo.load",
     "caremarket.geography.demo.load",
 ]
+# Called after each CQC import with the location IDs it touched (see cqc.services).
+CQC_IMPORT_HOOKS: list[str] = []
 DEMO_LOGINS = "caremarket.accounts.demo.DEMO_LOGINS"
 DEMO_PASSWORD = "caremarket.accounts.demo.DEMO_PASSWORD"  # noqa: S105 (a dotted path)
