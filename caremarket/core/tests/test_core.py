@@ -61,3 +61,12 @@ def test_unknown_page_is_a_friendly_404(client, db, settings):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
+
+
+@pytest.mark.parametrize("persona", [None, "council_admin"])
+def test_pages_have_no_inline_styles_or_scripts_that_the_csp_would_block(world, persona):
+    client = world.client_for(getattr(world, persona) if persona else None)
+    for url in ["/", "/accounts/sign-in/", "/accounts/account/" if persona else "/privacy/"]:
+        body = client.get(url, follow=True).content.decode()
+        assert ' style="' not in body, url
+        assert "<script>" not in body, url
