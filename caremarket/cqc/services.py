@@ -48,7 +48,22 @@ def _split(value: str) -> list[str]:
     return [part.strip() for part in value.replace(";", "|").split("|") if part.strip()]
 
 
-def _run_hooks(*, location_ids: list[str], now: dt.datetime) -> None:
+def _finish(
+    *, run: CqcImport, actor: Any, action: str, location_ids: list[str], now: dt.datetime
+) -> None:
+    run.save()
+    audit_record(
+        actor=actor,
+        action=action,
+        obj=run,
+        at=now,
+        data={
+            "rows": run.rows_read,
+            "created": run.created,
+            "updated": run.updated,
+            "skipped": len(run.skipped),
+        },
+    )
     # Care homes and framework branches refresh themselves from the new CQC data.
     for path in getattr(settings, "CQC_IMPORT_HOOKS", []):
         import_string(path)(location_ids=location_ids, now=now)
@@ -112,20 +127,9 @@ def cqc_directory_import(
             run.updated += 1
         else:
             run.created += 1
-    run.save()
-    audit_record(
-        actor=actor,
-        action="cqc.directory_imported",
-        obj=run,
-        at=now,
-        data={
-            "rows": run.rows_read,
-            "created": run.created,
-            "updated": run.updated,
-            "skipped": len(run.skipped),
-        },
+    _finish(
+        run=run, actor=actor, action="cqc.directory_imported", location_ids=sorted(seen), now=now
     )
-    _run_hooks(location_ids=sorted(seen), now=now)
     return run
 
 
@@ -189,20 +193,13 @@ def cqc_ratings_import(
             current.rating, current.published_on = rating, published
             current.save(update_fields=["rating", "published_on"])
             run.updated += 1
-    run.save()
-    audit_record(
+    _finish(
+        run=run,
         actor=actor,
         action="cqc.ratings_imported",
-        obj=run,
-        at=now,
-        data={
-            "rows": run.rows_read,
-            "created": run.created,
-            "updated": run.updated,
-            "skipped": len(run.skipped),
-        },
+        location_ids=sorted({k[0] for k in latest}),
+        now=now,
     )
-    _run_hooks(location_ids=sorted({k[0] for k in latest}), now=now)
     return run
 
 
