@@ -64,8 +64,10 @@ class Ehm:
     store: Any
 
     def send(self, data: bytes, *, filename: str = "visits.csv", user: Any = None, now=NOW):
-        from caremarket.monitoring import queue
-        from caremarket.monitoring.services.submissions import submission_receive
+        from caremarket.monitoring.services.submissions import (
+            submission_process,
+            submission_receive,
+        )
 
         submission = submission_receive(
             actor=user or self.world.home_care_user,
@@ -76,8 +78,7 @@ class Ehm:
             now=now,
         )
         if submission.status == "received":
-            queue.process_submission(submission.pk)
-            submission.refresh_from_db()
+            submission = submission_process(submission_id=submission.pk, now=now)
         return submission
 
     def stored_files(self) -> list[str]:
