@@ -91,14 +91,17 @@ def _counts_sql(t: Thresholds) -> str:
 
 
 CONTINUITY_SQL = """
-SELECT g, branch_reference, district, count(*) AS service_users, sum(n) AS carer_assignments
-FROM (
-  SELECT GROUPING(branch_reference, district) AS g, branch_reference, district,
-    service_user_reference, count(DISTINCT carer_reference) AS n
+WITH pairs AS (
+  SELECT DISTINCT branch_reference, district, service_user_reference AS su,
+    service_user_reference || chr(31) || carer_reference AS pair
   FROM kv WHERE delivered
-  GROUP BY GROUPING SETS ((service_user_reference), (branch_reference, service_user_reference),
-                         (district, service_user_reference))
-) GROUP BY g, branch_reference, district
+)
+SELECT 3, NULL, NULL, count(DISTINCT su), count(DISTINCT pair) FROM pairs
+UNION ALL
+SELECT 1, branch_reference, NULL, count(DISTINCT su), count(DISTINCT pair) FROM pairs
+GROUP BY branch_reference
+UNION ALL
+SELECT 2, NULL, district, count(DISTINCT su), count(DISTINCT pair) FROM pairs GROUP BY district
 """
 
 

@@ -40,7 +40,7 @@ def store_write_temp(con: duckdb.DuckDBPyConnection, *, root: Path) -> Path:
     """Write the connection's `visits` table to a temporary Parquet file."""
     path = store_temp_path(root=root, suffix=".parquet.part")
     literal = str(path).replace("'", "''")
-    con.execute(f"COPY visits TO '{literal}' (FORMAT PARQUET)")
+    con.execute(f"COPY (SELECT * FROM visits) TO '{literal}' (FORMAT PARQUET)")
     return path
 
 

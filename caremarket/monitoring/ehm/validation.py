@@ -76,17 +76,59 @@ def _date(col: str) -> str:
     return f"coalesce(try_cast({col} AS DATE), try_strptime({col}, '%d/%m/%Y')::DATE)"
 
 
-def _read(
+TIMESTAMPS = {
+    "planned_start": "planned_start_ts",
+    "planned_end": "planned_end_ts",
+    "actual_check_in": "check_in_ts",
+    "actual_check_out": "check_out_ts",
+}
+CODES = {
+    "service_type": "service_type_c",
+    "visit_status": "status_c",
+    "check_in_method": "method_c",
+    "exception_code": "exception_c",
+    "time_critical": "time_critical_c",
+}
+
+
+def _load(
     con: duckdb.DuckDBPyConnection, path: Path, header: list[str], limit: int
 ) -> list[FileError]:
+    """Read the CSV in one pass into table v, parsing as it goes.
+
+    Date-time text is kept only where it does not parse (for the error report), which keeps
+    a million-row file small in memory. Rows keep file order, so rowid + 2 is the row number.
+    """
     names = [h.strip().lower() for h in header]
     columns = "{" + ", ".join(f"{_lit(n)}: 'VARCHAR'" for n in names) + "}"
+
+    trimmed = ", ".join(
+        f"NULLIF(trim({c}), '') AS {c}" if c in names else f"NULL::VARCHAR AS {c}"
+        for c in COLUMN_NAMES
+    )
+    parsed, final = [], []
+    for c in COLUMN_NAMES:
+        if c in TIMESTAMPS:
+            parsed += [f"{_timestamp(c)} AS {TIMESTAMPS[c]}", c]
+            final += [TIMESTAMPS[c], f"CASE WHEN {TIMESTAMPS[c]} IS NULL THEN {c} END AS {c}"]
+        else:
+            parsed.append(c)
+            final.append(c)
+        if c in CODES:
+            final.append(f"upper({c}) AS {CODES[c]}")
+    final += [
+        f"{_date('period_start')} AS period_start_d",
+        "try_cast(carers AS INTEGER) AS carers_n",
+    ]
+    source = (
+        f"read_csv({_lit(str(path))}, columns={columns}, header=true, auto_detect=false,"
+        f" delim=',', quote='\"', escape='\"', store_rejects=true, rejects_table='ehm_rejects',"
+        f" rejects_scan='ehm_scans', rejects_limit={limit}, max_line_size={MAX_LINE_BYTES})"
+    )
     try:
         con.execute(
-            f"CREATE OR REPLACE TABLE raw AS SELECT * FROM read_csv({_lit(str(path))},"
-            f" columns={columns}, header=true, auto_detect=false, delim=',', quote='\"',"
-            f" escape='\"', store_rejects=true, rejects_table='ehm_rejects',"
-            f" rejects_scan='ehm_scans', rejects_limit={limit}, max_line_size={MAX_LINE_BYTES})"
+            f"CREATE OR REPLACE TABLE v AS SELECT {', '.join(final)} FROM"
+            f" (SELECT {', '.join(parsed)} FROM (SELECT {trimmed} FROM {source}))"
         )
     except duckdb.Error as exc:
         reason = str(exc).strip().splitlines()[0][:300]
@@ -114,49 +156,15 @@ def _reject_error(
     return FileError(int(line), column, value, rules.get(kind, message.splitlines()[0][:200]))
 
 
-def _typed_table(con: duckdb.DuckDBPyConnection, header: list[str], ctx: FileContext) -> None:
-    present = {h.strip().lower() for h in header}
-    texts = ", ".join(
-        f"NULLIF(trim({c}), '') AS {c}" if c in present else f"NULL::VARCHAR AS {c}"
-        for c in COLUMN_NAMES
-    )
-    con.execute("CREATE OR REPLACE TABLE branches (location_id VARCHAR, district VARCHAR)")
-    if ctx.branches:
-        con.executemany("INSERT INTO branches VALUES (?, ?)", list(ctx.branches.items()))
-    con.execute(
-        f"""
-        CREATE OR REPLACE TABLE v AS
-        WITH t AS (SELECT rowid + 2 AS row, {texts} FROM raw)
-        SELECT t.*,
-          {_date("period_start")} AS period_start_d,
-          {_timestamp("planned_start")} AS planned_start_ts,
-          {_timestamp("planned_end")} AS planned_end_ts,
-          {_timestamp("actual_check_in")} AS check_in_ts,
-          {_timestamp("actual_check_out")} AS check_out_ts,
-          upper(service_type) AS service_type_c,
-          upper(visit_status) AS status_c,
-          upper(check_in_method) AS method_c,
-          upper(exception_code) AS exception_c,
-          upper(time_critical) AS time_critical_c,
-          try_cast(carers AS INTEGER) AS carers_n,
-          b.location_id IS NOT NULL AS branch_known,
-          min(t.row) OVER (PARTITION BY t.visit_reference) AS first_row,
-          coalesce(b.district, '') AS district
-        FROM t LEFT JOIN branches b ON b.location_id = t.branch_reference
-        """
-    )
-    con.execute("DROP TABLE raw")
-
-
 def _checks(ctx: FileContext, period: Period | None) -> list[Check]:
-    checks: list[Check] = [(c, f"{c} IS NULL", "Required: the value is blank.") for c in REQUIRED]
+    checks: list[Check] = [(c, _blank(c), "Required: the value is blank.") for c in REQUIRED]
     checks += [
         (c, f"length({c}) > {MAX_FIELD_LENGTH}", f"Longer than {MAX_FIELD_LENGTH} characters.")
         for c in COLUMN_NAMES
     ]
     delivered_needs = ("actual_check_in", "actual_check_out", "check_in_method", "carer_reference")
     checks += [
-        (c, f"status_c = 'DELIVERED' AND {c} IS NULL", "Required for a DELIVERED visit.")
+        (c, f"status_c = 'DELIVERED' AND {_blank(c)}", "Required for a DELIVERED visit.")
         for c in delivered_needs
     ]
     anchor = f"DATE {_lit(ctx.anchor.isoformat())}"
@@ -168,7 +176,7 @@ def _checks(ctx: FileContext, period: Period | None) -> list[Check]:
         ),
         (
             "branch_reference",
-            "branch_reference IS NOT NULL AND NOT branch_known",
+            f"branch_reference IS NOT NULL AND branch_reference NOT IN ({_known(ctx)})",
             "Not a registered CQC location (branch) of your organisation.",
         ),
         (
@@ -207,7 +215,7 @@ def _checks(ctx: FileContext, period: Period | None) -> list[Check]:
         ),
         (
             "visit_reference",
-            "visit_reference IS NOT NULL AND row > first_row",
+            "dup_first IS NOT NULL AND row > dup_first",
             "Duplicated: the visit reference is already used on an earlier row.",
         ),
         (
@@ -237,22 +245,16 @@ def _checks(ctx: FileContext, period: Period | None) -> list[Check]:
         ),
         (
             "actual_check_in",
-            "status_c IN ('MISSED', 'CANCELLED') AND actual_check_in IS NOT NULL",
+            "status_c IN ('MISSED', 'CANCELLED') AND NOT " + _blank("actual_check_in"),
             "A MISSED or CANCELLED visit has no check-in: leave it blank.",
         ),
         (
             "actual_check_out",
-            "status_c IN ('MISSED', 'CANCELLED') AND actual_check_out IS NOT NULL",
+            "status_c IN ('MISSED', 'CANCELLED') AND NOT " + _blank("actual_check_out"),
             "A MISSED or CANCELLED visit has no check-out: leave it blank.",
         ),
     ]
-    for column, ts in (
-        ("planned_start", "planned_start_ts"),
-        ("planned_end", "planned_end_ts"),
-        ("actual_check_in", "check_in_ts"),
-        ("actual_check_out", "check_out_ts"),
-    ):
-        checks.append((column, f"{column} IS NOT NULL AND {ts} IS NULL", DATE_TIME_RULE))
+    checks += [(column, f"{column} IS NOT NULL", DATE_TIME_RULE) for column in TIMESTAMPS]
     if period is not None:
         checks += [
             (
@@ -279,26 +281,68 @@ def _checks(ctx: FileContext, period: Period | None) -> list[Check]:
     return checks
 
 
+def _blank(column: str) -> str:
+    if column in TIMESTAMPS:
+        return f"({column} IS NULL AND {TIMESTAMPS[column]} IS NULL)"
+    return f"{column} IS NULL"
+
+
+def _known(ctx: FileContext) -> str:
+    return _codes(ctx.branches) if ctx.branches else "NULL"
+
+
+def _value(column: str) -> str:
+    """The cell as the error report shows it (a parsed date-time is shown normalised)."""
+    if column in TIMESTAMPS:
+        return f"coalesce(v.{column}, strftime(v.{TIMESTAMPS[column]}, '%Y-%m-%d %H:%M'))"
+    return f"v.{column}"
+
+
 def _one_of(codes: Mapping[str, str]) -> str:
     return "Not a valid code: use one of " + ", ".join(codes) + "."
 
 
 def _file_period(con: duckdb.DuckDBPyConnection, ctx: FileContext) -> Period | None:
-    first = con.execute("SELECT period_start_d FROM v WHERE row = 2").fetchone()
+    first = con.execute("SELECT period_start_d FROM v WHERE rowid = 0").fetchone()
     if first is None or first[0] is None:
         return None
     return period_starting(first[0], anchor=ctx.anchor, grace_days=ctx.grace_days)
 
 
 def _run_checks(con: duckdb.DuckDBPyConnection, checks: list[Check]) -> None:
+    """One pass marks each row with the checks it breaks; only broken rows are looked at again."""
     order = {c: i for i, c in enumerate(COLUMN_NAMES)}
-    selects = [
-        f"SELECT row, {order[col]} AS col_order, {_lit(col)} AS col,"
-        f" CASE WHEN length({col}) > 100 THEN left({col}, 100) || '…' ELSE {col} END AS value,"
-        f" {_lit(rule)} AS rule FROM v WHERE {cond}"
-        for col, cond, rule in checks
-    ]
-    con.execute("CREATE OR REPLACE TABLE errors AS " + " UNION ALL ".join(selects))
+    con.execute(
+        "CREATE OR REPLACE TABLE checks (i INTEGER, col_order INTEGER, col VARCHAR, rule VARCHAR)"
+    )
+    con.executemany(
+        "INSERT INTO checks VALUES (?, ?, ?, ?)",
+        [(i, order[col], col, rule) for i, (col, _, rule) in enumerate(checks)],
+    )
+    con.execute(
+        "CREATE OR REPLACE TABLE dup_refs AS SELECT visit_reference AS dup_ref,"
+        " min(rowid) + 2 AS dup_first FROM v WHERE visit_reference IS NOT NULL"
+        " GROUP BY visit_reference HAVING count(*) > 1"
+    )
+    marks = ", ".join(f"CASE WHEN {cond} THEN {i} END" for i, (_, cond, _) in enumerate(checks))
+    value = " ".join(f"WHEN {_lit(c)} THEN {_value(c)}" for c in COLUMN_NAMES)
+    con.execute(
+        f"""
+        CREATE OR REPLACE TABLE errors AS
+        WITH marked AS (
+          SELECT row, list_filter([{marks}], lambda x: x IS NOT NULL) AS broken
+          FROM (SELECT rowid + 2 AS row, * FROM v) LEFT JOIN dup_refs ON dup_ref = visit_reference
+        ),
+        b AS (SELECT row, unnest(broken) AS i FROM marked WHERE len(broken) > 0)
+        SELECT b.row, c.col_order, c.col, c.rule, CASE c.col {value} END AS full_value
+        FROM b JOIN checks c USING (i) JOIN v ON v.rowid = b.row - 2
+        """
+    )
+    con.execute(
+        "ALTER TABLE errors ADD COLUMN value VARCHAR;"
+        " UPDATE errors SET value = CASE WHEN length(full_value) > 100"
+        " THEN left(full_value, 100) || '…' ELSE full_value END"
+    )
 
 
 def _check_service_users(con: duckdb.DuckDBPyConnection, ctx: FileContext) -> None:
@@ -317,9 +361,9 @@ def _check_service_users(con: duckdb.DuckDBPyConnection, ctx: FileContext) -> No
     con.executemany("INSERT INTO unknown_people VALUES (?)", [(r,) for r in sorted(unknown)])
     position = COLUMN_NAMES.index("service_user_reference")
     con.execute(
-        f"INSERT INTO errors SELECT row, {position}, 'service_user_reference',"
-        " service_user_reference, 'Unknown service-user reference: not a person whose care the"
-        " council arranges with you.' FROM v JOIN unknown_people u"
+        f"INSERT INTO errors (row, col_order, col, rule, value) SELECT v.rowid + 2, {position},"
+        " 'service_user_reference', 'Unknown service-user reference: not a person whose care"
+        " the council arranges with you.', service_user_reference FROM v JOIN unknown_people u"
         " ON u.reference = v.service_user_reference"
     )
 
@@ -331,16 +375,15 @@ def file_validate(
     header, errors = file_precheck(path=path)
     if errors:
         return Validated(error_count=len(errors), errors=errors)
-    errors = _read(con, path, header, limit)
+    errors = _load(con, path, header, limit)
     if errors:
         return Validated(error_count=len(errors), errors=errors[:limit])
-    rows = con.execute("SELECT count(*) FROM raw").fetchone()
+    rows = con.execute("SELECT count(*) FROM v").fetchone()
     if not rows or rows[0] == 0:
         return Validated(
             error_count=1,
             errors=[FileError(None, "", "", "The file has a header row but no visits.")],
         )
-    _typed_table(con, header, ctx)
     period = _file_period(con, ctx)
     _run_checks(con, _checks(ctx, period))
     _check_service_users(con, ctx)
@@ -354,20 +397,22 @@ def file_validate(
     ]
     result = Validated(rows=int(rows[0]), period=period, error_count=count, errors=found)
     if result.ok:
-        _visits_table(con, period)
+        _visits_view(con, period, ctx)
     return result
 
 
-def _visits_table(con: duckdb.DuckDBPyConnection, period: Period | None) -> None:
+def _visits_view(con: duckdb.DuckDBPyConnection, period: Period | None, ctx: FileContext) -> None:
     assert period is not None  # a valid file always has a period
     at_home = _codes(AT_HOME_METHODS)
+    districts = " ".join(f"WHEN {_lit(b)} THEN {_lit(d)}" for b, d in ctx.branches.items())
     con.execute(
         f"""
-        CREATE OR REPLACE TABLE visits AS SELECT
+        CREATE OR REPLACE VIEW visits AS SELECT
           {period.number}::INTEGER AS period,
-          row::INTEGER AS row,
-          provider_reference, branch_reference, district, visit_reference,
-          service_user_reference, carer_reference,
+          (rowid + 2)::INTEGER AS row,
+          provider_reference, branch_reference,
+          CASE branch_reference {districts} END AS district,
+          visit_reference, service_user_reference, carer_reference,
           service_type_c AS service_type,
           coalesce(time_critical_c = 'Y', false) AS time_critical,
           planned_start_ts AS planned_start, planned_end_ts AS planned_end,
@@ -379,4 +424,3 @@ def _visits_table(con: duckdb.DuckDBPyConnection, period: Period | None) -> None
         FROM v
         """
     )
-    con.execute("DROP TABLE v")
