@@ -130,7 +130,7 @@ def _visit_rows(
                         check_in = _stamp(arrive)
                         method = "MANUAL" if rng.random() < 0.08 else "APP"
                     if status == "DELIVERED":
-                        share = 0.5 if rng.random() < quality.short else rng.uniform(0.85, 1.05)
+                        share = 0.6 if rng.random() < quality.short else rng.uniform(1.0, 1.15)
                         check_out = _stamp(arrive + dt.timedelta(minutes=max(5, length * share)))
                     rows.append(
                         [

@@ -78,6 +78,7 @@ def provider_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "organisation": org,
             **_series_context(series),
             "period": chosen,
+            "period_text": str(chosen),
             "periods": [r.period for r in series],
             "branches": selectors.kpi_breakdown(
                 organisation=org, period=chosen, scope=KpiResult.Scope.BRANCH
