@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "caremarket.cqc",
     "caremarket.notifications",
     "caremarket.core",
+    "caremarket.monitoring",
 ]
 
 MIDDLEWARE = [
@@ -242,8 +243,22 @@ if not DEBUG and not TESTING:
 DEMO_LOADERS = [
     "caremarket.accounts.demo.load",
     "caremarket.geography.demo.load",
+    "caremarket.monitoring.demo.load",
 ]
 # Called after each CQC import with the location IDs it touched (see cqc.services).
 CQC_IMPORT_HOOKS: list[str] = []
 DEMO_LOGINS = "caremarket.accounts.demo.DEMO_LOGINS"
 DEMO_PASSWORD = "caremarket.accounts.demo.DEMO_PASSWORD"  # noqa: S105 (a dotted path)
+
+# Visit monitoring (EHM): see docs/ehm-file-spec.md and docs/decisions/0030-0034.
+EHM_STORE_DIR = env.path("EHM_STORE_DIR", default=str(VAR_DIR / "ehm"))
+EHM_MAX_UPLOAD_BYTES = env.int("EHM_MAX_UPLOAD_BYTES", default=250 * 1024 * 1024)
+EHM_PERIOD_ANCHOR = env("EHM_PERIOD_ANCHOR", default="2025-11-10")
+EHM_SUBMISSION_GRACE_DAYS = env.int("EHM_SUBMISSION_GRACE_DAYS", default=7)
+EHM_DUCKDB_MEMORY_LIMIT = env("EHM_DUCKDB_MEMORY_LIMIT", default="900MB")
+EHM_DUCKDB_THREADS = env.int("EHM_DUCKDB_THREADS", default=2)
+# Overrides of the KPI thresholds in caremarket/monitoring/config.py (DESIGN section 5).
+EHM_KPI_THRESHOLDS: dict[str, float] = {}
+# Dotted path to f(*, organisation, references: set[str]) -> set[str] of unknown service-user
+# references; None: references are not checked (the sourcing app will provide one).
+EHM_SERVICE_USER_CHECK: str | None = env("EHM_SERVICE_USER_CHECK", default=None)

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class MonitoringConfig(AppConfig):
+    name = "caremarket.monitoring"
+    label = "monitoring"
+    verbose_name = "Visit monitoring (EHM)"

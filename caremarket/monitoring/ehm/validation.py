@@ -1,0 +1,426 @@
+"""Validate a whole visit file in DuckDB: every broken rule becomes a row of an error table.
+
+The file is read with every column as text, then one set of SQL checks runs over all rows at
+once. A valid file leaves the typed table `visits` in the connection for storage and KPIs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from caremarket.monitoring.ehm.errors import FileError
+from caremarket.monitoring.ehm.precheck import SAVE_AS, file_precheck
+from caremarket.monitoring.ehm.spec import (
+    AT_HOME_METHODS,
+    CHECK_IN_METHODS,
+    COLUMN_NAMES,
+    EXCEPTION_CODES,
+    MAX_FIELD_LENGTH,
+    REQUIRED,
+    SERVICE_TYPES,
+    VISIT_STATUSES,
+)
+from caremarket.monitoring.periods import PERIOD_DAYS, Period, period_starting
+
+MAX_LINE_BYTES = 1_000_000
+DATE_TIME_RULE = "Not a date-time: use YYYY-MM-DD HH:MM (ISO 8601) or DD/MM/YYYY HH:MM."
+# Each check: (column, SQL condition on table v that marks a broken row, rule).
+Check = tuple[str, str, str]
+
+
+@dataclass(frozen=True)
+class FileContext:
+    provider_reference: str
+    branches: Mapping[str, str]  # CQC location ID -> district code ("" when unknown)
+    anchor: dt.date
+    today: dt.date
+    grace_days: int = 7
+    # Given the file's distinct service-user references, returns the unknown ones.
+    unknown_service_users: Callable[[set[str]], set[str]] | None = None
+
+
+@dataclass
+class Validated:
+    rows: int = 0
+    period: Period | None = None
+    error_count: int = 0
+    errors: list[FileError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.error_count == 0
+
+
+def _lit(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _codes(values: object) -> str:
+    return ", ".join(_lit(v) for v in values)  # type: ignore[attr-defined]
+
+
+def _timestamp(col: str) -> str:
+    # ISO 8601 (with T or space, seconds optional) or UK day-first; a time is required.
+    return (
+        f"CASE WHEN contains({col}, ':') THEN coalesce(try_cast({col} AS TIMESTAMP),"
+        f" try_strptime({col}, ['%d/%m/%Y %H:%M', '%d/%m/%Y %H:%M:%S'])) END"
+    )
+
+
+def _date(col: str) -> str:
+    return f"coalesce(try_cast({col} AS DATE), try_strptime({col}, '%d/%m/%Y')::DATE)"
+
+
+TIMESTAMPS = {
+    "planned_start": "planned_start_ts",
+    "planned_end": "planned_end_ts",
+    "actual_check_in": "check_in_ts",
+    "actual_check_out": "check_out_ts",
+}
+CODES = {
+    "service_type": "service_type_c",
+    "visit_status": "status_c",
+    "check_in_method": "method_c",
+    "exception_code": "exception_c",
+    "time_critical": "time_critical_c",
+}
+
+
+def _load(
+    con: duckdb.DuckDBPyConnection, path: Path, header: list[str], limit: int
+) -> list[FileError]:
+    """Read the CSV in one pass into table v, parsing as it goes.
+
+    Date-time text is kept only where it does not parse (for the error report), which keeps
+    a million-row file small in memory. Rows keep file order, so rowid + 2 is the row number.
+    """
+    names = [h.strip().lower() for h in header]
+    columns = "{" + ", ".join(f"{_lit(n)}: 'VARCHAR'" for n in names) + "}"
+
+    trimmed = ", ".join(
+        f"NULLIF(trim({c}), '') AS {c}" if c in names else f"NULL::VARCHAR AS {c}"
+        for c in COLUMN_NAMES
+    )
+    parsed, final = [], []
+    for c in COLUMN_NAMES:
+        if c in TIMESTAMPS:
+            parsed += [f"{_timestamp(c)} AS {TIMESTAMPS[c]}", c]
+            final += [TIMESTAMPS[c], f"CASE WHEN {TIMESTAMPS[c]} IS NULL THEN {c} END AS {c}"]
+        else:
+            parsed.append(c)
+            final.append(c)
+        if c in CODES:
+            final.append(f"upper({c}) AS {CODES[c]}")
+    final += [
+        f"{_date('period_start')} AS period_start_d",
+        "try_cast(carers AS INTEGER) AS carers_n",
+    ]
+    source = (
+        f"read_csv({_lit(str(path))}, columns={columns}, header=true, auto_detect=false,"
+        f" delim=',', quote='\"', escape='\"', store_rejects=true, rejects_table='ehm_rejects',"
+        f" rejects_scan='ehm_scans', rejects_limit={limit}, max_line_size={MAX_LINE_BYTES})"
+    )
+    try:
+        con.execute(
+            f"CREATE OR REPLACE TABLE v AS SELECT {', '.join(final)} FROM"
+            f" (SELECT {', '.join(parsed)} FROM (SELECT {trimmed} FROM {source}))"
+        )
+    except duckdb.Error as exc:
+        reason = str(exc).strip().splitlines()[0][:300]
+        return [FileError(None, "", "", f"The file could not be read as CSV: {reason}")]
+    rejects = con.execute(
+        "SELECT line, coalesce(column_name, ''), error_type, csv_line, error_message"
+        " FROM ehm_rejects ORDER BY line"
+    ).fetchall()
+    return [_reject_error(*r, width=len(names)) for r in rejects]
+
+
+def _reject_error(
+    line: int, column: str, kind: str, csv_line: str | None, message: str, *, width: int
+) -> FileError:
+    rules = {
+        "INVALID ENCODING": f"The line is not UTF-8 text (wrong encoding): {SAVE_AS}.",
+        "INVALID UNICODE": f"The line is not UTF-8 text (wrong encoding): {SAVE_AS}.",
+        "MISSING COLUMNS": f"The line has fewer values than the header's {width} columns.",
+        "TOO MANY COLUMNS": f"The line has more values than the header's {width} columns.",
+        "UNQUOTED VALUE": "A quote inside an unquoted value: quote the field, double its quotes.",
+        "LINE SIZE OVER MAXIMUM": f"The line is longer than {MAX_LINE_BYTES:,} bytes.",
+    }
+    value = (csv_line or "").strip()
+    value = value[:100] + ("…" if len(value) > 100 else "")
+    return FileError(int(line), column, value, rules.get(kind, message.splitlines()[0][:200]))
+
+
+def _checks(ctx: FileContext, period: Period | None) -> list[Check]:
+    checks: list[Check] = [(c, _blank(c), "Required: the value is blank.") for c in REQUIRED]
+    checks += [
+        (c, f"length({c}) > {MAX_FIELD_LENGTH}", f"Longer than {MAX_FIELD_LENGTH} characters.")
+        for c in COLUMN_NAMES
+    ]
+    delivered_needs = ("actual_check_in", "actual_check_out", "check_in_method", "carer_reference")
+    checks += [
+        (c, f"status_c = 'DELIVERED' AND {_blank(c)}", "Required for a DELIVERED visit.")
+        for c in delivered_needs
+    ]
+    anchor = f"DATE {_lit(ctx.anchor.isoformat())}"
+    checks += [
+        (
+            "provider_reference",
+            f"provider_reference <> {_lit(ctx.provider_reference)}",
+            f"Must be your organisation's CQC provider ID, {ctx.provider_reference}.",
+        ),
+        (
+            "branch_reference",
+            f"branch_reference IS NOT NULL AND branch_reference NOT IN ({_known(ctx)})",
+            "Not a registered CQC location (branch) of your organisation.",
+        ),
+        (
+            "period_start",
+            "period_start IS NOT NULL AND period_start_d IS NULL",
+            "Not a date: use YYYY-MM-DD or DD/MM/YYYY.",
+        ),
+        (
+            "period_start",
+            f"period_start_d IS NOT NULL AND (period_start_d < {anchor}"
+            f" OR (period_start_d - {anchor}) % {PERIOD_DAYS} <> 0)",
+            f"Not the first day of a four-week period (periods start every {PERIOD_DAYS} days"
+            f" from {ctx.anchor:%-d %B %Y}).",
+        ),
+        (
+            "service_type",
+            f"service_type_c NOT IN ({_codes(SERVICE_TYPES)})",
+            _one_of(SERVICE_TYPES),
+        ),
+        ("visit_status", f"status_c NOT IN ({_codes(VISIT_STATUSES)})", _one_of(VISIT_STATUSES)),
+        (
+            "check_in_method",
+            f"method_c NOT IN ({_codes(CHECK_IN_METHODS)})",
+            _one_of(CHECK_IN_METHODS),
+        ),
+        (
+            "exception_code",
+            f"exception_c NOT IN ({_codes(EXCEPTION_CODES)})",
+            _one_of(EXCEPTION_CODES),
+        ),
+        ("time_critical", "time_critical_c NOT IN ('Y', 'N')", "Use Y or N (blank means N)."),
+        (
+            "carers",
+            "carers IS NOT NULL AND (carers_n IS NULL OR carers_n NOT BETWEEN 1 AND 4)",
+            "The number of carers must be a whole number from 1 to 4.",
+        ),
+        (
+            "visit_reference",
+            "dup_first IS NOT NULL AND row > dup_first",
+            "Duplicated: the visit reference is already used on an earlier row.",
+        ),
+        (
+            "planned_end",
+            "planned_end_ts <= planned_start_ts",
+            "The planned end must be after the planned start.",
+        ),
+        (
+            "planned_end",
+            "planned_end_ts > planned_start_ts + INTERVAL 24 HOUR",
+            "A planned visit cannot last more than 24 hours.",
+        ),
+        (
+            "actual_check_out",
+            "check_out_ts <= check_in_ts",
+            "Check-out is before (or the same as) check-in.",
+        ),
+        (
+            "actual_check_in",
+            "abs(date_diff('minute', planned_start_ts, check_in_ts)) > 24 * 60",
+            "Check-in is more than 24 hours from the planned start.",
+        ),
+        (
+            "actual_check_out",
+            "check_out_ts > check_in_ts + INTERVAL 24 HOUR",
+            "Check-out is more than 24 hours after check-in.",
+        ),
+        (
+            "actual_check_in",
+            "status_c IN ('MISSED', 'CANCELLED') AND NOT " + _blank("actual_check_in"),
+            "A MISSED or CANCELLED visit has no check-in: leave it blank.",
+        ),
+        (
+            "actual_check_out",
+            "status_c IN ('MISSED', 'CANCELLED') AND NOT " + _blank("actual_check_out"),
+            "A MISSED or CANCELLED visit has no check-out: leave it blank.",
+        ),
+    ]
+    checks += [(column, f"{column} IS NOT NULL", DATE_TIME_RULE) for column in TIMESTAMPS]
+    if period is not None:
+        checks += [
+            (
+                "period_start",
+                f"period_start_d <> DATE {_lit(period.start.isoformat())}",
+                f"Every row must be for the same period as row 2 ({period.start:%-d %B %Y}).",
+            ),
+            (
+                "planned_start",
+                f"planned_start_ts::DATE NOT BETWEEN DATE {_lit(period.start.isoformat())}"
+                f" AND DATE {_lit(period.end.isoformat())}",
+                f"The planned start is outside the period ({period.start:%-d %b %Y} to"
+                f" {period.end:%-d %b %Y}).",
+            ),
+        ]
+        if period.end >= ctx.today:
+            checks.append(
+                (
+                    "period_start",
+                    "row = 2",
+                    f"The period has not ended yet: send its file after {period.end:%-d %B %Y}.",
+                )
+            )
+    return checks
+
+
+def _blank(column: str) -> str:
+    if column in TIMESTAMPS:
+        return f"({column} IS NULL AND {TIMESTAMPS[column]} IS NULL)"
+    return f"{column} IS NULL"
+
+
+def _known(ctx: FileContext) -> str:
+    return _codes(ctx.branches) if ctx.branches else "NULL"
+
+
+def _value(column: str) -> str:
+    """The cell as the error report shows it (a parsed date-time is shown normalised)."""
+    if column in TIMESTAMPS:
+        return f"coalesce(v.{column}, strftime(v.{TIMESTAMPS[column]}, '%Y-%m-%d %H:%M'))"
+    return f"v.{column}"
+
+
+def _one_of(codes: Mapping[str, str]) -> str:
+    return "Not a valid code: use one of " + ", ".join(codes) + "."
+
+
+def _file_period(con: duckdb.DuckDBPyConnection, ctx: FileContext) -> Period | None:
+    first = con.execute("SELECT period_start_d FROM v WHERE rowid = 0").fetchone()
+    if first is None or first[0] is None:
+        return None
+    return period_starting(first[0], anchor=ctx.anchor, grace_days=ctx.grace_days)
+
+
+def _run_checks(con: duckdb.DuckDBPyConnection, checks: list[Check]) -> None:
+    """One pass marks each row with the checks it breaks; only broken rows are looked at again."""
+    order = {c: i for i, c in enumerate(COLUMN_NAMES)}
+    con.execute(
+        "CREATE OR REPLACE TABLE checks (i INTEGER, col_order INTEGER, col VARCHAR, rule VARCHAR)"
+    )
+    con.executemany(
+        "INSERT INTO checks VALUES (?, ?, ?, ?)",
+        [(i, order[col], col, rule) for i, (col, _, rule) in enumerate(checks)],
+    )
+    con.execute(
+        "CREATE OR REPLACE TABLE dup_refs AS SELECT visit_reference AS dup_ref,"
+        " min(rowid) + 2 AS dup_first FROM v WHERE visit_reference IS NOT NULL"
+        " GROUP BY visit_reference HAVING count(*) > 1"
+    )
+    marks = ", ".join(f"CASE WHEN {cond} THEN {i} END" for i, (_, cond, _) in enumerate(checks))
+    value = " ".join(f"WHEN {_lit(c)} THEN {_value(c)}" for c in COLUMN_NAMES)
+    con.execute(
+        f"""
+        CREATE OR REPLACE TABLE errors AS
+        WITH marked AS (
+          SELECT row, list_filter([{marks}], lambda x: x IS NOT NULL) AS broken
+          FROM (SELECT rowid + 2 AS row, * FROM v) LEFT JOIN dup_refs ON dup_ref = visit_reference
+        ),
+        b AS (SELECT row, unnest(broken) AS i FROM marked WHERE len(broken) > 0)
+        SELECT b.row, c.col_order, c.col, c.rule, CASE c.col {value} END AS full_value
+        FROM b JOIN checks c USING (i) JOIN v ON v.rowid = b.row - 2
+        """
+    )
+    con.execute(
+        "ALTER TABLE errors ADD COLUMN value VARCHAR;"
+        " UPDATE errors SET value = CASE WHEN length(full_value) > 100"
+        " THEN left(full_value, 100) || '…' ELSE full_value END"
+    )
+
+
+def _check_service_users(con: duckdb.DuckDBPyConnection, ctx: FileContext) -> None:
+    if ctx.unknown_service_users is None:
+        return
+    references = {
+        r[0]
+        for r in con.execute(
+            "SELECT DISTINCT service_user_reference FROM v WHERE service_user_reference IS NOT NULL"
+        ).fetchall()
+    }
+    unknown = ctx.unknown_service_users(references)
+    if not unknown:
+        return
+    con.execute("CREATE OR REPLACE TABLE unknown_people (reference VARCHAR)")
+    con.executemany("INSERT INTO unknown_people VALUES (?)", [(r,) for r in sorted(unknown)])
+    position = COLUMN_NAMES.index("service_user_reference")
+    con.execute(
+        f"INSERT INTO errors (row, col_order, col, rule, value) SELECT v.rowid + 2, {position},"
+        " 'service_user_reference', 'Unknown service-user reference: not a person whose care"
+        " the council arranges with you.', service_user_reference FROM v JOIN unknown_people u"
+        " ON u.reference = v.service_user_reference"
+    )
+
+
+def file_validate(
+    con: duckdb.DuckDBPyConnection, *, path: Path, ctx: FileContext, limit: int = 10_000
+) -> Validated:
+    """Judge the whole file. On success the connection holds table `visits`."""
+    header, errors = file_precheck(path=path)
+    if errors:
+        return Validated(error_count=len(errors), errors=errors)
+    errors = _load(con, path, header, limit)
+    if errors:
+        return Validated(error_count=len(errors), errors=errors[:limit])
+    rows = con.execute("SELECT count(*) FROM v").fetchone()
+    if not rows or rows[0] == 0:
+        return Validated(
+            error_count=1,
+            errors=[FileError(None, "", "", "The file has a header row but no visits.")],
+        )
+    period = _file_period(con, ctx)
+    _run_checks(con, _checks(ctx, period))
+    _check_service_users(con, ctx)
+    count_row = con.execute("SELECT count(*) FROM errors").fetchone()
+    count = int(count_row[0]) if count_row else 0
+    found = [
+        FileError(int(r[0]), r[1], r[2] or "", r[3])
+        for r in con.execute(
+            f"SELECT row, col, value, rule FROM errors ORDER BY row, col_order LIMIT {limit}"
+        ).fetchall()
+    ]
+    result = Validated(rows=int(rows[0]), period=period, error_count=count, errors=found)
+    if result.ok:
+        _visits_view(con, period, ctx)
+    return result
+
+
+def _visits_view(con: duckdb.DuckDBPyConnection, period: Period | None, ctx: FileContext) -> None:
+    assert period is not None  # a valid file always has a period
+    at_home = _codes(AT_HOME_METHODS)
+    districts = " ".join(f"WHEN {_lit(b)} THEN {_lit(d)}" for b, d in ctx.branches.items())
+    con.execute(
+        f"""
+        CREATE OR REPLACE VIEW visits AS SELECT
+          {period.number}::INTEGER AS period,
+          (rowid + 2)::INTEGER AS row,
+          provider_reference, branch_reference,
+          CASE branch_reference {districts} END AS district,
+          visit_reference, service_user_reference, carer_reference,
+          service_type_c AS service_type,
+          coalesce(time_critical_c = 'Y', false) AS time_critical,
+          planned_start_ts AS planned_start, planned_end_ts AS planned_end,
+          check_in_ts AS check_in, check_out_ts AS check_out,
+          method_c AS check_in_method,
+          coalesce(method_c IN ({at_home}), false) AS logged_at_home,
+          coalesce(carers_n, 1)::INTEGER AS carers,
+          status_c AS visit_status, exception_c AS exception_code
+        FROM v
+        """
+    )

@@ -1,0 +1,248 @@
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+from django.db.models import Q, QuerySet
+
+from caremarket.accounts.models import Organisation, OrganisationKind, Role, User
+from caremarket.common.errors import DomainError
+from caremarket.cqc.models import CqcLocation
+from caremarket.geography.models import District
+from caremarket.geography.selectors import postcode_locate
+from caremarket.monitoring.ehm.kpis import COUNTS, kpi_rates, kpi_sum
+from caremarket.monitoring.models import KpiResult, RiskFlag, Submission
+from caremarket.monitoring.periods import Period, periods_ended
+
+
+@dataclass(frozen=True)
+class Branch:
+    location_id: str
+    name: str
+    postcode: str
+    district_code: str  # "" when the postcode cannot be placed
+    district_name: str
+
+
+def branch_list(*, organisation: Organisation) -> dict[str, Branch]:
+    """The branches a provider may report visits for, by CQC location ID.
+
+    Today: the provider's registered CQC locations. When the framework app is merged, narrow
+    this to the branches listed in the provider's framework agreement; nothing else changes.
+    """
+    if not organisation.reference:
+        return {}
+    locations = CqcLocation.objects.filter(
+        provider_id=organisation.reference, registered=True
+    ).order_by("name")
+    branches = {}
+    for loc in locations:
+        district: District | None = None
+        if loc.postcode:
+            try:
+                district = postcode_locate(postcode=loc.postcode).district
+            except DomainError:  # an unplaceable postcode: the district stays unknown
+                district = None
+        branches[loc.location_id] = Branch(
+            location_id=loc.location_id,
+            name=loc.name,
+            postcode=loc.postcode,
+            district_code=district.code if district else "",
+            district_name=district.name if district else "Unknown district",
+        )
+    return branches
+
+
+def provider_list_expected() -> QuerySet[Organisation]:
+    """Home care providers expected to send a file every period."""
+    return Organisation.objects.filter(
+        kind=OrganisationKind.HOME_CARE_PROVIDER, is_active=True
+    ).exclude(reference="")
+
+
+def contract_manager_list() -> QuerySet[User]:
+    return User.objects.filter(
+        is_active=True, role__in=[Role.CONTRACT_MANAGER, Role.COUNCIL_ADMIN]
+    ).order_by("pk")
+
+
+def submission_list(
+    *, viewer: User, organisation: Organisation | None = None
+) -> QuerySet[Submission]:
+    qs = Submission.objects.select_related("organisation", "uploaded_by")
+    if not viewer.has_perm("monitoring.view_overview"):
+        qs = qs.filter(organisation_id=viewer.organisation_id)
+    if organisation is not None:
+        qs = qs.filter(organisation=organisation)
+    return qs
+
+
+def submission_find_duplicate(*, organisation: Organisation, sha256: str) -> Submission | None:
+    """An earlier upload of the same content that was accepted or is still being checked."""
+    live = (Submission.Status.RECEIVED, Submission.Status.PROCESSING, Submission.Status.ACCEPTED)
+    return (
+        Submission.objects.filter(organisation=organisation, sha256=sha256, status__in=live)
+        .order_by("pk")
+        .first()
+    )
+
+
+def submission_current(*, organisation: Organisation, period: int) -> Submission | None:
+    return Submission.objects.filter(
+        organisation=organisation, period=period, is_current=True
+    ).first()
+
+
+def kpi_series(
+    *, organisation: Organisation, scope: str = KpiResult.Scope.PROVIDER, key: str = ""
+) -> list[KpiResult]:
+    """One result per period from the provider's current submissions, oldest first."""
+    return list(
+        KpiResult.objects.filter(
+            organisation=organisation, scope=scope, key=key, submission__is_current=True
+        ).order_by("period")
+    )
+
+
+def kpi_breakdown(*, organisation: Organisation, period: int, scope: str) -> list[KpiResult]:
+    return list(
+        KpiResult.objects.filter(
+            organisation=organisation, period=period, scope=scope, submission__is_current=True
+        ).order_by("label", "key")
+    )
+
+
+def kpi_periods() -> list[int]:
+    return sorted(
+        set(KpiResult.objects.filter(submission__is_current=True).values_list("period", flat=True))
+    )
+
+
+@dataclass
+class OverviewRow:
+    organisation: Organisation
+    counts: dict[str, int] | None
+    compliance: str
+    flags: list[RiskFlag] = field(default_factory=list)
+
+    @property
+    def rates(self) -> dict[str, float | None]:
+        return kpi_rates(self.counts) if self.counts else {}
+
+
+def kpi_overview(*, period: Period, today: dt.date, district: str = "") -> list[OverviewRow]:
+    """Every expected provider's figures for a period (one district's share when given)."""
+    scope = (
+        Q(scope=KpiResult.Scope.DISTRICT, key=district)
+        if district
+        else Q(scope=KpiResult.Scope.PROVIDER)
+    )
+    results = {
+        r.organisation_id: r
+        for r in KpiResult.objects.filter(scope, period=period.number, submission__is_current=True)
+    }
+    flags: dict[int, list[RiskFlag]] = {}
+    for flag in RiskFlag.objects.filter(period=period.number, cleared_at__isnull=True):
+        flags.setdefault(flag.organisation_id, []).append(flag)
+    submitted = set(
+        Submission.objects.filter(period=period.number, is_current=True).values_list(
+            "organisation_id", flat=True
+        )
+    )
+    rows = []
+    for org in provider_list_expected().order_by("name"):
+        result = results.get(org.pk)
+        if district and result is None:
+            continue
+        rows.append(
+            OverviewRow(
+                organisation=org,
+                counts={n: getattr(result, n) for n in COUNTS} if result else None,
+                compliance=compliance_state(
+                    period=period, submitted=org.pk in submitted, today=today
+                ),
+                flags=flags.get(org.pk, []),
+            )
+        )
+    return rows
+
+
+SUBMITTED, DEEMED, MISSING, DUE = "submitted", "deemed", "missing", "due"
+
+
+def compliance_state(*, period: Period, submitted: bool, today: dt.date) -> str:
+    """Submitted; deemed submitted (the first period); missing (past its due date); or due."""
+    if submitted:
+        return SUBMITTED
+    if period.number == 1:
+        return DEEMED
+    return MISSING if today > period.due else DUE
+
+
+def compliance_list(
+    *, organisation: Organisation, today: dt.date, anchor: dt.date, grace_days: int
+) -> list[tuple[Period, str]]:
+    submitted = set(
+        Submission.objects.filter(organisation=organisation, is_current=True).values_list(
+            "period", flat=True
+        )
+    )
+    return [
+        (p, compliance_state(period=p, submitted=p.number in submitted, today=today))
+        for p in periods_ended(today=today, anchor=anchor, grace_days=grace_days)
+    ]
+
+
+def county_series(*, district: str = "") -> list[tuple[int, dict[str, int]]]:
+    """All providers' counts added up per period (one district's when given)."""
+    scope = (
+        Q(scope=KpiResult.Scope.DISTRICT, key=district)
+        if district
+        else Q(scope=KpiResult.Scope.PROVIDER)
+    )
+    by_period: dict[int, list[dict[str, Any]]] = {}
+    for row in KpiResult.objects.filter(scope, submission__is_current=True).values(
+        "period", *COUNTS
+    ):
+        by_period.setdefault(row["period"], []).append(row)
+    return [(p, kpi_sum(rows)) for p, rows in sorted(by_period.items())]
+
+
+def flag_list(
+    *, active_only: bool = True, organisation: Organisation | None = None
+) -> QuerySet[RiskFlag]:
+    qs = RiskFlag.objects.select_related("organisation")
+    if active_only:
+        qs = qs.filter(cleared_at__isnull=True)
+    if organisation is not None:
+        qs = qs.filter(organisation=organisation)
+    return qs
+
+
+def district_choices() -> list[tuple[str, str]]:
+    codes = set(
+        KpiResult.objects.filter(scope=KpiResult.Scope.DISTRICT).values_list("key", flat=True)
+    )
+    names = dict(District.objects.filter(code__in=codes).values_list("code", "name"))
+    return sorted(((c, names.get(c, "Unknown district")) for c in codes), key=lambda x: x[1])
+
+
+def visit_punctuality_by_hour(
+    *, parquet: Path, branch: str, window_minutes: int
+) -> list[tuple[int, int, int]]:
+    """(hour of planned start, delivered visits, late visits) for one branch, from the store."""
+    if not parquet.exists():
+        return []
+    with duckdb.connect() as con:
+        rows = con.execute(
+            "SELECT hour(planned_start) AS h, count(*) AS n,"
+            " count(*) FILTER (date_diff('minute', planned_start, check_in) > ?) AS late"
+            " FROM read_parquet(?, hive_partitioning = true)"
+            " WHERE branch_reference = ? AND visit_status = 'DELIVERED'"
+            " GROUP BY h ORDER BY h",
+            [window_minutes, str(parquet), branch],
+        ).fetchall()
+    return [(int(h), int(n), int(late)) for h, n, late in rows]

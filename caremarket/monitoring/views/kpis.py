@@ -1,0 +1,213 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from caremarket.accounts.models import Organisation, OrganisationKind, User
+from caremarket.monitoring import config, selectors
+from caremarket.monitoring.charts import line_chart
+from caremarket.monitoring.ehm.kpis import FIGURES, kpi_rates
+from caremarket.monitoring.models import KpiResult
+from caremarket.monitoring.periods import period_get, period_number_on
+
+TREND_FIGURES = (
+    ("on_time_rate", "Started on time"),
+    ("missed_rate", "Missed visits"),
+    ("short_visit_rate", "Short visits"),
+    ("logged_at_home_rate", "Logged at home"),
+)
+SORTS = {"name", "compliance", "visits_due", "flags"} | {f[0] for f in FIGURES}
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+def _provider(request: HttpRequest, pk: int) -> Organisation:
+    org = get_object_or_404(Organisation, pk=pk, kind=OrganisationKind.HOME_CARE_PROVIDER)
+    if not request.user.has_perm("monitoring.view_provider_kpis", org):
+        raise Http404
+    return org
+
+
+def _trend_chart(title: str, periods: list[int], rates: list[dict[str, float | None]]) -> object:
+    return line_chart(
+        title=title,
+        x_labels=[f"P{p}" for p in periods],
+        series=[(label, [r[key] for r in rates]) for key, label in TREND_FIGURES],
+        y_max=1.0,
+    )
+
+
+def _series_context(results: list[KpiResult]) -> dict[str, object]:
+    periods = [r.period for r in results]
+    rates = [r.rates for r in results]
+    anchor, grace = config.period_anchor(), config.grace_days()
+    return {
+        "rows": [
+            (period_get(r.period, anchor=anchor, grace_days=grace), r, rate)
+            for r, rate in zip(results, rates, strict=True)
+        ],
+        "chart": _trend_chart("KPIs by period", periods, rates) if results else None,
+        "figures": FIGURES,
+    }
+
+
+@login_required
+def provider_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    org = _provider(request, pk)
+    series = selectors.kpi_series(organisation=org)
+    chosen = _int(request.GET.get("period")) or (series[-1].period if series else None)
+    council = request.user.has_perm("monitoring.view_flags")
+    today = timezone.localdate()
+    return render(
+        request,
+        "monitoring/provider.html",
+        {
+            "organisation": org,
+            **_series_context(series),
+            "period": chosen,
+            "period_text": str(chosen),
+            "periods": [r.period for r in series],
+            "branches": selectors.kpi_breakdown(
+                organisation=org, period=chosen, scope=KpiResult.Scope.BRANCH
+            )
+            if chosen
+            else [],
+            "districts": selectors.kpi_breakdown(
+                organisation=org, period=chosen, scope=KpiResult.Scope.DISTRICT
+            )
+            if chosen
+            else [],
+            "compliance": list(
+                reversed(
+                    selectors.compliance_list(
+                        organisation=org,
+                        today=today,
+                        anchor=config.period_anchor(),
+                        grace_days=config.grace_days(),
+                    )
+                )
+            ),
+            "flags": selectors.flag_list(organisation=org) if council else None,
+            "submissions": selectors.submission_list(viewer=_user(request), organisation=org)[:5],
+            "is_council": council,
+        },
+    )
+
+
+@login_required
+def branch_detail(request: HttpRequest, pk: int, location_id: str) -> HttpResponse:
+    org = _provider(request, pk)
+    series = selectors.kpi_series(organisation=org, scope=KpiResult.Scope.BRANCH, key=location_id)
+    if not series:
+        raise Http404
+    chosen = _int(request.GET.get("period")) or series[-1].period
+    result = next((r for r in series if r.period == chosen), series[-1])
+    window = int(result.submission.thresholds.get("punctuality_window_minutes", 30))
+    by_hour = selectors.visit_punctuality_by_hour(
+        parquet=config.store_dir() / result.submission.store_path,
+        branch=location_id,
+        window_minutes=window,
+    )
+    return render(
+        request,
+        "monitoring/branch.html",
+        {
+            "organisation": org,
+            "branch": result,
+            "location_id": location_id,
+            **_series_context(series),
+            "period": result.period,
+            "periods": [r.period for r in series],
+            "by_hour": [(h, n, late, late / n if n else None) for h, n, late in by_hour],
+            "window": window,
+        },
+    )
+
+
+def _sort_key(field: str) -> Callable[[selectors.OverviewRow], tuple[int, Any]]:
+    def key(row: selectors.OverviewRow) -> tuple[int, Any]:
+        if field == "name":
+            return (0, row.organisation.name.lower())
+        if field == "compliance":
+            return (0, row.compliance)
+        if field == "flags":
+            return (0, len(row.flags))
+        if field == "visits_due":
+            return (0, row.counts["visits_due"]) if row.counts else (1, 0)
+        value = row.rates.get(field)
+        return (0, value) if value is not None else (1, 0)
+
+    return key
+
+
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("monitoring.view_overview"):
+        raise Http404
+    anchor, grace = config.period_anchor(), config.grace_days()
+    today = timezone.localdate()
+    latest = (period_number_on(today, anchor=anchor) or 2) - 1
+    number = _int(request.GET.get("period")) or max(latest, 1)
+    period = period_get(number, anchor=anchor, grace_days=grace)
+    district = request.GET.get("district", "")
+    flagged_only = request.GET.get("flagged") == "1"
+    sort = request.GET.get("sort", "name")
+    sort = sort if sort in SORTS else "name"
+    descending = request.GET.get("dir") == "desc"
+    rows = selectors.kpi_overview(period=period, today=today, district=district)
+    if flagged_only:
+        rows = [r for r in rows if r.flags]
+    missing_last = [r for r in rows if _sort_key(sort)(r)[0] == 1]
+    present = sorted(
+        (r for r in rows if _sort_key(sort)(r)[0] == 0), key=_sort_key(sort), reverse=descending
+    )
+    county = selectors.county_series(district=district)
+    county_rates = [kpi_rates(c) for _, c in county]
+    return render(
+        request,
+        "monitoring/overview.html",
+        {
+            "period": period,
+            "period_choices": [
+                period_get(n, anchor=anchor, grace_days=grace) for n in range(max(latest, 1), 0, -1)
+            ],
+            "district": district,
+            "districts": selectors.district_choices(),
+            "flagged_only": flagged_only,
+            "sort": sort,
+            "dir": "desc" if descending else "asc",
+            "rows": present + missing_last,
+            "figures": FIGURES,
+            "chart": _trend_chart("All providers, by period", [p for p, _ in county], county_rates)
+            if county
+            else None,
+            "county": [
+                (period_get(p, anchor=anchor, grace_days=grace), c, r)
+                for (p, c), r in zip(county, county_rates, strict=True)
+            ],
+        },
+    )
+
+
+@login_required
+def flag_list(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("monitoring.view_flags"):
+        raise Http404
+    active_only = request.GET.get("all") != "1"
+    page = Paginator(selectors.flag_list(active_only=active_only), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "monitoring/flags.html", {"page": page, "active_only": active_only})
