@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("caremarket.accounts.urls")),
     path("notifications/", include("caremarket.notifications.urls")),
     path("audit/", include("caremarket.audit.urls")),
+    path("framework/", include("caremarket.framework.urls")),
     path("api/v1/", api.urls),
 ]
 
