@@ -78,6 +78,7 @@ def ranked_list_workbook_read(*, data: bytes, filename: str) -> list[DraftEntry]
     }
     problems: list[str] = []
     entries: list[DraftEntry] = []
+    unsure: set[int] = set()
     for row, cells in table:
         district = cells.get("District", "")
         service_text, cohort_text = cells.get("Service type", ""), cells.get("Cohort", "")
@@ -121,6 +122,8 @@ def ranked_list_workbook_read(*, data: bytes, filename: str) -> list[DraftEntry]
         price = _score(cells.get("Price score", ""), "Price score", place, row, row_problems)
         quality = _score(cells.get("Quality score", ""), "Quality score", place, row, row_problems)
         problems.extend(row_problems)
+        if row_problems and lot is not None:
+            unsure.add(lot.pk)  # a lot with a faulty row is not also reported missing
         if row_problems or lot is None or provider is None or tier is None or position is None:
             continue
         entries.append(
@@ -134,11 +137,15 @@ def ranked_list_workbook_read(*, data: bytes, filename: str) -> list[DraftEntry]
                 row=row,
             )
         )
-    if problems:
-        raise ValidationFailed(problems)
     entries.sort(key=lambda e: e.row or 0)
-    # Set-wide checks (duplicates, tier-1 limits and eligibility, missing lots) come next.
-    problems = ranked_list_problems(entries=entries, place=place)
+    # Set-wide checks (duplicates, tier-1 limits and eligibility, missing lots) on the rows
+    # that could be read, so one pass lists every problem.
+    problems += ranked_list_problems(
+        entries=entries,
+        place=place,
+        lots=[lot for lot in lots.values() if lot.pk not in unsure],
+        check_gaps=not problems,
+    )
     if problems:
         raise ValidationFailed(problems)
     return entries

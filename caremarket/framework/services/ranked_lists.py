@@ -55,6 +55,10 @@ class Place:
     sheet: str
     columns: dict[str, str]
 
+    @property
+    def prefix(self) -> str:
+        return f"Sheet “{self.sheet}”: " if self.sheet else ""
+
     def at(self, row: int | None, column: str) -> str:
         if row is None:
             return ""
@@ -71,9 +75,17 @@ def _rows(entries: list[DraftEntry]) -> str:
 
 
 def ranked_list_problems(
-    *, entries: list[DraftEntry], place: Place = BROWSER, lots: Iterable[Lot] | None = None
+    *,
+    entries: list[DraftEntry],
+    place: Place = BROWSER,
+    lots: Iterable[Lot] | None = None,
+    check_gaps: bool = True,
 ) -> list[str]:
-    """Every reason these entries cannot be issued; empty when they can."""
+    """Every reason these entries cannot be issued; empty when they can.
+
+    `lots` are those that must each have a list (all by default). Gaps in positions are not
+    reported when rows were left out for problems of their own (`check_gaps=False`).
+    """
     problems: list[str] = []
     by_slot: dict[tuple[int, int, int], list[DraftEntry]] = defaultdict(list)
     by_provider: dict[tuple[int, int], list[DraftEntry]] = defaultdict(list)
@@ -99,7 +111,7 @@ def ranked_list_problems(
                 f"{place.at(e.row, 'CQC provider ID')}{e.provider.name} appears more than once "
                 f"in {e.lot}{_rows(same)}."
             )
-    for (_, tier), in_tier in by_tier.items():
+    for (_, tier), in_tier in by_tier.items() if check_gaps else ():
         positions = sorted({e.position for e in in_tier})
         if positions != list(range(1, len(positions) + 1)):
             first = min(in_tier, key=lambda e: e.row or 0)
@@ -124,14 +136,13 @@ def ranked_list_problems(
             all_rows = [e for rows in providers.values() for e in rows]
             names = ", ".join(sorted(rows[0].provider.name for rows in providers.values()))
             problems.append(
-                f"{sample.lot.district.name} has {len(providers)} providers on tier 1; at most "
+                f"{place.prefix}{sample.lot.district.name} has {len(providers)} providers on tier 1; at most "
                 f"{TIER1_MAX_PER_DISTRICT} are allowed in a district: {names}{_rows(all_rows)}."
             )
     present = {e.lot.pk for e in entries}
     for lot in lots if lots is not None else lot_list():
         if lot.pk not in present:
-            where = f"Sheet “{place.sheet}”: " if place.sheet else ""
-            problems.append(f"{where}the lot {lot} is missing: every lot needs a ranked list.")
+            problems.append(f"{place.prefix}the lot {lot} is missing: every lot needs a ranked list.")
     return problems
 
 
