@@ -155,8 +155,8 @@ def _lot(lot: Lot) -> dict[str, object]:
     }
 
 
-def _require(request: HttpRequest, perm: str, obj: object = None) -> None:
-    if not request.user.has_perm(perm, obj):
+def _require(request: HttpRequest, perm: str) -> None:
+    if not request.user.has_perm(perm):
         raise NotPermitted("You cannot use this part of the framework.")
 
 

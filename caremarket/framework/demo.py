@@ -21,7 +21,6 @@ from caremarket.cqc.services import cqc_directory_import, cqc_ratings_import
 from caremarket.framework.models import (
     Cohort,
     Lot,
-    PriceYear,
     Provider,
     RankedListVersion,
     RateUnit,
@@ -49,13 +48,58 @@ from caremarket.geography.models import District, Postcode
 PROVIDERS = 115
 START = dt.date(2025, 11, 9)
 BRIGHTPATH = "Brightpath Home Care Ltd"
-FIRST = (
-    "Acorn Amber Ash Beacon Birch Bluebell Bramble Cedar Clover Compass Cornerstone Crown Daisy "
-    "Elm Evergreen Fern Greenway Harbour Hawthorn Heartwood Heather Holly Horizon Ivy Juniper "
-    "Kestrel Lantern Laurel Lavender Lighthouse Linden Maple Meadowsweet Millbrook Oakleaf "
-    "Orchard Pathway Primrose Riverside Rowan Sage Silverbirch Skylark Springfield Sunrise "
-    "Swallow Thistle Willowbank Wren Yew"
-).split()
+FIRST = [
+    "Acorn",
+    "Amber",
+    "Ash",
+    "Beacon",
+    "Birch",
+    "Bluebell",
+    "Bramble",
+    "Cedar",
+    "Clover",
+    "Compass",
+    "Cornerstone",
+    "Crown",
+    "Daisy",
+    "Elm",
+    "Evergreen",
+    "Fern",
+    "Greenway",
+    "Harbour",
+    "Hawthorn",
+    "Heartwood",
+    "Heather",
+    "Holly",
+    "Horizon",
+    "Ivy",
+    "Juniper",
+    "Kestrel",
+    "Lantern",
+    "Laurel",
+    "Lavender",
+    "Lighthouse",
+    "Linden",
+    "Maple",
+    "Meadowsweet",
+    "Millbrook",
+    "Oakleaf",
+    "Orchard",
+    "Pathway",
+    "Primrose",
+    "Riverside",
+    "Rowan",
+    "Sage",
+    "Silverbirch",
+    "Skylark",
+    "Springfield",
+    "Sunrise",
+    "Swallow",
+    "Thistle",
+    "Willowbank",
+    "Wren",
+    "Yew",
+]
 SECOND = ("Home Care", "Care Services", "Homecare", "Community Care", "Support at Home")
 BASE_RATES = {  # 2025/26 county-wide bands; 2026/27 rises 4%
     ServiceType.PERSONAL_CARE: (RateUnit.HOUR, ["23.50", "24.25", "25.00", "25.75"]),
@@ -142,8 +186,10 @@ def _plan(rng: random.Random, districts: list[District]) -> list[dict]:
         home = districts[index % len(districts)]
         good = index == 0 or rng.random() < 0.8
         branches = []
+        serves: set[int] = {home.pk}
         for n in range(1 + (rng.random() < 0.25)):
             district = home if n == 0 else rng.choice(districts)
+            serves.add(district.pk)
             branches.append(
                 {
                     "name": f"{name.removesuffix(' Ltd')} – {district.name}",
@@ -153,7 +199,6 @@ def _plan(rng: random.Random, districts: list[District]) -> list[dict]:
                     "ratings": _ratings(rng, good),
                 }
             )
-        serves = {home.pk, *(b["district"].pk for b in branches)}
         if rng.random() < 0.5:
             serves.add(rng.choice(districts).pk)
         plan.append(
@@ -322,28 +367,26 @@ def _purchase_orders(providers: dict[str, Provider], lots: list[Lot]) -> int:
         if change:
             purchase_order_change_hours(
                 package_reference=reference,
-                hours_per_week=Decimal(hours + 3.5),
+                hours_per_week=Decimal(hours) + Decimal("3.5"),
                 starts_on=change,
                 actor=None,
                 now=_at(change - dt.timedelta(days=3)),
             )
             count += 1
-    for n, (start, hours, change) in enumerate(
-        [
-            (dt.date(2026, 1, 12), 12, None),
-            (dt.date(2026, 4, 20), 8, dt.date(2026, 11, 16)),
-            (dt.date(2026, 7, 6), 17.5, None),
-            (dt.date(2026, 11, 12), 10.5, None),
-        ],
-        start=1,
-    ):
+    new_packages: list[tuple[dt.date, str, dt.date | None]] = [
+        (dt.date(2026, 1, 12), "12", None),
+        (dt.date(2026, 4, 20), "8", dt.date(2026, 11, 16)),
+        (dt.date(2026, 7, 6), "17.5", None),
+        (dt.date(2026, 11, 12), "10.5", None),
+    ]
+    for n, (start, weekly, change) in enumerate(new_packages, start=1):
         lot = own[n % len(own)] if own else personal[0]
         reference = f"PKG-2026-{n:04d}"
         purchase_order_issue(
             package_reference=reference,
             provider=brightpath,
             lot=lot,
-            hours_per_week=Decimal(hours),
+            hours_per_week=Decimal(weekly),
             starts_on=start,
             actor=None,
             now=_at(start - dt.timedelta(days=2)),
@@ -352,7 +395,7 @@ def _purchase_orders(providers: dict[str, Provider], lots: list[Lot]) -> int:
         if change:
             purchase_order_change_hours(
                 package_reference=reference,
-                hours_per_week=Decimal(hours) - 2,
+                hours_per_week=Decimal(weekly) - 2,
                 starts_on=change,
                 actor=None,
                 now=_at(change - dt.timedelta(days=3)),

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 
 from caremarket.common.forms import GovForm
-from caremarket.framework.models import BranchChangeRequest, Lot, PriceYear, Provider
+from caremarket.framework.models import Branch, BranchChangeRequest, Lot, PriceYear, Provider
 from caremarket.framework.services.ranked_lists import DEFAULT_PRICE_WEIGHT, DEFAULT_QUALITY_WEIGHT
 
 
@@ -17,7 +17,7 @@ class BranchChangeRequestForm(GovForm):
         label="What do you want to change?",
     )
     branch = forms.ModelChoiceField(
-        queryset=None,
+        queryset=Branch.objects.none(),
         required=False,
         label="Branch to remove or replace",
         help_text="Only for removing or replacing a branch",
@@ -88,7 +88,9 @@ class LotEditForm(GovForm):
         widget=forms.Textarea(attrs={"rows": 10}),
         required=False,
         label="Tier 1, in rank order",
-        help_text="One provider a line, starting with its CQC provider ID. At most 10 in a district.",
+        help_text=(
+            "One provider a line, starting with its CQC provider ID. At most 10 in a district."
+        ),
     )
     tier2 = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 10}),

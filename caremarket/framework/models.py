@@ -142,7 +142,8 @@ class Lot(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.district.name} · {self.get_service_type_display()} · {self.get_cohort_display()}"
+        service, cohort = self.get_service_type_display(), self.get_cohort_display()
+        return f"{self.district.name} · {service} · {cohort}"
 
 
 class RankedListVersion(models.Model):

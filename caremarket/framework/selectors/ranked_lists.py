@@ -1,4 +1,4 @@
-"""Which ranked list was in force when, a provider's positions, and what changed between versions."""
+"""Which ranked list was in force when, a provider's positions, what changed between versions."""
 
 from __future__ import annotations
 

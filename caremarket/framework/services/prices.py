@@ -99,7 +99,8 @@ def rate_select(
         raise ValidationFailed(
             {
                 "amount": [
-                    f"The {year} price matrix has no rates for {lot.get_service_type_display()} yet."
+                    f"The {year} price matrix has no rates for "
+                    f"{lot.get_service_type_display()} yet."
                 ]
             }
         )

@@ -98,7 +98,8 @@ def ranked_list_workbook_read(*, data: bytes, filename: str) -> list[DraftEntry]
         lot = lots.get((district.lower(), service_type or "", cohort or ""))
         if lot is None and not row_problems:
             row_problems.append(
-                f"{place.at(row, 'District')}there is no lot {district} · {service_text} · {cohort_text}."
+                f"{place.at(row, 'District')}there is no lot "
+                f"{district} · {service_text} · {cohort_text}."
             )
         provider_id = cells.get("CQC provider ID", "")
         if not provider_id and cells.get("Provider", "") == NO_PROVIDERS:

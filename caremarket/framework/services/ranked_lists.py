@@ -136,13 +136,16 @@ def ranked_list_problems(
             all_rows = [e for rows in providers.values() for e in rows]
             names = ", ".join(sorted(rows[0].provider.name for rows in providers.values()))
             problems.append(
-                f"{place.prefix}{sample.lot.district.name} has {len(providers)} providers on tier 1; at most "
+                f"{place.prefix}{sample.lot.district.name} has {len(providers)} providers on "
+                "tier 1; at most "
                 f"{TIER1_MAX_PER_DISTRICT} are allowed in a district: {names}{_rows(all_rows)}."
             )
     present = {e.lot.pk for e in entries}
     for lot in lots if lots is not None else lot_list():
         if lot.pk not in present:
-            problems.append(f"{place.prefix}the lot {lot} is missing: every lot needs a ranked list.")
+            problems.append(
+                f"{place.prefix}the lot {lot} is missing: every lot needs a ranked list."
+            )
     return problems
 
 
@@ -330,7 +333,8 @@ def ranked_list_issue(
         raise ValidationFailed(
             {
                 "effective_from": [
-                    "A list cannot take effect in the past: past offers rely on the list then in force."
+                    "A list cannot take effect in the past: past offers rely on the list"
+                    " then in force."
                 ]
             }
         )

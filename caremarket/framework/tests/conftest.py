@@ -11,7 +11,14 @@ import pytest
 from caremarket.accounts.models import OrganisationKind
 from caremarket.accounts.services import organisation_create
 from caremarket.cqc.models import CqcLocation, CqcRating
-from caremarket.framework.models import Lot, PriceYear, Provider, RankedListVersion, ServiceType, Tier
+from caremarket.framework.models import (
+    Lot,
+    PriceYear,
+    Provider,
+    RankedListVersion,
+    ServiceType,
+    Tier,
+)
 from caremarket.framework.services.lots import lot_create_all
 from caremarket.framework.services.prices import matrix_rate_create, price_year_create
 from caremarket.framework.services.providers import branch_add, provider_create
@@ -67,7 +74,9 @@ class Framework:
     year1: PriceYear
     year2: PriceYear
 
-    def lot(self, district: str, service_type: str = ServiceType.PERSONAL_CARE, cohort="older_people") -> Lot:
+    def lot(
+        self, district: str, service_type: str = ServiceType.PERSONAL_CARE, cohort="older_people"
+    ) -> Lot:
         return next(
             lot
             for lot in self.lots

@@ -13,10 +13,17 @@ from caremarket.framework.selectors.tool import LISTS_SHEET, ranked_list_tool_wo
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_contract_manager_imports_a_workbook_sees_the_diff_and_issues_it(page, live_server, fw, tmp_path):
+def test_contract_manager_imports_a_workbook_sees_the_diff_and_issues_it(
+    page, live_server, fw, tmp_path
+):
     book = load_workbook(io.BytesIO(ranked_list_tool_workbook(version=fw.version)))
     for row in book[LISTS_SHEET].iter_rows(min_row=5):
-        if row[0].value == "Harlow" and row[1].value == "Personal Care" and row[2].value == "Older people" and row[3].value == 1:
+        if (
+            row[0].value == "Harlow"
+            and row[1].value == "Personal Care"
+            and row[2].value == "Older people"
+            and row[3].value == 1
+        ):
             row[4].value = 3 - row[4].value  # swap positions 1 and 2
     path = tmp_path / "new-lists.xlsx"
     book.save(path)

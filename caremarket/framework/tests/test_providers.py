@@ -47,7 +47,10 @@ def test_a_cqc_refresh_records_a_branch_that_left_the_register(fw):
     branch = fw.good[0].branches.get()
     assert branch.registration_status == RegistrationStatus.NOT_REGISTERED
     fw.good[0].refresh_from_db()
-    assert "no branch listed in the agreement holds a valid CQC registration" in fw.good[0].eligibility_problems
+    assert (
+        "no branch listed in the agreement holds a valid CQC registration"
+        in fw.good[0].eligibility_problems
+    )
 
 
 def submit(fw, world, **kwargs):
@@ -66,20 +69,37 @@ def submit(fw, world, **kwargs):
 
 def test_an_approved_replacement_lists_the_new_branch_and_keeps_the_history(fw, world):
     request = submit(fw, world)
-    assert Notification.objects.filter(recipient=world.contract_manager, event="framework.branch_change_requested").exists()
-    branch_change_request_decide(actor=world.contract_manager, request=request, approve=True, now=timezone.now())
+    assert Notification.objects.filter(
+        recipient=world.contract_manager, event="framework.branch_change_requested"
+    ).exists()
+    branch_change_request_decide(
+        actor=world.contract_manager, request=request, approve=True, now=timezone.now()
+    )
     listed = {b.cqc_location_id: b.listed_in_agreement for b in fw.meadow.branches.all()}
     assert listed == {"1-900-B1": False, "1-NEW": True}
     request.refresh_from_db()
-    assert request.status == BranchChangeRequest.Status.APPROVED and request.decided_by == world.contract_manager
-    assert Notification.objects.filter(recipient=world.home_care_admin, event="framework.branch_change_decided").exists()
+    assert (
+        request.status == BranchChangeRequest.Status.APPROVED
+        and request.decided_by == world.contract_manager
+    )
+    assert Notification.objects.filter(
+        recipient=world.home_care_admin, event="framework.branch_change_decided"
+    ).exists()
 
 
 def test_a_rejection_needs_a_reason_and_changes_no_branch(fw, world):
     request = submit(fw, world)
     with pytest.raises(ValidationFailed, match="Say why"):
-        branch_change_request_decide(actor=world.contract_manager, request=request, approve=False, now=timezone.now())
-    branch_change_request_decide(actor=world.contract_manager, request=request, approve=False, note="Not in Essex.", now=timezone.now())
+        branch_change_request_decide(
+            actor=world.contract_manager, request=request, approve=False, now=timezone.now()
+        )
+    branch_change_request_decide(
+        actor=world.contract_manager,
+        request=request,
+        approve=False,
+        note="Not in Essex.",
+        now=timezone.now(),
+    )
     assert fw.meadow.branches.get().listed_in_agreement
 
 
@@ -99,4 +119,9 @@ def test_provider_users_and_other_providers_cannot_ask(fw, world):
 def test_providers_cannot_decide_their_own_requests(fw, world):
     request = submit(fw, world)
     with pytest.raises(NotPermitted):
-        branch_change_request_decide(actor=world.home_care_admin, request=request, approve=True, now=timezone.now() + dt.timedelta(minutes=1))
+        branch_change_request_decide(
+            actor=world.home_care_admin,
+            request=request,
+            approve=True,
+            now=timezone.now() + dt.timedelta(minutes=1),
+        )

@@ -57,7 +57,10 @@ def test_a_past_date_is_answered_by_the_version_then_in_force(fw, world):
 def test_provider_positions_match_the_issued_lists(fw, world):
     reissue(fw, world.contract_manager, dt.date(2026, 5, 9), [fw.good[0]], [fw.weak, fw.meadow])
     later = RankedListVersion.objects.get(number=2)
-    positions = {str(p.lot): (p.tier, p.position, p.of) for p in provider_positions(provider=fw.meadow, version=later)}
+    positions = {
+        str(p.lot): (p.tier, p.position, p.of)
+        for p in provider_positions(provider=fw.meadow, version=later)
+    }
     assert len(positions) == len(fw.lots)
     assert positions[str(fw.lot("Basildon"))] == (Tier.TWO, 2, 2)
     assert positions[str(fw.lot("Harlow"))] == (Tier.ONE, 1, 2)
@@ -121,7 +124,10 @@ def test_more_than_ten_tier1_providers_in_a_district_are_refused(fw, world):
 
 def test_a_provider_not_meeting_the_standard_is_refused_on_tier1(fw, world):
     draft = ranked_list_draft_create(actor=world.contract_manager, now=NOW)
-    with pytest.raises(ValidationFailed, match="Weak Care is not eligible for tier 1.*Safe is Requires improvement"):
+    with pytest.raises(
+        ValidationFailed,
+        match=r"Weak Care is not eligible for tier 1.*Safe is Requires improvement",
+    ):
         ranked_list_draft_set_lot(
             actor=world.contract_manager,
             version=draft,
@@ -135,8 +141,12 @@ def test_a_provider_not_meeting_the_standard_is_refused_on_tier1(fw, world):
 def test_ranking_by_scores_follows_the_weights(fw, world):
     draft = ranked_list_draft_create(actor=world.contract_manager, now=NOW)
     lot = fw.lot("Basildon")
-    draft.entries.filter(lot=lot, provider=fw.meadow).update(price_score=Decimal(90), quality_score=Decimal(40))
-    draft.entries.filter(lot=lot, provider=fw.good[0]).update(price_score=Decimal(50), quality_score=Decimal(70))
+    draft.entries.filter(lot=lot, provider=fw.meadow).update(
+        price_score=Decimal(90), quality_score=Decimal(40)
+    )
+    draft.entries.filter(lot=lot, provider=fw.good[0]).update(
+        price_score=Decimal(50), quality_score=Decimal(70)
+    )
     ranked_list_draft_rank_by_scores(
         actor=world.contract_manager, version=draft, price_weight=20, quality_weight=80, now=NOW
     )

@@ -57,4 +57,7 @@ def test_a_bad_workbook_upload_lists_the_problems_and_stores_nothing(fw, world):
 
 
 def test_brokers_cannot_import_lists(fw, world):
-    assert world.client_for(world.broker).get(reverse("framework:ranked-list-import")).status_code == 404
+    assert (
+        world.client_for(world.broker).get(reverse("framework:ranked-list-import")).status_code
+        == 404
+    )

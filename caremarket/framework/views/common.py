@@ -1,12 +1,13 @@
 from __future__ import annotations
 
+from django.db.models import Model
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from caremarket.framework.models import Provider
 
 
-def require_perm(request: HttpRequest, perm: str, obj: object = None) -> None:
+def require_perm(request: HttpRequest, perm: str, obj: Model | None = None) -> None:
     # What the person may not use is not even confirmed to exist.
     if not request.user.has_perm(perm, obj):
         raise Http404
