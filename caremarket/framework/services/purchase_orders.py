@@ -68,6 +68,14 @@ def _priced(provider: Provider, lot: Lot, on: dt.date) -> dict[str, Any]:
     return {"rate": rate.amount, "unit": rate.unit, "rate_selection": rate.selection}
 
 
+def _first_order_checks(actor: Any, provider: Provider, package_reference: str) -> None:
+    require(actor, "framework.issue_purchase_orders", provider, NOT_PERMITTED)
+    if PurchaseOrder.objects.filter(package_reference=package_reference).exists():
+        raise Conflict(
+            f"Package {package_reference} already has purchase orders: change its hours instead."
+        )
+
+
 @transaction.atomic
 def purchase_order_issue(
     *,
@@ -80,11 +88,7 @@ def purchase_order_issue(
     now: dt.datetime,
 ) -> PurchaseOrder:
     """The first purchase order of a newly placed package, at the rate in force on its start."""
-    require(actor, "framework.issue_purchase_orders", provider, NOT_PERMITTED)
-    if PurchaseOrder.objects.filter(package_reference=package_reference).exists():
-        raise Conflict(
-            f"Package {package_reference} already has purchase orders: change its hours instead."
-        )
+    _first_order_checks(actor, provider, package_reference)
     return _create(
         actor=actor,
         now=now,
@@ -112,11 +116,9 @@ def purchase_order_carry_over(
     now: dt.datetime,
 ) -> PurchaseOrder:
     """A package from before the framework: it keeps its old price until it changes."""
-    require(actor, "framework.issue_purchase_orders", provider, NOT_PERMITTED)
+    _first_order_checks(actor, provider, package_reference)
     if rate <= 0:
         raise ValidationFailed({"rate": ["The old price must be more than £0."]})
-    if PurchaseOrder.objects.filter(package_reference=package_reference).exists():
-        raise Conflict(f"Package {package_reference} already has purchase orders.")
     return _create(
         actor=actor,
         now=now,
