@@ -6,6 +6,7 @@ import re
 import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from caremarket.conftest import sign_in
 from caremarket.framework.models import RankedListVersion
@@ -34,7 +35,10 @@ def test_contract_manager_imports_a_workbook_sees_the_diff_and_issues_it(
     page.set_input_files("#id_workbook", str(path))
     page.click("main form [type=submit]")
     # Checking every lot of the workbook can take a while on a busy CI machine.
-    page.wait_for_url(re.compile(r"/versions/\d+/$"), timeout=60000)
+    try:
+        page.wait_for_url(re.compile(r"/versions/\d+/$"), timeout=60000)
+    except PlaywrightTimeoutError:
+        pytest.fail(f"The draft did not open; the page says: {page.locator('main').inner_text()}")
     diff = page.locator("[data-testid=diff]").inner_text()
     assert "Harlow · Personal Care · Older people" in diff
     assert "Tier 1, position 1" in diff and "Tier 1, position 2" in diff

@@ -61,3 +61,29 @@ def test_brokers_cannot_import_lists(fw, world):
         world.client_for(world.broker).get(reverse("framework:ranked-list-import")).status_code
         == 404
     )
+
+
+def test_a_list_edited_in_the_browser_shows_in_the_drafts_diff(fw, world):
+    client = world.client_for(world.contract_manager)
+    response = client.post(reverse("framework:version-new"))
+    draft = RankedListVersion.objects.get(status="draft")
+    assert response.url == reverse("framework:version-detail", args=[draft.pk])
+    lot = fw.lot("Tendring")
+    edited = client.post(
+        reverse("framework:version-lot-edit", args=[draft.pk, lot.pk]),
+        {"tier1": "1-9010 Good Care 1\n1-900 Meadow", "tier2": "1-999"},
+    )
+    assert edited.status_code == 302
+    page = client.get(reverse("framework:version-detail", args=[draft.pk]))
+    assert [d.lot for d in page.context["diff"]] == [lot]
+
+
+def test_an_unknown_provider_in_a_browser_edit_is_named(fw, world):
+    client = world.client_for(world.contract_manager)
+    client.post(reverse("framework:version-new"))
+    draft = RankedListVersion.objects.get(status="draft")
+    response = client.post(
+        reverse("framework:version-lot-edit", args=[draft.pk, fw.lot("Tendring").pk]),
+        {"tier1": "1-404 Nobody", "tier2": ""},
+    )
+    assert "No framework provider has the CQC provider ID 1-404." in response.content.decode()
