@@ -99,6 +99,7 @@ def standard_entries(fw_lots, meadow, good, weak) -> list[DraftEntry]:
 def fw(world) -> Framework:
     lot_create_all(actor=None, now=at(START))
     lots = list(Lot.objects.select_related("district"))
+    assert len(lots) == 96, "the council's districts are missing (loaded by migrations)"
     meadow = make_provider("Meadow", "1-900", organisation=world.home_care_provider)
     good = [make_provider(f"Good Care {n}", f"1-9{n:02d}0") for n in range(1, 12)]
     weak = make_provider("Weak Care", "1-999", good=False)
