@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "caremarket.notifications",
     "caremarket.core",
     "caremarket.monitoring",
+    "caremarket.framework",
 ]
 
 MIDDLEWARE = [
@@ -243,10 +244,13 @@ if not DEBUG and not TESTING:
 DEMO_LOADERS = [
     "caremarket.accounts.demo.load",
     "caremarket.geography.demo.load",
+    "caremarket.framework.demo.load",
     "caremarket.monitoring.demo.load",
 ]
 # Called after each CQC import with the location IDs it touched (see cqc.services).
-CQC_IMPORT_HOOKS: list[str] = []
+CQC_IMPORT_HOOKS: list[str] = [
+    "caremarket.framework.services.providers.branch_refresh_from_cqc",
+]
 DEMO_LOGINS = "caremarket.accounts.demo.DEMO_LOGINS"
 DEMO_PASSWORD = "caremarket.accounts.demo.DEMO_PASSWORD"  # noqa: S105 (a dotted path)
 

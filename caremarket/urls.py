@@ -12,6 +12,7 @@ urlpatterns = [
     path("notifications/", include("caremarket.notifications.urls")),
     path("audit/", include("caremarket.audit.urls")),
     path("monitoring/", include("caremarket.monitoring.urls")),
+    path("framework/", include("caremarket.framework.urls")),
     path("api/v1/", api.urls),
 ]
 

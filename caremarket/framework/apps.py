@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class FrameworkConfig(AppConfig):
+    name = "caremarket.framework"
+    label = "framework"
+    verbose_name = "Live at Home framework"

@@ -1,0 +1,459 @@
+"""About 115 framework providers across the 12 districts, their branches and CQC ratings,
+two issued versions of every ranked list, a two-year price matrix, rate selections and a
+few packages' purchase orders (some carried over from the previous framework).
+
+Everything goes through the real services, with `now` set to when each step would have
+happened (the framework began on 9 November 2025).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import random
+from collections import defaultdict
+from decimal import Decimal
+
+from caremarket.accounts.models import Organisation, OrganisationKind
+from caremarket.accounts.services import organisation_create
+from caremarket.cqc.services import cqc_directory_import, cqc_ratings_import
+from caremarket.framework.models import (
+    Cohort,
+    Lot,
+    Provider,
+    RankedListVersion,
+    RateUnit,
+    ServiceType,
+    Tier,
+)
+from caremarket.framework.selectors.prices import matrix_rates_for_lot
+from caremarket.framework.selectors.ranked_lists import ranked_lists_of_version
+from caremarket.framework.services.lots import lot_create_all
+from caremarket.framework.services.prices import matrix_rate_create, price_year_create, rate_select
+from caremarket.framework.services.providers import branch_add, provider_create
+from caremarket.framework.services.purchase_orders import (
+    purchase_order_carry_over,
+    purchase_order_change_hours,
+    purchase_order_issue,
+)
+from caremarket.framework.services.ranked_lists import (
+    DraftEntry,
+    ranked_list_draft_create,
+    ranked_list_draft_rank_by_scores,
+    ranked_list_issue,
+)
+from caremarket.geography.models import District, Postcode
+
+PROVIDERS = 115
+START = dt.date(2025, 11, 9)
+BRIGHTPATH = "Brightpath Home Care Ltd"
+FIRST = [
+    "Acorn",
+    "Amber",
+    "Ash",
+    "Beacon",
+    "Birch",
+    "Bluebell",
+    "Bramble",
+    "Cedar",
+    "Clover",
+    "Compass",
+    "Cornerstone",
+    "Crown",
+    "Daisy",
+    "Elm",
+    "Evergreen",
+    "Fern",
+    "Greenway",
+    "Harbour",
+    "Hawthorn",
+    "Heartwood",
+    "Heather",
+    "Holly",
+    "Horizon",
+    "Ivy",
+    "Juniper",
+    "Kestrel",
+    "Lantern",
+    "Laurel",
+    "Lavender",
+    "Lighthouse",
+    "Linden",
+    "Maple",
+    "Meadowsweet",
+    "Millbrook",
+    "Oakleaf",
+    "Orchard",
+    "Pathway",
+    "Primrose",
+    "Riverside",
+    "Rowan",
+    "Sage",
+    "Silverbirch",
+    "Skylark",
+    "Springfield",
+    "Sunrise",
+    "Swallow",
+    "Thistle",
+    "Willowbank",
+    "Wren",
+    "Yew",
+]
+SECOND = ("Home Care", "Care Services", "Homecare", "Community Care", "Support at Home")
+BASE_RATES = {  # 2025/26 county-wide bands; 2026/27 rises 4%
+    ServiceType.PERSONAL_CARE: (RateUnit.HOUR, ["23.50", "24.25", "25.00", "25.75"]),
+    ServiceType.NIGHT_AWAKE: (RateUnit.NIGHT, ["165.00", "172.50", "180.00"]),
+    ServiceType.NIGHT_SLEEP: (RateUnit.NIGHT, ["95.00", "102.50", "110.00"]),
+    ServiceType.LIVE_IN: (RateUnit.WEEK, ["1150.00", "1225.00", "1300.00"]),
+}
+RURAL = ("Maldon", "Uttlesford")  # rural districts pay more for personal care
+RATING_FIELDS = ("Location ID", "Domain", "Latest Rating", "Publication Date")
+
+
+def _at(day: dt.date, hour: int = 10) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour), tzinfo=dt.UTC)
+
+
+def _names(rng: random.Random) -> list[str]:
+    names = {f"{a} {b} Ltd" for a in FIRST for b in SECOND}
+    return sorted(rng.sample(sorted(names), PROVIDERS - 1))
+
+
+def _cqc_files(rng: random.Random, plan: list[dict], now: dt.datetime) -> None:
+    """Write the providers' branches into CQC files and import them like the real ones."""
+    directory = io.StringIO()
+    writer = csv.writer(directory)
+    writer.writerow(
+        [
+            "Name",
+            "Address",
+            "Postcode",
+            "Service types",
+            "Provider name",
+            "Local authority",
+            "CQC Location ID (for office use only)",
+            "CQC Provider ID (for office use only)",
+        ]
+    )
+    ratings = io.StringIO()
+    rating_writer = csv.writer(ratings)
+    rating_writer.writerow(RATING_FIELDS)
+    for p in plan:
+        for b in p["branches"]:
+            writer.writerow(
+                [
+                    b["name"],
+                    f"{rng.randint(1, 200)} High Street, {b['district'].name}",
+                    b["postcode"],
+                    "Homecare agencies",
+                    p["name"],
+                    "Essex",
+                    b["location_id"],
+                    p["cqc_id"],
+                ]
+            )
+            for domain, rating in b["ratings"].items():
+                published = START - dt.timedelta(days=rng.randint(60, 900))
+                rating_writer.writerow([b["location_id"], domain, rating, published.isoformat()])
+    cqc_directory_import(
+        data=directory.getvalue().encode(), filename="demo-home-care-directory.csv", now=now
+    )
+    cqc_ratings_import(data=ratings.getvalue().encode(), filename="demo-ratings.csv", now=now)
+
+
+def _ratings(rng: random.Random, good: bool) -> dict[str, str]:
+    if good:
+        overall = rng.choice(["Good"] * 5 + ["Outstanding"])
+        return {
+            d: overall if d == "Overall" else rng.choice(["Good", "Good", "Outstanding"])
+            for d in ("Overall", "Safe", "Effective", "Caring", "Responsive", "Well-led")
+        }
+    weak = rng.choice(["Safe", "Well-led", "Overall"])
+    return {
+        d: "Requires improvement" if d in (weak, "Overall") else "Good"
+        for d in ("Overall", "Safe", "Effective", "Caring", "Responsive", "Well-led")
+    }
+
+
+def _plan(rng: random.Random, districts: list[District]) -> list[dict]:
+    postcodes: dict[str, list[str]] = defaultdict(list)
+    for code, pc in Postcode.objects.values_list("oslaua", "postcode"):
+        postcodes[code].append(pc)
+    names = [BRIGHTPATH, *_names(rng)]
+    plan = []
+    for index, name in enumerate(names):
+        home = districts[index % len(districts)]
+        good = index == 0 or rng.random() < 0.8
+        branches = []
+        serves: set[int] = {home.pk}
+        for n in range(1 + (rng.random() < 0.25)):
+            district = home if n == 0 else rng.choice(districts)
+            serves.add(district.pk)
+            branches.append(
+                {
+                    "name": f"{name.removesuffix(' Ltd')} – {district.name}",
+                    "district": district,
+                    "postcode": rng.choice(postcodes[district.code] or ["CM1 1AA"]),
+                    "location_id": f"1-5{index:04d}{n:04d}",
+                    "ratings": _ratings(rng, good),
+                }
+            )
+        if rng.random() < 0.5:
+            serves.add(rng.choice(districts).pk)
+        plan.append(
+            {
+                "name": name,
+                "cqc_id": "1-000000002" if name == BRIGHTPATH else f"1-4{index:08d}",
+                "branches": branches,
+                "serves": serves,
+                "night": name == BRIGHTPATH or rng.random() < 0.45,
+                "live_in": name == BRIGHTPATH or rng.random() < 0.35,
+                "ld_autism": name == BRIGHTPATH or rng.random() < 0.55,
+                "price": Decimal(rng.randint(45, 100)),
+                "quality": Decimal(rng.randint(45, 100)),
+            }
+        )
+    return plan
+
+
+def _entries(
+    rng: random.Random,
+    plan: list[dict],
+    providers: dict[str, Provider],
+    lots: list[Lot],
+    drift: int,
+) -> list[DraftEntry]:
+    by_district: dict[int, list[dict]] = defaultdict(list)
+    for p in plan:
+        for district_id in p["serves"]:
+            by_district[district_id].append(p)
+    entries: list[DraftEntry] = []
+    tier1: dict[int, set[str]] = {}
+    for district_id, members in by_district.items():
+        eligible = [p for p in members if providers[p["cqc_id"]].tier1_eligible]
+        eligible.sort(key=lambda p: -(p["price"] + p["quality"] + rng.randint(0, drift)))
+        tier1[district_id] = {p["cqc_id"] for p in eligible[:10]}
+    for lot in lots:
+        members = [
+            p
+            for p in by_district[lot.district_id]
+            if (lot.service_type == ServiceType.PERSONAL_CARE or p["night"] or p["live_in"])
+            and (lot.service_type != ServiceType.LIVE_IN or p["live_in"])
+            and (lot.cohort == Cohort.OLDER_PEOPLE or p["ld_autism"])
+        ] or by_district[lot.district_id][:1]
+        counters = {Tier.ONE: 0, Tier.TWO: 0}
+        for p in members:
+            tier = Tier.ONE if p["cqc_id"] in tier1[lot.district_id] else Tier.TWO
+            counters[tier] += 1
+            entries.append(
+                DraftEntry(
+                    lot=lot,
+                    provider=providers[p["cqc_id"]],
+                    tier=tier,
+                    position=counters[tier],
+                    price_score=min(Decimal(100), p["price"] + rng.randint(-drift, drift)),
+                    quality_score=min(Decimal(100), p["quality"] + rng.randint(-drift, drift)),
+                )
+            )
+    return entries
+
+
+def _prices(lots: list[Lot], providers: list[Provider], version: RankedListVersion) -> None:
+    years = [
+        price_year_create(
+            actor=None,
+            label="2025/26",
+            starts_on=START,
+            ends_on=dt.date(2026, 11, 8),
+            now=_at(dt.date(2025, 9, 1)),
+        ),
+        price_year_create(
+            actor=None,
+            label="2026/27",
+            starts_on=dt.date(2026, 11, 9),
+            ends_on=dt.date(2027, 11, 8),
+            now=_at(dt.date(2026, 9, 1)),
+        ),
+    ]
+    rural = list(District.objects.filter(name__in=RURAL))
+    for year, uplift in zip(years, (Decimal("1.00"), Decimal("1.04")), strict=True):
+        set_on = _at(year.starts_on - dt.timedelta(days=60))
+        for service_type, (unit, amounts) in BASE_RATES.items():
+            for band, amount in zip("ABCD", amounts, strict=False):
+                value = (Decimal(amount) * uplift).quantize(Decimal("0.01"))
+                matrix_rate_create(
+                    actor=None,
+                    year=year,
+                    service_type=service_type,
+                    band=band,
+                    amount=value,
+                    unit=unit,
+                    now=set_on,
+                )
+                if service_type == ServiceType.PERSONAL_CARE:
+                    for district in rural:
+                        matrix_rate_create(
+                            actor=None,
+                            year=year,
+                            service_type=service_type,
+                            band=band,
+                            amount=value + Decimal("1.50"),
+                            unit=unit,
+                            district=district,
+                            now=set_on,
+                        )
+    on_lists = {
+        (e.provider_id, r.lot.pk)
+        for r in ranked_lists_of_version(version=version, lots=lots)
+        for e in r.entries
+    }
+    lot_by_pk = {lot.pk: lot for lot in lots}
+    provider_by_pk = {p.pk: p for p in providers}
+    for year in years:
+        chosen_on = _at(year.starts_on - dt.timedelta(days=30))
+        for provider_id, lot_id in sorted(on_lists):
+            lot = lot_by_pk[lot_id]
+            rates = matrix_rates_for_lot(year=year, lot=lot)
+            rate = rates[(provider_id + lot_id) % len(rates)]
+            rate_select(
+                actor=None,
+                provider=provider_by_pk[provider_id],
+                lot=lot,
+                year=year,
+                amount=rate.amount,
+                now=chosen_on,
+            )
+
+
+def _purchase_orders(providers: dict[str, Provider], lots: list[Lot]) -> int:
+    """A few packages, so the price history of each kind is visible."""
+    brightpath = providers["1-000000002"]
+    personal = [
+        lot
+        for lot in lots
+        if lot.service_type == ServiceType.PERSONAL_CARE and lot.cohort == Cohort.OLDER_PEOPLE
+    ]
+    own = [lot for lot in personal if brightpath.rate_selections.filter(lot=lot).exists()]
+    others = [
+        p
+        for p in providers.values()
+        if p != brightpath
+        and p.rate_selections.filter(lot__service_type=ServiceType.PERSONAL_CARE).exists()
+    ]
+    count = 0
+    for n, (hours, change) in enumerate(
+        [(10, None), (14, dt.date(2026, 3, 2)), (7, dt.date(2026, 11, 16)), (21, None)], start=1
+    ):
+        provider = brightpath if n % 2 else others[n]
+        selection = (
+            provider.rate_selections.select_related("lot__district")
+            .filter(lot__service_type=ServiceType.PERSONAL_CARE)
+            .first()
+        )
+        assert selection is not None
+        reference = f"PKG-2021-{n:04d}"
+        purchase_order_carry_over(
+            package_reference=reference,
+            provider=provider,
+            lot=selection.lot,
+            hours_per_week=Decimal(hours),
+            rate=Decimal("21.80"),
+            starts_on=dt.date(2024, 6, 3),
+            actor=None,
+            now=_at(dt.date(2025, 11, 9)),
+        )
+        count += 1
+        if change:
+            purchase_order_change_hours(
+                package_reference=reference,
+                hours_per_week=Decimal(hours) + Decimal("3.5"),
+                starts_on=change,
+                actor=None,
+                now=_at(change - dt.timedelta(days=3)),
+            )
+            count += 1
+    new_packages: list[tuple[dt.date, str, dt.date | None]] = [
+        (dt.date(2026, 1, 12), "12", None),
+        (dt.date(2026, 4, 20), "8", dt.date(2026, 11, 16)),
+        (dt.date(2026, 7, 6), "17.5", None),
+        (dt.date(2026, 11, 12), "10.5", None),
+    ]
+    for n, (start, weekly, change) in enumerate(new_packages, start=1):
+        lot = own[n % len(own)] if own else personal[0]
+        reference = f"PKG-2026-{n:04d}"
+        purchase_order_issue(
+            package_reference=reference,
+            provider=brightpath,
+            lot=lot,
+            hours_per_week=Decimal(weekly),
+            starts_on=start,
+            actor=None,
+            now=_at(start - dt.timedelta(days=2)),
+        )
+        count += 1
+        if change:
+            purchase_order_change_hours(
+                package_reference=reference,
+                hours_per_week=Decimal(weekly) - 2,
+                starts_on=change,
+                actor=None,
+                now=_at(change - dt.timedelta(days=3)),
+            )
+            count += 1
+    return count
+
+
+def load(*, rng: random.Random, now: dt.datetime, **_: object) -> list[str]:
+    if Provider.objects.exists():
+        return ["Framework providers already loaded."]
+    lots = lot_create_all(actor=None, now=_at(dt.date(2025, 10, 1)))
+    lots = list(Lot.objects.select_related("district"))
+    districts = list(District.objects.filter(in_council_area=True).order_by("name"))
+    plan = _plan(rng, districts)
+    _cqc_files(rng, plan, _at(dt.date(2025, 10, 1)))
+    providers: dict[str, Provider] = {}
+    for p in plan:
+        joined = _at(dt.date(2025, 10, 20))
+        organisation = Organisation.objects.filter(
+            name=p["name"], kind=OrganisationKind.HOME_CARE_PROVIDER
+        ).first() or organisation_create(
+            actor=None,
+            name=p["name"],
+            kind=OrganisationKind.HOME_CARE_PROVIDER,
+            reference=p["cqc_id"],
+        )
+        provider = provider_create(
+            actor=None,
+            organisation=organisation,
+            cqc_provider_id=p["cqc_id"],
+            joined_on=START,
+            now=joined,
+        )
+        for b in p["branches"]:
+            branch_add(actor=None, provider=provider, cqc_location_id=b["location_id"], now=joined)
+        provider.refresh_from_db()
+        providers[p["cqc_id"]] = provider
+    versions = []
+    for effective, drift in ((START, 0), (dt.date(2026, 5, 9), 12)):
+        issued_on = _at(effective - dt.timedelta(days=8))
+        draft = ranked_list_draft_create(
+            actor=None,
+            now=issued_on,
+            entries=_entries(rng, plan, providers, lots, drift),
+            source="Tender evaluation" if not drift else "Six-monthly re-ranking",
+        )
+        ranked_list_draft_rank_by_scores(actor=None, version=draft, now=issued_on)
+        versions.append(
+            ranked_list_issue(actor=None, version=draft, effective_from=effective, now=issued_on)
+        )
+    _prices(lots, list(providers.values()), versions[-1])
+    orders = _purchase_orders(providers, lots)
+    tier1 = sum(1 for p in providers.values() if p.tier1_eligible)
+    return [
+        f"{len(providers)} framework providers ({tier1} meet the tier-1 standard) with "
+        f"{sum(len(p['branches']) for p in plan)} branches across {len(districts)} districts.",
+        f"{len(lots)} lots; {len(versions)} issued versions of every ranked list.",
+        "Price matrix for 2025/26 and 2026/27 with providers' rate selections.",
+        f"{orders} purchase orders, some carried over from the previous framework.",
+    ]

@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from caremarket.common.forms import GovForm
+from caremarket.framework.models import Branch, BranchChangeRequest, Lot, PriceYear, Provider
+from caremarket.framework.services.ranked_lists import DEFAULT_PRICE_WEIGHT, DEFAULT_QUALITY_WEIGHT
+
+
+class BranchChangeRequestForm(GovForm):
+    submit_label = "Send the request"
+    kind = forms.ChoiceField(
+        choices=BranchChangeRequest.Kind.choices,
+        widget=forms.RadioSelect,
+        label="What do you want to change?",
+    )
+    branch = forms.ModelChoiceField(
+        queryset=Branch.objects.none(),
+        required=False,
+        label="Branch to remove or replace",
+        help_text="Only for removing or replacing a branch",
+    )
+    new_cqc_location_id = forms.CharField(
+        max_length=20,
+        required=False,
+        label="CQC location ID of the new branch",
+        help_text="Only for adding or replacing a branch, for example 1-123456789",
+    )
+    new_name = forms.CharField(max_length=255, required=False, label="Name of the new branch")
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label="Why is it needed?")
+
+    def __init__(self, *args: Any, provider: Provider, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["branch"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = provider.branches.filter(listed_in_agreement=True)
+
+
+class BranchDecisionForm(GovForm):
+    submit_label = "Record the decision"
+    decision = forms.ChoiceField(
+        choices=[("approve", "Approve"), ("reject", "Reject")], widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        label="Note to the provider",
+        help_text="Required when rejecting",
+    )
+
+
+class RankedListImportForm(GovForm):
+    submit_label = "Check and import"
+    workbook = forms.FileField(
+        label="Ranked-list workbook (xlsx, ODS or CSV)",
+        help_text=(
+            "Use the “Ranked lists” sheet of the Ranked List Tool download: one row per provider"
+            " per lot, with District, Service type, Cohort, Tier, Position and CQC provider ID."
+        ),
+    )
+
+
+class IssueForm(GovForm):
+    submit_label = "Issue this version"
+    effective_from = forms.DateField(
+        label="In force from",
+        help_text="For example 2026-05-09. Today or later.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    note = forms.CharField(max_length=500, required=False, label="Note (optional)")
+
+
+class RankByScoresForm(GovForm):
+    submit_label = "Rank by scores"
+    price_weight = forms.IntegerField(
+        min_value=0, max_value=100, initial=DEFAULT_PRICE_WEIGHT, label="Price weight (%)"
+    )
+    quality_weight = forms.IntegerField(
+        min_value=0, max_value=100, initial=DEFAULT_QUALITY_WEIGHT, label="Quality weight (%)"
+    )
+
+
+class LotEditForm(GovForm):
+    submit_label = "Save this list"
+    tier1 = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 10}),
+        required=False,
+        label="Tier 1, in rank order",
+        help_text=(
+            "One provider a line, starting with its CQC provider ID. At most 10 in a district."
+        ),
+    )
+    tier2 = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 10}),
+        required=False,
+        label="Tier 2, in rank order",
+        help_text="One provider a line, starting with its CQC provider ID.",
+    )
+
+    def _providers(self, name: str) -> list[Provider]:
+        ids = [line.split()[0] for line in self.cleaned_data[name].splitlines() if line.strip()]
+        known = {
+            p.cqc_provider_id.lower(): p for p in Provider.objects.select_related("organisation")
+        }
+        unknown = [i for i in ids if i.lower() not in known]
+        if unknown:
+            raise forms.ValidationError(
+                f"No framework provider has the CQC provider ID {', '.join(unknown)}."
+            )
+        return [known[i.lower()] for i in ids]
+
+    def clean_tier1(self) -> list[Provider]:
+        return self._providers("tier1")
+
+    def clean_tier2(self) -> list[Provider]:
+        return self._providers("tier2")
+
+
+class RateSelectForm(GovForm):
+    submit_label = "Select this rate"
+    lot = forms.ModelChoiceField(queryset=Lot.objects.select_related("district"))
+    year = forms.ModelChoiceField(queryset=PriceYear.objects.all(), label="Framework year")
+    amount = forms.DecimalField(
+        max_digits=8,
+        decimal_places=2,
+        min_value=0,
+        label="Rate (£)",
+        help_text="One of the rates in the price matrix for the lot's service type and district",
+    )

@@ -1,0 +1,1 @@
+"""Reads of the framework, one module per concept; import from the module you need."""

@@ -1,0 +1,101 @@
+"""The Ranked List Tool workbook: every ranked list, and every provider's positions."""
+
+from __future__ import annotations
+
+import io
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from caremarket.common.spreadsheets import safe_row
+from caremarket.framework.models import RankedListVersion
+from caremarket.framework.selectors.ranked_lists import ranked_lists_of_version
+
+LISTS_SHEET = "Ranked lists"
+POSITIONS_SHEET = "Provider positions"
+LIST_COLUMNS = (
+    "District",
+    "Service type",
+    "Cohort",
+    "Tier",
+    "Position",
+    "Provider",
+    "CQC provider ID",
+    "Price score",
+    "Quality score",
+)
+POSITION_COLUMNS = (
+    "Provider",
+    "CQC provider ID",
+    "District",
+    "Service type",
+    "Cohort",
+    "Tier",
+    "Position",
+)
+NO_PROVIDERS = "No providers on this list"
+
+
+def _title(ws: Worksheet, version: RankedListVersion | None) -> None:
+    ws.append(["Live at Home framework: Ranked List Tool"])
+    ws["A1"].font = Font(bold=True, size=14)
+    if version is None:
+        ws.append(["No ranked list has been issued yet."])
+    elif version.number:
+        ws.append([f"Version {version.number}, in force from {version.effective_from:%d %B %Y}"])
+    else:
+        ws.append([f"Draft ({version.source}), not issued"])
+    ws.append([])
+
+
+def _table(ws: Worksheet, columns: tuple[str, ...], rows: list[list[object]]) -> None:
+    ws.append(list(columns))
+    header_row = ws.max_row
+    for cell in ws[header_row]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        ws.append(safe_row(row))
+    ws.freeze_panes = f"A{header_row + 1}"
+    ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(columns))}{ws.max_row}"
+    for index, name in enumerate(columns, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = max(12, min(45, len(name) + 24))
+
+
+def ranked_list_tool_workbook(*, version: RankedListVersion | None) -> bytes:
+    """The workbook providers download; the same "Ranked lists" sheet can be edited and imported."""
+    lists = ranked_lists_of_version(version=version)
+    list_rows: list[list[object]] = []
+    positions: list[list[object]] = []
+    for ranked in lists:
+        lot = ranked.lot
+        lot_cells = [lot.district.name, lot.get_service_type_display(), lot.get_cohort_display()]
+        if not ranked.entries:
+            list_rows.append([*lot_cells, None, None, NO_PROVIDERS, None, None, None])
+        for e in ranked.entries:
+            list_rows.append(
+                [
+                    *lot_cells,
+                    e.tier,
+                    e.position,
+                    e.provider_name,
+                    e.cqc_provider_id,
+                    float(e.price_score) if e.price_score is not None else None,
+                    float(e.quality_score) if e.quality_score is not None else None,
+                ]
+            )
+            positions.append([e.provider_name, e.cqc_provider_id, *lot_cells, e.tier, e.position])
+    positions.sort(key=lambda r: (str(r[0]).lower(), r[2], r[3], r[4]))
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = LISTS_SHEET
+    _title(sheet, version)
+    _table(sheet, LIST_COLUMNS, list_rows)
+    second = book.create_sheet(POSITIONS_SHEET)
+    _title(second, version)
+    _table(second, POSITION_COLUMNS, positions)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

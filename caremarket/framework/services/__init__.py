@@ -1,0 +1,1 @@
+"""Writes to the framework, one module per concept; import from the module you need."""

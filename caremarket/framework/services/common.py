@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+from typing import Any
+
+from caremarket.common.errors import NotPermitted
+
+
+def require(actor: Any, perm: str, obj: Any, message: str) -> None:
+    # actor None means the platform itself (imports, demo data, scheduled jobs).
+    if actor is not None and not actor.has_perm(perm, obj):
+        raise NotPermitted(message)

@@ -1,0 +1,218 @@
+"""Framework providers and their branches, kept in step with the CQC register."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.urls import reverse
+
+from caremarket.accounts.models import Organisation, OrganisationKind
+from caremarket.audit.services import audit_record
+from caremarket.common.errors import Conflict, DomainError, ValidationFailed
+from caremarket.common.services import model_full_clean
+from caremarket.cqc.models import CqcLocation
+from caremarket.framework.models import Branch, Provider, RegistrationStatus, Tier
+from caremarket.framework.selectors.providers import contract_managers, provider_tier1_check
+from caremarket.framework.selectors.ranked_lists import ranked_list_version_in_force
+from caremarket.framework.services.common import require
+from caremarket.geography.models import District
+from caremarket.geography.selectors import postcode_locate
+from caremarket.notifications.services import notification_send
+
+NOT_CONTRACT_MANAGER = "Only the Live at Home team can change the framework's providers."
+NOT_HOME_CARE = "{name} is not a home care provider, so it cannot join the framework."
+
+
+@transaction.atomic
+def provider_create(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    cqc_provider_id: str,
+    joined_on: dt.date,
+    now: dt.datetime,
+) -> Provider:
+    require(actor, "framework.manage_framework", None, NOT_CONTRACT_MANAGER)
+    if organisation.kind != OrganisationKind.HOME_CARE_PROVIDER:
+        raise ValidationFailed({"organisation": [NOT_HOME_CARE.format(name=organisation.name)]})
+    if Provider.objects.filter(organisation=organisation).exists():
+        raise Conflict(f"{organisation.name} is already on the framework.")
+    provider = Provider(
+        organisation=organisation, cqc_provider_id=cqc_provider_id.strip(), joined_on=joined_on
+    )
+    model_full_clean(provider)
+    provider.save()
+    audit_record(
+        actor=actor,
+        action="framework_provider.created",
+        obj=provider,
+        at=now,
+        data={"cqc_provider_id": provider.cqc_provider_id, "joined_on": joined_on},
+    )
+    return provider
+
+
+def _district_of(postcode: str) -> District | None:
+    try:
+        return postcode_locate(postcode=postcode).district
+    except DomainError:  # no or unknown postcode: the district stays as it was
+        return None
+
+
+def _status_of(location: CqcLocation | None) -> str:
+    if location is None:
+        return RegistrationStatus.UNKNOWN
+    return (
+        RegistrationStatus.REGISTERED if location.registered else RegistrationStatus.NOT_REGISTERED
+    )
+
+
+@transaction.atomic
+def branch_add(
+    *,
+    actor: Any,
+    provider: Provider,
+    cqc_location_id: str,
+    name: str = "",
+    listed_in_agreement: bool = True,
+    now: dt.datetime,
+) -> Branch:
+    """Add a branch; its name, address and registration come from the CQC directory when known."""
+    require(actor, "framework.manage_framework", provider, NOT_CONTRACT_MANAGER)
+    location_id = cqc_location_id.strip()
+    if Branch.objects.filter(cqc_location_id=location_id).exists():
+        raise Conflict(
+            f"The branch with CQC location ID {location_id} is already on the framework."
+        )
+    location = CqcLocation.objects.filter(location_id=location_id).first()
+    if location is None and not name.strip():
+        raise ValidationFailed(
+            {"cqc_location_id": [f"{location_id} is not in the CQC directory: give the name."]}
+        )
+    branch = Branch(
+        provider=provider,
+        cqc_location_id=location_id,
+        name=(location.name if location else name.strip())[:255],
+        address=location.address if location else "",
+        postcode=location.postcode if location else "",
+        district=_district_of(location.postcode) if location else None,
+        registration_status=_status_of(location),
+        registration_checked_at=now,
+        listed_in_agreement=listed_in_agreement,
+    )
+    model_full_clean(branch)
+    branch.save()
+    audit_record(
+        actor=actor,
+        action="framework_branch.added",
+        obj=branch,
+        at=now,
+        data={"provider": provider, "listed_in_agreement": listed_in_agreement},
+    )
+    provider_eligibility_refresh(providers=[provider], now=now)
+    return branch
+
+
+def _on_tier1(provider: Provider, on: dt.date) -> bool:
+    version = ranked_list_version_in_force(on=on)
+    return bool(version and version.entries.filter(provider=provider, tier=Tier.ONE).exists())
+
+
+@transaction.atomic
+def provider_eligibility_refresh(
+    *, providers: Iterable[Provider], now: dt.datetime
+) -> list[Provider]:
+    """Re-derive tier-1 eligibility; returns the tier-1 providers that have just lost it.
+
+    Those are flagged on their record and to every contract manager, in this transaction.
+    """
+    lost = []
+    for provider in providers:
+        problems = provider_tier1_check(provider=provider)
+        eligible = not problems
+        was = provider.tier1_eligible
+        provider.tier1_eligible, provider.eligibility_problems = eligible, problems
+        provider.eligibility_checked_at = now
+        if eligible:
+            provider.eligibility_lost_at = None
+        elif was and _on_tier1(provider, now.date()):
+            provider.eligibility_lost_at = now
+            lost.append(provider)
+        provider.save(
+            update_fields=[
+                "tier1_eligible",
+                "eligibility_problems",
+                "eligibility_checked_at",
+                "eligibility_lost_at",
+            ]
+        )
+        if was != eligible:
+            audit_record(
+                actor=None,
+                action="framework_provider.tier1_eligibility_changed",
+                obj=provider,
+                at=now,
+                changes={"tier1_eligible": [was, eligible]},
+                data={"problems": problems},
+            )
+    managers = list(contract_managers())
+    for provider in lost:
+        audit_record(
+            actor=None,
+            action="framework_provider.tier1_eligibility_lost",
+            obj=provider,
+            at=now,
+            data={"problems": provider.eligibility_problems},
+        )
+        notification_send(
+            recipients=managers,
+            event="framework.tier1_eligibility_lost",
+            subject=f"{provider.name} no longer meets the tier-1 standard",
+            body=(
+                f"{provider.name} is on tier 1 of the ranked lists in force but no longer meets"
+                " the tier-1 CQC standard: " + "; ".join(provider.eligibility_problems) + "."
+            ),
+            url=reverse("framework:provider-detail", args=[provider.pk]),
+            now=now,
+        )
+    return lost
+
+
+@transaction.atomic
+def branch_refresh_from_cqc(*, location_ids: list[str], now: dt.datetime) -> int:
+    """CQC import hook: refresh touched branches and re-derive their providers' eligibility."""
+    branches = list(Branch.objects.filter(cqc_location_id__in=location_ids))
+    locations = {
+        loc.location_id: loc
+        for loc in CqcLocation.objects.filter(location_id__in=[b.cqc_location_id for b in branches])
+    }
+    for branch in branches:
+        location = locations.get(branch.cqc_location_id)
+        before = (branch.registration_status, branch.address, branch.postcode)
+        branch.registration_status = _status_of(location)
+        if location is not None:
+            branch.address, branch.postcode = location.address, location.postcode
+            branch.district = _district_of(location.postcode) or branch.district
+        branch.registration_checked_at = now
+        branch.save()
+        after = (branch.registration_status, branch.address, branch.postcode)
+        if before != after:
+            audit_record(
+                actor=None,
+                action="framework_branch.refreshed_from_cqc",
+                obj=branch,
+                at=now,
+                changes={
+                    k: [b, a]
+                    for k, b, a in zip(
+                        ("registration_status", "address", "postcode"), before, after, strict=True
+                    )
+                    if b != a
+                },
+            )
+    providers = Provider.objects.filter(pk__in={b.provider_id for b in branches})
+    provider_eligibility_refresh(providers=providers, now=now)
+    return len(branches)

@@ -1,0 +1,191 @@
+"""Purchase orders: a package's price is the provider's rate in force when it starts (0024)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from caremarket.audit.services import audit_record
+from caremarket.common.errors import Conflict, NotFound, ValidationFailed
+from caremarket.framework.models import Lot, Provider, PurchaseOrder, RateUnit
+from caremarket.framework.selectors.prices import rate_in_force
+from caremarket.framework.services.common import require
+
+NOT_PERMITTED = "Only brokers and the Live at Home team can issue purchase orders."
+
+
+def _hours(hours_per_week: Decimal) -> Decimal:
+    if hours_per_week <= 0:
+        raise ValidationFailed({"hours_per_week": ["Hours a week must be more than 0."]})
+    return hours_per_week
+
+
+def _create(*, actor: Any, now: dt.datetime, **fields: Any) -> PurchaseOrder:
+    try:
+        with transaction.atomic():
+            # The reference is the row's number, so two orders can never race for one.
+            order = PurchaseOrder.objects.create(
+                reference=f"new-{uuid.uuid4().hex[:12]}", issued_by=actor, issued_at=now, **fields
+            )
+    except IntegrityError:
+        raise Conflict(
+            f"Package {fields['package_reference']} already has a current purchase order."
+        ) from None
+    order.reference = f"PO-{order.pk:07d}"
+    order.save(update_fields=["reference"])
+    audit_record(
+        actor=actor,
+        action="framework_purchase_order.issued",
+        obj=order,
+        at=now,
+        data={
+            "package": order.package_reference,
+            "reason": order.reason,
+            "rate": order.rate,
+            "hours_per_week": order.hours_per_week,
+            "starts_on": order.starts_on,
+            "supersedes": order.supersedes,
+        },
+    )
+    return order
+
+
+def _priced(provider: Provider, lot: Lot, on: dt.date) -> dict[str, Any]:
+    rate = rate_in_force(provider=provider, lot=lot, on=on)
+    if rate is None:
+        raise ValidationFailed(
+            {
+                "starts_on": [
+                    f"{provider.name} has no rate for {lot} in force on {on:%d %B %Y}: "
+                    "it has not selected one from that year's price matrix."
+                ]
+            }
+        )
+    return {"rate": rate.amount, "unit": rate.unit, "rate_selection": rate.selection}
+
+
+def _first_order_checks(actor: Any, provider: Provider, package_reference: str) -> None:
+    require(actor, "framework.issue_purchase_orders", provider, NOT_PERMITTED)
+    if PurchaseOrder.objects.filter(package_reference=package_reference).exists():
+        raise Conflict(
+            f"Package {package_reference} already has purchase orders: change its hours instead."
+        )
+
+
+@transaction.atomic
+def purchase_order_issue(
+    *,
+    package_reference: str,
+    provider: Provider,
+    lot: Lot,
+    hours_per_week: Decimal,
+    starts_on: dt.date,
+    actor: Any,
+    now: dt.datetime,
+) -> PurchaseOrder:
+    """The first purchase order of a newly placed package, at the rate in force on its start."""
+    _first_order_checks(actor, provider, package_reference)
+    return _create(
+        actor=actor,
+        now=now,
+        package_reference=package_reference,
+        provider=provider,
+        lot=lot,
+        hours_per_week=_hours(hours_per_week),
+        starts_on=starts_on,
+        reason=PurchaseOrder.Reason.NEW_PACKAGE,
+        **_priced(provider, lot, starts_on),
+    )
+
+
+@transaction.atomic
+def purchase_order_carry_over(
+    *,
+    package_reference: str,
+    provider: Provider,
+    lot: Lot,
+    hours_per_week: Decimal,
+    rate: Decimal,
+    unit: str = RateUnit.HOUR,
+    starts_on: dt.date,
+    actor: Any,
+    now: dt.datetime,
+) -> PurchaseOrder:
+    """A package from before the framework: it keeps its old price until it changes."""
+    _first_order_checks(actor, provider, package_reference)
+    if rate <= 0:
+        raise ValidationFailed({"rate": ["The old price must be more than £0."]})
+    return _create(
+        actor=actor,
+        now=now,
+        package_reference=package_reference,
+        provider=provider,
+        lot=lot,
+        hours_per_week=_hours(hours_per_week),
+        starts_on=starts_on,
+        reason=PurchaseOrder.Reason.CARRIED_OVER,
+        rate=rate,
+        unit=unit,
+    )
+
+
+@transaction.atomic
+def purchase_order_change_hours(
+    *,
+    package_reference: str,
+    hours_per_week: Decimal,
+    starts_on: dt.date,
+    actor: Any,
+    now: dt.datetime,
+) -> PurchaseOrder:
+    """A change of hours ends the current order and issues one at the rate then in force.
+
+    The same hours as now change nothing and return the current order.
+    """
+    current = (
+        PurchaseOrder.objects.select_for_update()
+        .select_related("provider__organisation", "lot__district")
+        .filter(package_reference=package_reference, ends_on__isnull=True)
+        .first()
+    )
+    if current is None:
+        raise NotFound(f"Package {package_reference} has no current purchase order.")
+    require(actor, "framework.issue_purchase_orders", current.provider, NOT_PERMITTED)
+    hours = _hours(hours_per_week)
+    if hours == current.hours_per_week:
+        return current
+    if starts_on <= current.starts_on:
+        raise ValidationFailed(
+            {
+                "starts_on": [
+                    f"The change must start after {current.reference} began on "
+                    f"{current.starts_on:%d %B %Y}."
+                ]
+            }
+        )
+    priced = _priced(current.provider, current.lot, starts_on)
+    current.ends_on = starts_on - dt.timedelta(days=1)
+    current.save(update_fields=["ends_on"])
+    audit_record(
+        actor=actor,
+        action="framework_purchase_order.ended",
+        obj=current,
+        at=now,
+        changes={"ends_on": [None, current.ends_on]},
+    )
+    return _create(
+        actor=actor,
+        now=now,
+        package_reference=package_reference,
+        provider=current.provider,
+        lot=current.lot,
+        hours_per_week=hours,
+        starts_on=starts_on,
+        reason=PurchaseOrder.Reason.CHANGE_OF_HOURS,
+        supersedes=current,
+        **priced,
+    )

@@ -1,0 +1,62 @@
+"""A contract manager imports a ranked-list workbook and issues it in the browser."""
+
+import importlib
+import io
+import re
+
+import pytest
+from django.apps import apps
+from django.utils import timezone
+from openpyxl import load_workbook
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+from caremarket.conftest import sign_in
+from caremarket.framework.models import RankedListVersion
+from caremarket.framework.selectors.tool import LISTS_SHEET, ranked_list_tool_workbook
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _districts(transactional_db):
+    """An earlier transactional test empties every table, the migrated districts included."""
+    migration = importlib.import_module("caremarket.geography.migrations.0002_reference_data")
+    migration.load(apps, None)
+
+
+def test_contract_manager_imports_a_workbook_sees_the_diff_and_issues_it(
+    page, live_server, fw, tmp_path
+):
+    book = load_workbook(io.BytesIO(ranked_list_tool_workbook(version=fw.version)))
+    for row in book[LISTS_SHEET].iter_rows(min_row=5):
+        if (
+            row[0].value == "Harlow"
+            and row[1].value == "Personal Care"
+            and row[2].value == "Older people"
+            and row[3].value == 1
+        ):
+            row[4].value = 3 - row[4].value  # swap positions 1 and 2
+    path = tmp_path / "new-lists.xlsx"
+    book.save(path)
+
+    sign_in(page, live_server, "contracts@council.test")
+    page.goto(f"{live_server.url}/framework/ranked-lists/import/")
+    page.set_input_files("#id_workbook", str(path))
+    page.click("main form [type=submit]")
+    # Checking every lot of the workbook can take a while on a busy CI machine.
+    try:
+        page.wait_for_url(re.compile(r"/versions/\d+/$"), timeout=60000)
+    except PlaywrightTimeoutError:
+        pytest.fail(f"The draft did not open; the page says: {page.locator('main').inner_text()}")
+    page.locator("[data-testid=diff], [data-testid=no-diff]").first.wait_for(timeout=60000)
+    assert page.locator("[data-testid=diff]").count() == 1, page.locator("main").inner_text()
+    diff = page.locator("[data-testid=diff]").inner_text()
+    assert "Harlow · Personal Care · Older people" in diff
+    assert "Tier 1, position 1" in diff and "Tier 1, position 2" in diff
+
+    page.fill("#id_effective_from", timezone.localdate().isoformat())
+    with page.expect_navigation(timeout=60000):
+        page.click("#issue [type=submit]")
+    assert "has been issued" in page.locator("main").inner_text()
+    assert "Issued" in page.locator("h1").inner_text()
+    assert RankedListVersion.objects.filter(number=2, status="issued").exists()

@@ -1,0 +1,1 @@
+"""Pages of the framework, one module per concept."""

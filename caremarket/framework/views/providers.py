@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from caremarket.common.errors import DomainError
+from caremarket.common.forms import form_add_domain_error
+from caremarket.framework.forms import BranchChangeRequestForm, BranchDecisionForm
+from caremarket.framework.models import BranchChangeRequest
+from caremarket.framework.selectors.prices import rate_selection_list
+from caremarket.framework.selectors.providers import (
+    branch_change_request_list,
+    provider_branches,
+    provider_list,
+)
+from caremarket.framework.services.branch_requests import (
+    branch_change_request_decide,
+    branch_change_request_submit,
+)
+from caremarket.framework.views.common import require_perm, visible_provider
+
+
+@login_required
+def provider_list_page(request: HttpRequest) -> HttpResponse:
+    require_perm(request, "framework.list_providers")
+    q = request.GET.get("q", "").strip()
+    page = Paginator(provider_list(search=q), 50).get_page(request.GET.get("page"))
+    return render(request, "framework/provider_list.html", {"page": page, "q": q})
+
+
+@login_required
+def provider_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    provider = visible_provider(request, pk)
+    return render(
+        request,
+        "framework/provider_detail.html",
+        {
+            "provider": provider,
+            "branches": provider_branches(provider=provider),
+            "requests": branch_change_request_list(provider=provider),
+            "selections": rate_selection_list(provider=provider),
+            "can_request": request.user.has_perm("framework.request_branch_change", provider),
+            "can_select_rates": request.user.has_perm("framework.select_rates", provider),
+        },
+    )
+
+
+@login_required
+def branch_request_create(request: HttpRequest, pk: int) -> HttpResponse:
+    provider = visible_provider(request, pk)
+    require_perm(request, "framework.request_branch_change", provider)
+    form = BranchChangeRequestForm(request.POST or None, provider=provider)
+    if request.method == "POST" and form.is_valid():
+        try:
+            change = branch_change_request_submit(
+                actor=request.user, provider=provider, now=timezone.now(), **form.cleaned_data
+            )
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
+        else:
+            messages.success(request, "Your request has been sent to the Live at Home team.")
+            return redirect("framework:branch-request", pk=change.pk)
+    return render(
+        request, "framework/branch_request_form.html", {"form": form, "provider": provider}
+    )
+
+
+@login_required
+def branch_request_list(request: HttpRequest) -> HttpResponse:
+    require_perm(request, "framework.decide_branch_change")
+    status = request.GET.get("status", "pending")
+    requests = branch_change_request_list(status=status or None)
+    page = Paginator(requests, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "framework/branch_request_list.html",
+        {"page": page, "status": status, "statuses": BranchChangeRequest.Status.choices},
+    )
+
+
+@login_required
+def branch_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    change = get_object_or_404(
+        BranchChangeRequest.objects.select_related("provider__organisation", "branch"), pk=pk
+    )
+    require_perm(request, "framework.view_provider", change.provider)
+    can_decide = request.user.has_perm("framework.decide_branch_change", change)
+    form = BranchDecisionForm(request.POST or None)
+    if request.method == "POST":
+        require_perm(request, "framework.decide_branch_change", change)
+        if form.is_valid():
+            try:
+                branch_change_request_decide(
+                    actor=request.user,
+                    request=change,
+                    approve=form.cleaned_data["decision"] == "approve",
+                    note=form.cleaned_data["note"],
+                    now=timezone.now(),
+                )
+            except DomainError as exc:
+                form_add_domain_error(form, exc)
+            else:
+                messages.success(request, "The decision has been recorded and the provider told.")
+                return redirect("framework:branch-request", pk=change.pk)
+    return render(
+        request,
+        "framework/branch_request_detail.html",
+        {"change": change, "form": form if can_decide and change.status == "pending" else None},
+    )
