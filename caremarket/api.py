@@ -12,6 +12,7 @@ from caremarket.accounts.auth import required_auth
 from caremarket.audit.apis import router as audit_router
 from caremarket.common.errors import DomainError, ValidationFailed
 from caremarket.framework.apis import router as framework_router
+from caremarket.sourcing.apis import router as sourcing_router
 from caremarket.geography.apis import router as geography_router
 from caremarket.monitoring.apis import router as monitoring_router
 from caremarket.notifications.apis import router as notifications_router
@@ -77,3 +78,4 @@ api.add_router("", notifications_router)
 api.add_router("", audit_router)
 api.add_router("", monitoring_router)
 api.add_router("", framework_router)
+api.add_router("", sourcing_router)

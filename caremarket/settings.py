@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "caremarket.core",
     "caremarket.monitoring",
     "caremarket.framework",
+    "caremarket.sourcing",
 ]
 
 MIDDLEWARE = [
@@ -246,6 +247,7 @@ DEMO_LOADERS = [
     "caremarket.geography.demo.load",
     "caremarket.framework.demo.load",
     "caremarket.monitoring.demo.load",
+    "caremarket.sourcing.demo.load",
 ]
 # Called after each CQC import with the location IDs it touched (see cqc.services).
 CQC_IMPORT_HOOKS: list[str] = [

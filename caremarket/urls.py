@@ -13,6 +13,7 @@ urlpatterns = [
     path("audit/", include("caremarket.audit.urls")),
     path("monitoring/", include("caremarket.monitoring.urls")),
     path("framework/", include("caremarket.framework.urls")),
+    path("sourcing/", include("caremarket.sourcing.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -1,0 +1,189 @@
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Router, Schema, Status
+
+from caremarket.sourcing.models import Offer, Package
+from caremarket.sourcing.selectors import packages as selectors
+from caremarket.sourcing.services import offers, packages
+
+router = Router(tags=["Sourcing"])
+
+
+class PackageIn(Schema):
+    person_reference: str
+    postcode: str
+    service_type: str
+    cohort: str
+    hours_per_week: Decimal
+    visit_pattern: str
+    start_date: dt.date
+    needs: str = ""
+    urgency: str = "routine"
+
+
+class OfferOut(Schema):
+    id: int
+    package_reference: str
+    provider: str
+    stage: str
+    offered_at: dt.datetime
+    deadline: dt.datetime
+    outcome: str
+    answered_at: dt.datetime | None
+    reason: str
+    list_version_id: int | None
+
+    @staticmethod
+    def resolve_package_reference(obj: Offer) -> str:
+        return obj.package.reference
+
+    @staticmethod
+    def resolve_provider(obj: Offer) -> str:
+        return obj.provider.organisation.name
+
+
+class ProviderOfferOut(OfferOut):
+    district: str
+    outward_code: str
+    service_type: str
+    cohort: str
+    hours_per_week: Decimal
+    visit_pattern: str
+    start_date: dt.date
+
+    @staticmethod
+    def resolve_district(obj: Offer) -> str:
+        return obj.package.district.name
+
+    @staticmethod
+    def resolve_outward_code(obj: Offer) -> str:
+        return obj.package.outward_code
+
+    @staticmethod
+    def resolve_service_type(obj: Offer) -> str:
+        return obj.package.lot.service_type
+
+    @staticmethod
+    def resolve_cohort(obj: Offer) -> str:
+        return obj.package.lot.cohort
+
+    @staticmethod
+    def resolve_hours_per_week(obj: Offer) -> Decimal:
+        return obj.package.hours_per_week
+
+    @staticmethod
+    def resolve_visit_pattern(obj: Offer) -> str:
+        return obj.package.visit_pattern
+
+    @staticmethod
+    def resolve_start_date(obj: Offer) -> dt.date:
+        return obj.package.start_date
+
+
+class DecisionOut(Schema):
+    at: dt.datetime
+    kind: str
+    stage: str
+    reason: str
+    provider_id: int | None
+    list_version_id: int | None
+
+
+class PackageOut(Schema):
+    id: int
+    reference: str
+    person_reference: str
+    postcode: str
+    district: str
+    service_type: str
+    cohort: str
+    hours_per_week: Decimal
+    visit_pattern: str
+    start_date: dt.date
+    urgency: str
+    stage: str
+    route: str
+    placed_with: str | None
+    placed_at: dt.datetime | None
+    created_at: dt.datetime
+    offers: list[OfferOut]
+    decisions: list[DecisionOut]
+
+    @staticmethod
+    def resolve_district(obj: Package) -> str:
+        return obj.district.name
+
+    @staticmethod
+    def resolve_service_type(obj: Package) -> str:
+        return obj.lot.service_type
+
+    @staticmethod
+    def resolve_cohort(obj: Package) -> str:
+        return obj.lot.cohort
+
+    @staticmethod
+    def resolve_placed_with(obj: Package) -> str | None:
+        return obj.placed_with.name if obj.placed_with else None
+
+    @staticmethod
+    def resolve_offers(obj: Package) -> list[Offer]:
+        return list(obj.offers.all())
+
+    @staticmethod
+    def resolve_decisions(obj: Package) -> list[object]:
+        return list(obj.decisions.all())
+
+
+class DeclineIn(Schema):
+    reason: str
+
+
+def _need(request: HttpRequest, perm: str) -> None:
+    if not request.user.has_perm(perm):
+        raise Http404
+
+
+@router.post("/packages", response={201: PackageOut}, summary="Create a package and start sourcing it")
+def package_create(request: HttpRequest, payload: PackageIn) -> Status:
+    _need(request, "sourcing.manage_packages")
+    package = packages.package_create(actor=request.user, now=timezone.now(), **payload.dict())
+    return Status(201, selectors.package_detail(package_id=package.pk))
+
+
+@router.get("/packages/{package_id}", response=PackageOut, summary="A package with its offer history")
+def package_get(request: HttpRequest, package_id: int) -> Package:
+    _need(request, "sourcing.view_packages")
+    try:
+        return selectors.package_detail(package_id=package_id)
+    except Package.DoesNotExist:
+        raise Http404 from None
+
+
+@router.get("/offers", response=list[ProviderOfferOut], summary="Offers made to your organisation")
+def offer_list(request: HttpRequest, open_only: bool = False) -> list[Offer]:
+    _need(request, "sourcing.answer_offers")
+    return list(selectors.offer_list_for(user=request.user, open_only=open_only))
+
+
+def _own_offer(request: HttpRequest, offer_id: int) -> Offer:
+    offer = get_object_or_404(Offer.objects.select_related("provider__organisation", "package"), pk=offer_id)
+    if not request.user.has_perm("sourcing.answer_offer", offer):
+        raise Http404
+    return offer
+
+
+@router.post("/offers/{offer_id}/accept", response=ProviderOfferOut, summary="Accept an offer")
+def offer_accept(request: HttpRequest, offer_id: int) -> Offer:
+    return offers.offer_accept(actor=request.user, offer=_own_offer(request, offer_id), now=timezone.now())
+
+
+@router.post("/offers/{offer_id}/decline", response=ProviderOfferOut, summary="Decline an offer, with a reason")
+def offer_decline(request: HttpRequest, offer_id: int, payload: DeclineIn) -> Offer:
+    return offers.offer_decline(actor=request.user, offer=_own_offer(request, offer_id), reason=payload.reason,
+                                now=timezone.now())

@@ -1,0 +1,76 @@
+"""The Available Packages list, sent every Monday and Thursday, and providers' rate proposals."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from caremarket.accounts.models import OrganisationKind, User
+from caremarket.audit.services import audit_record
+from caremarket.common.errors import NotFound, NotPermitted, ValidationFailed
+from caremarket.notifications.services import notification_send
+from caremarket.sourcing.engine import decide
+from caremarket.sourcing.engine.model import Stage
+from caremarket.sourcing.models import AvailableList, Package, RateProposal
+from caremarket.sourcing.services.engine_io import state_of
+
+
+@transaction.atomic
+def available_list_issue(*, now: dt.datetime) -> AvailableList | None:
+    """List every package that tier 2 could not place; all home care providers are told."""
+    packages = list(Package.objects.select_for_update().filter(stage=Stage.AVAILABLE.value))
+    waiting = [p for p in packages if p.awaiting_available_list]
+    states = {p.pk: state_of(p) for p in waiting}
+    decide.available_list_issue(states.values(), now=now)
+    if not packages:
+        return None
+    try:
+        with transaction.atomic():
+            available = AvailableList.objects.create(issued_at=now)
+    except IntegrityError:
+        return None
+    for package in waiting:
+        package.awaiting_available_list = False
+        package.save(update_fields=["awaiting_available_list"])
+    # Packages still unplaced from earlier lists stay on the new one.
+    available.packages.set(packages)
+    notification_send(
+        recipients=User.objects.filter(is_active=True, organisation__kind=OrganisationKind.HOME_CARE_PROVIDER,
+                                       organisation__is_active=True),
+        event="sourcing.available_list", subject=f"Available Packages: {len(packages)} package(s)",
+        body="Packages the framework could not place. Propose a rate or a way to make a package viable.",
+        url=reverse("sourcing:available"), now=now,
+    )
+    audit_record(actor=None, action="available_list.issued", obj=available, at=now,
+                 data={"packages": [p.reference for p in packages]})
+    return available
+
+
+@transaction.atomic
+def rate_proposal_submit(*, actor: Any, package: Package, rate: Decimal, notes: str, now: dt.datetime) -> RateProposal:
+    if not actor.has_perm("sourcing.propose_rate"):
+        raise NotPermitted("Only home care providers can propose rates.")
+    package = Package.objects.select_for_update().get(pk=package.pk)
+    if package.stage != Stage.AVAILABLE.value or package.awaiting_available_list:
+        raise NotFound("That package is not on the Available Packages list.")
+    if rate <= 0:
+        raise ValidationFailed({"rate": ["The rate must be more than £0 an hour."]})
+    RateProposal.objects.filter(package=package, organisation=actor.organisation, status=RateProposal.Status.OPEN).update(
+        status=RateProposal.Status.NOT_TAKEN)
+    proposal = RateProposal.objects.create(
+        package=package, organisation=actor.organisation, rate=rate, notes=notes.strip(), submitted_at=now,
+        submitted_by=actor,
+    )
+    audit_record(actor=actor, action="rate_proposal.submitted", obj=proposal, at=now,
+                 data={"package": package.reference, "rate": rate})
+    if package.created_by:
+        notification_send(
+            recipients=[package.created_by], event="sourcing.proposal", now=now,
+            subject=f"Proposal for {package.reference}: £{rate} an hour from {actor.organisation}",
+            body=notes.strip() or "No notes.", url=reverse("sourcing:package-detail", args=[package.pk]),
+        )
+    return proposal

@@ -1,0 +1,111 @@
+"""The Batching List: issued at 16:00 to tier-1 providers, returned by 10:00 the next working day."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from caremarket.audit.services import audit_record
+from caremarket.common.errors import NotFound, ValidationFailed
+from caremarket.framework.models import Provider
+from caremarket.framework.selectors.providers import provider_users
+from caremarket.framework.selectors.ranked_lists import ranked_list_in_force
+from caremarket.notifications.services import notification_send
+from caremarket.sourcing.engine import decide
+from caremarket.sourcing.engine.model import Stage
+from caremarket.sourcing.models import BatchingList, BatchingReturn, Package
+from caremarket.sourcing.selectors.batching import batching_list_due_to_close, batching_packages_for
+from caremarket.sourcing.services.engine_io import package_lock, run_step, save_state, sourcing_rules, state_of
+
+CLOSED = "The Batching List of {issued:%d %B} closed at {closes:%H:%M on %d %B}; returns are no longer accepted."
+
+
+@transaction.atomic
+def batching_list_issue(*, now: dt.datetime) -> BatchingList | None:
+    """Put every package still at tier 1 on a new list. None (and no list) when nothing is left."""
+    rules = sourcing_rules()
+    if not rules.calendar.is_working_day(rules.calendar.local(now).date()):
+        return None
+    packages = list(Package.objects.select_for_update().filter(stage=Stage.TIER1.value))
+    states = {p.pk: state_of(p) for p in packages}
+    listed, closes, made = decide.batching_issue(states.values(), now=now, rules=rules)
+    if not listed or closes is None:
+        return None
+    try:
+        with transaction.atomic():
+            batching_list = BatchingList.objects.create(issued_at=now, closes_at=closes)
+    except IntegrityError:
+        return None  # another worker issued this list already
+    by_id = {p.pk: p for p in packages}
+    lots = defaultdict(list)
+    for state in listed:
+        package = by_id[state.id]
+        save_state(package=package, state=state, decisions=made[state.id], now=now, actor=None)
+        batching_list.packages.add(package)
+        lots[package.lot_id].append(package)
+    providers = set()
+    for lot_packages in lots.values():
+        listed_lot = ranked_list_in_force(lot=lot_packages[0].lot, on=rules.calendar.local(now).date())
+        providers |= {e.provider_id for e in listed_lot.tier1}
+    notification_send(
+        recipients=provider_users(providers=list(Provider.objects.filter(pk__in=providers))),
+        event="sourcing.batching_list", subject=f"Batching List: {len(listed)} package(s) to source",
+        body=f"Tick the packages you can take and return the list by {closes:%H:%M on %A %d %B}.",
+        url=reverse("sourcing:batching"), now=now,
+    )
+    audit_record(actor=None, action="batching_list.issued", obj=batching_list, at=now,
+                 data={"packages": [p.reference for ps in lots.values() for p in ps], "closes_at": closes})
+    return batching_list
+
+
+@transaction.atomic
+def batching_return_record(
+    *, actor: Any, batching_list: BatchingList, provider: Provider, interested: set[int], now: dt.datetime,
+    source: str = "page",
+) -> list[BatchingReturn]:
+    """Record a provider's ticks. Packages not ticked are recorded as not interested."""
+    if now >= batching_list.closes_at or batching_list.closed_at is not None:
+        raise ValidationFailed(CLOSED.format(issued=batching_list.issued_at, closes=batching_list.closes_at))
+    allowed = {p.pk: p for p in batching_packages_for(batching_list=batching_list, provider=provider)}
+    unknown = interested - set(allowed)
+    if unknown:
+        raise NotFound("One or more ticked packages are not on your Batching List.")
+    rows = []
+    for package_id in allowed:
+        row, _ = BatchingReturn.objects.update_or_create(
+            batching_list=batching_list, provider=provider, package_id=package_id,
+            defaults={"interested": package_id in interested, "returned_at": now, "returned_by": actor},
+        )
+        rows.append(row)
+    audit_record(actor=actor, action="batching_list.returned", obj=batching_list, at=now, data={
+        "provider": provider.pk, "interested": sorted(allowed[i].reference for i in interested), "source": source,
+    })
+    return rows
+
+
+def batching_lists_close_due(*, now: dt.datetime) -> int:
+    """At the return deadline, offer each listed package to its best-ranked interested provider."""
+    closed = 0
+    for batching_list in batching_list_due_to_close(now=now):
+        with transaction.atomic():
+            locked = BatchingList.objects.select_for_update().get(pk=batching_list.pk)
+            if locked.closed_at is not None:
+                continue
+            for package in locked.packages.filter(stage=Stage.BATCHING.value):
+                package = package_lock(package.pk)
+                interested = set(BatchingReturn.objects.filter(
+                    batching_list=locked, package=package, interested=True).values_list("provider_id", flat=True))
+                run_step(
+                    package=package, now=now, actor=None, action="batching_list.closed",
+                    step=lambda state, ranked, rules, interested=interested: decide.batching_close(
+                        state, interested=interested, ranked=ranked, now=now, rules=rules),
+                )
+            locked.closed_at = now
+            locked.save(update_fields=["closed_at"])
+            audit_record(actor=None, action="batching_list.closed", obj=locked, at=now)
+            closed += 1
+    return closed

@@ -1,0 +1,148 @@
+"""Creating, placing, cancelling and ending packages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from caremarket.audit.services import audit_record
+from caremarket.common.errors import NotPermitted, ValidationFailed
+from caremarket.common.services import model_full_clean
+from caremarket.framework.models import Lot
+from caremarket.geography.selectors import postcode_locate
+from caremarket.sourcing.engine import decide
+from caremarket.sourcing.engine.model import Route, Stage
+from caremarket.sourcing.models import Package, RateProposal
+from caremarket.sourcing.services.engine_io import package_lock, run_step
+
+NOT_BROKER = "Only brokers can create and place packages."
+MAX_HOURS = Decimal("168")
+
+
+def _require_broker(actor: Any) -> None:
+    if actor is not None and not actor.has_perm("sourcing.manage_packages"):
+        raise NotPermitted(NOT_BROKER)
+
+
+def _next_reference() -> str:
+    last = Package.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    return f"PKG-{last + 1:06d}"
+
+
+@transaction.atomic
+def package_create(
+    *,
+    actor: Any,
+    person_reference: str,
+    postcode: str,
+    service_type: str,
+    cohort: str,
+    hours_per_week: Decimal,
+    visit_pattern: str,
+    start_date: dt.date,
+    needs: str = "",
+    urgency: str = "routine",
+    now: dt.datetime,
+) -> Package:
+    """Record a package and start sourcing it at once through the ranked list in force."""
+    _require_broker(actor)
+    where = postcode_locate(postcode=postcode)
+    if where.district is None or not where.district.in_council_area:
+        raise ValidationFailed({"postcode": [f"{postcode.upper()} is not in the council's area."]})
+    if not Decimal("0") < hours_per_week <= MAX_HOURS:
+        raise ValidationFailed({"hours_per_week": ["Hours a week must be more than 0 and at most 168."]})
+    if start_date < timezone.localdate(now):
+        raise ValidationFailed({"start_date": ["The start date cannot be in the past."]})
+    lot = Lot.objects.filter(district=where.district, service_type=service_type, cohort=cohort).first()
+    if lot is None:
+        raise ValidationFailed({"service_type": [f"There is no framework lot for {service_type} / {cohort} in {where.district}."]})
+    package = Package(
+        reference=_next_reference(), person_reference=person_reference.strip(),
+        postcode=where.postcode or postcode.upper(), outward_code=where.outward_code, district=where.district,
+        lot=lot, hours_per_week=hours_per_week, visit_pattern=visit_pattern.strip(), start_date=start_date,
+        needs=needs.strip(), urgency=urgency, created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_at=now,
+    )
+    model_full_clean(package)
+    package.save()
+    audit_record(actor=actor, action="package.created", obj=package, at=now, data={
+        "lot": str(lot), "hours_per_week": hours_per_week, "start_date": start_date, "exact_postcode": where.exact,
+    })
+    run_step(package=package, now=now, actor=actor, action="package.sourcing_started",
+             step=lambda state, ranked, rules: decide.package_start(state, ranked=ranked, now=now, rules=rules))
+    return package
+
+
+@transaction.atomic
+def package_cancel(*, actor: Any, package: Package, reason: str, now: dt.datetime) -> Package:
+    _require_broker(actor)
+    if not reason.strip():
+        raise ValidationFailed({"reason": ["Say why the package is cancelled."]})
+    package = package_lock(package.pk)
+    run_step(package=package, now=now, actor=actor, action="package.cancelled",
+             step=lambda state, ranked, rules: decide.package_cancel(state, now=now, reason=reason.strip()))
+    package.closed_reason = reason.strip()
+    package.save(update_fields=["closed_reason"])
+    return package
+
+
+@transaction.atomic
+def package_end(*, actor: Any, package: Package, reason: str, now: dt.datetime) -> Package:
+    """The care has finished (the person moved, went into a care home, or died)."""
+    _require_broker(actor)
+    package = package_lock(package.pk)
+    if package.stage != Stage.PLACED.value:
+        raise ValidationFailed("Only a placed package can be ended.")
+    package.stage = Stage.ENDED.value
+    package.closed_reason = reason.strip()
+    package.save(update_fields=["stage", "closed_reason"])
+    audit_record(actor=actor, action="package.ended", obj=package, at=now,
+                 changes={"stage": [Stage.PLACED.value, Stage.ENDED.value]}, data={"reason": reason})
+    return package
+
+
+@transaction.atomic
+def package_place_from_proposal(*, actor: Any, proposal: RateProposal, now: dt.datetime) -> Package:
+    """Take a provider's proposal from the Available Packages list."""
+    _require_broker(actor)
+    package = package_lock(proposal.package_id)
+    proposal = RateProposal.objects.select_for_update().get(pk=proposal.pk)
+    if proposal.status != RateProposal.Status.OPEN:
+        raise ValidationFailed("This proposal is no longer open.")
+    package.placed_with = proposal.organisation
+    package.agreed_rate = proposal.rate
+    package.save(update_fields=["placed_with", "agreed_rate"])
+    run_step(package=package, now=now, actor=actor, action="package.placed",
+             step=lambda state, ranked, rules: decide.package_place_directly(
+                 state, provider_id=proposal.organisation_id, route=Route.AVAILABLE, now=now,
+                 reason=f"Proposal from {proposal.organisation} at £{proposal.rate} accepted."))
+    RateProposal.objects.filter(package=package, status=RateProposal.Status.OPEN).exclude(pk=proposal.pk).update(
+        status=RateProposal.Status.NOT_TAKEN)
+    proposal.status = RateProposal.Status.ACCEPTED
+    proposal.save(update_fields=["status"])
+    return package
+
+
+@transaction.atomic
+def package_place_directly(
+    *, actor: Any, package: Package, organisation: Any, rate: Decimal, route: str, note: str, now: dt.datetime
+) -> Package:
+    """Place after a mini-competition, or buy spot at the provider's own price: the last resorts."""
+    _require_broker(actor)
+    if route not in (Route.MINI_COMPETITION.value, Route.SPOT.value):
+        raise ValidationFailed({"route": ["Choose mini-competition or spot purchase."]})
+    if rate <= 0:
+        raise ValidationFailed({"rate": ["The agreed rate must be more than £0."]})
+    package = package_lock(package.pk)
+    package.placed_with = organisation
+    package.agreed_rate = rate
+    package.save(update_fields=["placed_with", "agreed_rate"])
+    run_step(package=package, now=now, actor=actor, action="package.placed",
+             step=lambda state, ranked, rules: decide.package_place_directly(
+                 state, provider_id=organisation.pk, route=Route(route), now=now,
+                 reason=f"{organisation} at £{rate}. {note}".strip()))
+    return package

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from caremarket.sourcing import views
+
+app_name = "sourcing"
+urlpatterns = [
+    path("packages/", views.package_list, name="package-list"),
+    path("packages/new/", views.package_create, name="package-create"),
+    path("packages/<int:pk>/", views.package_detail, name="package-detail"),
+    path("packages/<int:pk>/cancel/", views.package_cancel, name="package-cancel"),
+    path("packages/<int:pk>/place/", views.package_place, name="package-place"),
+    path("proposals/<int:pk>/accept/", views.proposal_accept, name="proposal-accept"),
+    path("offers/", views.offer_list, name="offer-list"),
+    path("offers/<int:pk>/accept/", views.offer_accept, name="offer-accept"),
+    path("offers/<int:pk>/decline/", views.offer_decline, name="offer-decline"),
+    path("batching-list/", views.batching_page, name="batching"),
+    path("batching-list/download/", views.batching_download, name="batching-download"),
+    path("available-packages/", views.available_page, name="available"),
+]
