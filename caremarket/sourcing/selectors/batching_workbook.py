@@ -28,7 +28,7 @@ def package_row(package: Package) -> list[str]:
     """The fixed cells of a package's row, as text: what an upload is compared with."""
     return [
         package.reference, package.district.name, package.outward_code, package.lot.get_service_type_display(),
-        package.lot.get_cohort_display(), f"{package.hours_per_week:g}", package.visit_pattern,
+        package.lot.get_cohort_display(), format(package.hours_per_week.normalize(), "f"), package.visit_pattern,
         package.start_date.isoformat(),
     ]
 

@@ -1,0 +1,66 @@
+"""A sourcing world: the framework fixture plus rates, provider staff and a clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pytest
+
+from caremarket.accounts.models import OrganisationKind, Role, User
+from caremarket.accounts.services import organisation_create
+from caremarket.conftest import make_user
+from caremarket.framework.models import Lot, Provider
+from caremarket.framework.services.prices import rate_select
+from caremarket.framework.tests.conftest import Framework, fw  # noqa: F401  (re-exported fixture)
+from caremarket.sourcing.engine.calendar import LONDON
+from caremarket.sourcing.models import Package
+from caremarket.sourcing.services.packages import package_create
+
+
+def at(y, m, d, h=10, mi=0) -> dt.datetime:
+    return dt.datetime(y, m, d, h, mi, tzinfo=LONDON)
+
+
+THURSDAY = at(2026, 11, 19)
+
+
+@dataclass
+class Sourcing:
+    fw: Framework
+    lot: Lot
+    first: Provider  # tier 1 position 1 (the world's home care provider)
+    second: Provider  # tier 1 position 2
+    tier2: Provider
+    first_user: User
+    second_user: User
+    tier2_user: User
+    spot_user: User
+
+    def package(self, broker, now=THURSDAY, **overrides) -> Package:
+        fields = {
+            "person_reference": "AS-12345", "postcode": "CM1 1AA", "service_type": "personal_care",
+            "cohort": "older_people", "hours_per_week": Decimal("10.5"), "visit_pattern": "3 calls a day",
+            "start_date": dt.date(2026, 11, 30), "needs": "Help to wash and dress",
+        }
+        fields.update(overrides)
+        return package_create(actor=broker, now=now, **fields)
+
+
+@pytest.fixture
+def sourcing(world, fw) -> Sourcing:  # noqa: F811
+    lot = fw.lot("Chelmsford")
+    first, second, tier2 = fw.meadow, fw.good[0], fw.weak
+    for provider in (first, second, tier2):
+        for year, amount in ((fw.year1, "24.00"), (fw.year2, "25.00")):
+            rate_select(actor=None, provider=provider, lot=lot, year=year, amount=Decimal(amount),
+                        now=at(2025, 11, 1))
+    spot = organisation_create(actor=None, name="Independent Carers", kind=OrganisationKind.HOME_CARE_PROVIDER)
+    return Sourcing(
+        fw=fw, lot=lot, first=first, second=second, tier2=tier2,
+        first_user=world.home_care_admin,
+        second_user=make_user(second.organisation, "staff@good1.test", Role.PROVIDER_USER),
+        tier2_user=make_user(tier2.organisation, "staff@weak.test", Role.PROVIDER_USER),
+        spot_user=make_user(spot, "owner@independent.test", Role.PROVIDER_ADMIN),
+    )
