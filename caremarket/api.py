@@ -12,10 +12,10 @@ from caremarket.accounts.auth import required_auth
 from caremarket.audit.apis import router as audit_router
 from caremarket.common.errors import DomainError, ValidationFailed
 from caremarket.framework.apis import router as framework_router
-from caremarket.sourcing.apis import router as sourcing_router
 from caremarket.geography.apis import router as geography_router
 from caremarket.monitoring.apis import router as monitoring_router
 from caremarket.notifications.apis import router as notifications_router
+from caremarket.sourcing.apis import router as sourcing_router
 
 api = NinjaAPI(
     title="caremarket API",

@@ -16,9 +16,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from caremarket.sourcing.engine.calendar import LONDON  # noqa: E402
-from caremarket.sourcing.engine.rules import CONTINUOUS_BATCHING, COUNCIL_TIMETABLE  # noqa: E402
-from caremarket.sourcing.engine.simulation import Scenario, format_reports, simulate  # noqa: E402
+from caremarket.sourcing.engine.calendar import LONDON
+from caremarket.sourcing.engine.rules import CONTINUOUS_BATCHING, COUNCIL_TIMETABLE
+from caremarket.sourcing.engine.simulation import Scenario, format_reports, simulate
 
 TARGET_SECONDS = 5.0
 RUNS = 3
@@ -35,11 +35,19 @@ def main() -> None:
     assert report is not None
     best, median = min(timings), statistics.median(timings)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"packages: {report.packages}, offers: {report.offers}, engine decisions: {report.decisions}")
-    print(f"year through the engine: best {best:.2f} s, median {median:.2f} s of {RUNS} runs "
-          f"(target < {TARGET_SECONDS:.0f} s) -> {'MET' if median < TARGET_SECONDS else 'MISSED'}")
-    print(f"throughput: {report.packages / median:,.0f} packages/s, {report.decisions / median:,.0f} decisions/s; "
-          f"peak RSS {peak_mb:.0f} MB")
+    print(
+        f"packages: {report.packages}, offers: {report.offers}, "
+        f"engine decisions: {report.decisions}"
+    )
+    print(
+        f"year through the engine: best {best:.2f} s, median {median:.2f} s of {RUNS} runs "
+        f"(target < {TARGET_SECONDS:.0f} s) -> {'MET' if median < TARGET_SECONDS else 'MISSED'}"
+    )
+    print(
+        f"throughput: {report.packages / median:,.0f} packages/s, "
+        f"{report.decisions / median:,.0f} decisions/s; "
+        f"peak RSS {peak_mb:.0f} MB"
+    )
     print()
     other = simulate(scenario, CONTINUOUS_BATCHING, label="30-min windows, hourly batching")
     print(format_reports([report, other]))

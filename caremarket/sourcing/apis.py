@@ -149,14 +149,18 @@ def _need(request: HttpRequest, perm: str) -> None:
         raise Http404
 
 
-@router.post("/packages", response={201: PackageOut}, summary="Create a package and start sourcing it")
+@router.post(
+    "/packages", response={201: PackageOut}, summary="Create a package and start sourcing it"
+)
 def package_create(request: HttpRequest, payload: PackageIn) -> Status:
     _need(request, "sourcing.manage_packages")
     package = packages.package_create(actor=request.user, now=timezone.now(), **payload.dict())
     return Status(201, selectors.package_detail(package_id=package.pk))
 
 
-@router.get("/packages/{package_id}", response=PackageOut, summary="A package with its offer history")
+@router.get(
+    "/packages/{package_id}", response=PackageOut, summary="A package with its offer history"
+)
 def package_get(request: HttpRequest, package_id: int) -> Package:
     _need(request, "sourcing.view_packages")
     try:
@@ -172,7 +176,9 @@ def offer_list(request: HttpRequest, open_only: bool = False) -> list[Offer]:
 
 
 def _own_offer(request: HttpRequest, offer_id: int) -> Offer:
-    offer = get_object_or_404(Offer.objects.select_related("provider__organisation", "package"), pk=offer_id)
+    offer = get_object_or_404(
+        Offer.objects.select_related("provider__organisation", "package"), pk=offer_id
+    )
     if not request.user.has_perm("sourcing.answer_offer", offer):
         raise Http404
     return offer
@@ -180,10 +186,20 @@ def _own_offer(request: HttpRequest, offer_id: int) -> Offer:
 
 @router.post("/offers/{offer_id}/accept", response=ProviderOfferOut, summary="Accept an offer")
 def offer_accept(request: HttpRequest, offer_id: int) -> Offer:
-    return offers.offer_accept(actor=request.user, offer=_own_offer(request, offer_id), now=timezone.now())
+    return offers.offer_accept(
+        actor=request.user, offer=_own_offer(request, offer_id), now=timezone.now()
+    )
 
 
-@router.post("/offers/{offer_id}/decline", response=ProviderOfferOut, summary="Decline an offer, with a reason")
+@router.post(
+    "/offers/{offer_id}/decline",
+    response=ProviderOfferOut,
+    summary="Decline an offer, with a reason",
+)
 def offer_decline(request: HttpRequest, offer_id: int, payload: DeclineIn) -> Offer:
-    return offers.offer_decline(actor=request.user, offer=_own_offer(request, offer_id), reason=payload.reason,
-                                now=timezone.now())
+    return offers.offer_decline(
+        actor=request.user,
+        offer=_own_offer(request, offer_id),
+        reason=payload.reason,
+        now=timezone.now(),
+    )

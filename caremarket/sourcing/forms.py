@@ -12,16 +12,28 @@ from caremarket.sourcing.models import RouteChoices, Urgency
 
 class PackageForm(GovForm):
     submit_label = "Create package and start sourcing"
-    person_reference = forms.CharField(max_length=40, label="Person's case reference",
-                                       help_text="The council's reference. Providers never see it.")
-    postcode = forms.CharField(max_length=8, help_text="The district and lot follow from the postcode.")
+    person_reference = forms.CharField(
+        max_length=40,
+        label="Person's case reference",
+        help_text="The council's reference. Providers never see it.",
+    )
+    postcode = forms.CharField(
+        max_length=8, help_text="The district and lot follow from the postcode."
+    )
     service_type = forms.ChoiceField(choices=ServiceType.choices)
     cohort = forms.ChoiceField(choices=Cohort.choices)
-    hours_per_week = forms.DecimalField(min_value=Decimal("0.25"), max_value=Decimal("168"), decimal_places=2)
-    visit_pattern = forms.CharField(max_length=300, help_text="For example, 4 calls a day, 30 minutes each")
+    hours_per_week = forms.DecimalField(
+        min_value=Decimal("0.25"), max_value=Decimal("168"), decimal_places=2
+    )
+    visit_pattern = forms.CharField(
+        max_length=300, help_text="For example, 4 calls a day, 30 minutes each"
+    )
     start_date = forms.DateField(help_text="For example, 2026-11-30")
-    needs = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False,
-                            help_text="What the care must cover. No names or addresses.")
+    needs = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="What the care must cover. No names or addresses.",
+    )
     urgency = forms.ChoiceField(choices=Urgency.choices)
 
 
@@ -37,19 +49,33 @@ class CancelForm(GovForm):
 
 class ProposalForm(GovForm):
     submit_label = "Send proposal"
-    rate = forms.DecimalField(min_value=Decimal("0.01"), decimal_places=2, label="Your rate (£ an hour)")
-    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False,
-                            help_text="How you could make the package work, for example a different start date")
+    rate = forms.DecimalField(
+        min_value=Decimal("0.01"), decimal_places=2, label="Your rate (£ an hour)"
+    )
+    notes = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="How you could make the package work, for example a different start date",
+    )
 
 
 class DirectPlacementForm(GovForm):
     submit_label = "Place package"
-    route = forms.ChoiceField(choices=[(RouteChoices.MINI_COMPETITION.value, RouteChoices.MINI_COMPETITION.label),
-                                       (RouteChoices.SPOT.value, RouteChoices.SPOT.label)])
+    route = forms.ChoiceField(
+        choices=[
+            (RouteChoices.MINI_COMPETITION.value, RouteChoices.MINI_COMPETITION.label),
+            (RouteChoices.SPOT.value, RouteChoices.SPOT.label),
+        ]
+    )
     organisation = forms.ModelChoiceField(
-        queryset=Organisation.objects.filter(kind=OrganisationKind.HOME_CARE_PROVIDER, is_active=True),
-        label="Provider")
-    rate = forms.DecimalField(min_value=Decimal("0.01"), decimal_places=2, label="Agreed rate (£ an hour)")
+        queryset=Organisation.objects.filter(
+            kind=OrganisationKind.HOME_CARE_PROVIDER, is_active=True
+        ),
+        label="Provider",
+    )
+    rate = forms.DecimalField(
+        min_value=Decimal("0.01"), decimal_places=2, label="Agreed rate (£ an hour)"
+    )
     note = forms.CharField(max_length=300, required=False)
 
 

@@ -59,16 +59,22 @@ class Package(models.Model):
     start_date = models.DateField()
     needs = models.TextField(blank=True)
     urgency = models.CharField(max_length=10, choices=Urgency.choices, default=Urgency.ROUTINE)
-    stage = models.CharField(max_length=12, choices=StageChoices.choices, default=Stage.NEW.value, db_index=True)
+    stage = models.CharField(
+        max_length=12, choices=StageChoices.choices, default=Stage.NEW.value, db_index=True
+    )
     awaiting_batching = models.BooleanField(default=False)
     awaiting_available_list = models.BooleanField(default=False)
     batching_closes_at = models.DateTimeField(null=True, blank=True)
-    placed_with = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    placed_with = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     placed_at = models.DateTimeField(null=True, blank=True)
     route = models.CharField(max_length=20, choices=RouteChoices.choices, blank=True)
     # For placements outside the price matrix (Available Packages proposals, spot).
     agreed_rate = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
     created_at = models.DateTimeField()
     closed_reason = models.CharField(max_length=300, blank=True)
 
@@ -87,10 +93,14 @@ class Offer(models.Model):
     stage = models.CharField(max_length=12, choices=StageChoices.choices)
     offered_at = models.DateTimeField()
     deadline = models.DateTimeField(db_index=True)
-    list_version = models.ForeignKey(RankedListVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    list_version = models.ForeignKey(
+        RankedListVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     outcome = models.CharField(max_length=10, choices=OutcomeChoices.choices, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
-    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     reason = models.CharField(max_length=300, blank=True)
 
     class Meta:
@@ -98,7 +108,9 @@ class Offer(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["package", "seq"], name="sourcing_offer_seq_once"),
             # A package has at most one open offer at a time.
-            models.UniqueConstraint(fields=["package"], condition=Q(outcome=""), name="sourcing_one_open_offer"),
+            models.UniqueConstraint(
+                fields=["package"], condition=Q(outcome=""), name="sourcing_one_open_offer"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -117,9 +129,15 @@ class SourcingDecision(models.Model):
     kind = models.CharField(max_length=20)
     stage = models.CharField(max_length=12, choices=StageChoices.choices)
     reason = models.TextField()
-    provider = models.ForeignKey(Provider, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    list_version = models.ForeignKey(RankedListVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    provider = models.ForeignKey(
+        Provider, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    list_version = models.ForeignKey(
+        RankedListVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["at", "id"]
@@ -148,17 +166,26 @@ class BatchingList(models.Model):
 class BatchingReturn(models.Model):
     """A tier-1 provider's answer for one package on one Batching List."""
 
-    batching_list = models.ForeignKey(BatchingList, on_delete=models.CASCADE, related_name="returns")
+    batching_list = models.ForeignKey(
+        BatchingList, on_delete=models.CASCADE, related_name="returns"
+    )
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="+")
     package = models.ForeignKey(Package, on_delete=models.CASCADE, related_name="+")
     interested = models.BooleanField()
     returned_at = models.DateTimeField()
-    returned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["batching_list", "provider", "package"], name="sourcing_return_once"),
+            models.UniqueConstraint(
+                fields=["batching_list", "provider", "package"], name="sourcing_return_once"
+            ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {'wants' if self.interested else 'passes on'} {self.package}"
 
 
 class AvailableList(models.Model):
@@ -186,13 +213,18 @@ class RateProposal(models.Model):
     notes = models.TextField(blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     submitted_at = models.DateTimeField()
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["rate", "submitted_at"]
         constraints = [
-            models.UniqueConstraint(fields=["package", "organisation"], condition=Q(status="open"),
-                                    name="sourcing_one_open_proposal"),
+            models.UniqueConstraint(
+                fields=["package", "organisation"],
+                condition=Q(status="open"),
+                name="sourcing_one_open_proposal",
+            ),
             models.CheckConstraint(condition=Q(rate__gt=0), name="sourcing_proposal_rate_positive"),
         ]
 

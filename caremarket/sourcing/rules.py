@@ -13,14 +13,18 @@ from caremarket.framework.models import Provider
 
 @rules.predicate
 def is_home_care_provider_staff(user: Any) -> bool:
-    return bool(is_provider_staff(user)) and user.organisation.kind == OrganisationKind.HOME_CARE_PROVIDER
+    return (
+        bool(is_provider_staff(user))
+        and user.organisation.kind == OrganisationKind.HOME_CARE_PROVIDER
+    )
 
 
 @rules.predicate
 def is_framework_provider_staff(user: Any) -> bool:
-    return bool(is_provider_staff(user)) and Provider.objects.filter(
-        organisation_id=user.organisation_id, is_active=True
-    ).exists()
+    return (
+        bool(is_provider_staff(user))
+        and Provider.objects.filter(organisation_id=user.organisation_id, is_active=True).exists()
+    )
 
 
 @rules.predicate

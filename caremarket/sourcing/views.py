@@ -12,11 +12,6 @@ from caremarket.common.errors import DomainError
 from caremarket.common.forms import form_add_domain_error
 from caremarket.framework.selectors.providers import provider_for_user
 from caremarket.geography.selectors import district_list
-from caremarket.sourcing.models import Offer, Package, RateProposal, StageChoices
-from caremarket.sourcing.selectors import batching as batching_selectors
-from caremarket.sourcing.selectors import packages as selectors
-from caremarket.sourcing.selectors.batching_workbook import batching_list_workbook
-from caremarket.sourcing.services import available, batching, batching_upload, offers, packages
 from caremarket.sourcing.forms import (
     BatchingUploadForm,
     CancelForm,
@@ -25,6 +20,11 @@ from caremarket.sourcing.forms import (
     PackageForm,
     ProposalForm,
 )
+from caremarket.sourcing.models import Offer, Package, RateProposal, StageChoices
+from caremarket.sourcing.selectors import batching as batching_selectors
+from caremarket.sourcing.selectors import packages as selectors
+from caremarket.sourcing.selectors.batching_workbook import batching_list_workbook
+from caremarket.sourcing.services import available, batching, batching_upload, offers, packages
 
 
 def _need(request: HttpRequest, perm: str) -> None:
@@ -36,14 +36,22 @@ def _need(request: HttpRequest, perm: str) -> None:
 def package_list(request: HttpRequest) -> HttpResponse:
     _need(request, "sourcing.view_packages")
     district = request.GET.get("district", "")
-    qs = selectors.package_list(stage=request.GET.get("stage") or None,
-                                district_id=int(district) if district.isdigit() else None,
-                                search=request.GET.get("q", "").strip())
-    return render(request, "sourcing/package_list.html", {
-        "page": Paginator(qs, 50).get_page(request.GET.get("page")),
-        "stages": StageChoices.choices, "districts": district_list(), "counts": selectors.package_counts_by_stage(),
-        "filters": request.GET,
-    })
+    qs = selectors.package_list(
+        stage=request.GET.get("stage") or None,
+        district_id=int(district) if district.isdigit() else None,
+        search=request.GET.get("q", "").strip(),
+    )
+    return render(
+        request,
+        "sourcing/package_list.html",
+        {
+            "page": Paginator(qs, 50).get_page(request.GET.get("page")),
+            "stages": StageChoices.choices,
+            "districts": district_list(),
+            "counts": selectors.package_counts_by_stage(),
+            "filters": request.GET,
+        },
+    )
 
 
 @login_required
@@ -52,7 +60,9 @@ def package_create(request: HttpRequest) -> HttpResponse:
     form = PackageForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            package = packages.package_create(actor=request.user, now=timezone.now(), **form.cleaned_data)
+            package = packages.package_create(
+                actor=request.user, now=timezone.now(), **form.cleaned_data
+            )
         except DomainError as exc:
             form_add_domain_error(form, exc)
         else:
@@ -68,11 +78,17 @@ def package_detail(request: HttpRequest, pk: int) -> HttpResponse:
         package = selectors.package_detail(package_id=pk)
     except Package.DoesNotExist:
         raise Http404 from None
-    return render(request, "sourcing/package_detail.html", {
-        "package": package, "price_history": selectors.package_price_history(package=package),
-        "cancel_form": CancelForm(), "direct_form": DirectPlacementForm(),
-        "can_manage": request.user.has_perm("sourcing.manage_packages"),
-    })
+    return render(
+        request,
+        "sourcing/package_detail.html",
+        {
+            "package": package,
+            "price_history": selectors.package_price_history(package=package),
+            "cancel_form": CancelForm(),
+            "direct_form": DirectPlacementForm(),
+            "can_manage": request.user.has_perm("sourcing.manage_packages"),
+        },
+    )
 
 
 @login_required
@@ -83,8 +99,12 @@ def package_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     form = CancelForm(request.POST)
     if form.is_valid():
         try:
-            packages.package_cancel(actor=request.user, package=package, reason=form.cleaned_data["reason"],
-                                    now=timezone.now())
+            packages.package_cancel(
+                actor=request.user,
+                package=package,
+                reason=form.cleaned_data["reason"],
+                now=timezone.now(),
+            )
             messages.success(request, f"{package.reference} has been cancelled.")
         except DomainError as exc:
             messages.error(request, exc.message)
@@ -101,7 +121,9 @@ def package_place(request: HttpRequest, pk: int) -> HttpResponse:
     form = DirectPlacementForm(request.POST)
     if form.is_valid():
         try:
-            packages.package_place_directly(actor=request.user, package=package, now=timezone.now(), **form.cleaned_data)
+            packages.package_place_directly(
+                actor=request.user, package=package, now=timezone.now(), **form.cleaned_data
+            )
             messages.success(request, f"{package.reference} has been placed.")
         except DomainError as exc:
             messages.error(request, exc.message)
@@ -116,8 +138,12 @@ def proposal_accept(request: HttpRequest, pk: int) -> HttpResponse:
     _need(request, "sourcing.manage_packages")
     proposal = get_object_or_404(RateProposal, pk=pk)
     try:
-        packages.package_place_from_proposal(actor=request.user, proposal=proposal, now=timezone.now())
-        messages.success(request, f"{proposal.package.reference} placed with {proposal.organisation}.")
+        packages.package_place_from_proposal(
+            actor=request.user, proposal=proposal, now=timezone.now()
+        )
+        messages.success(
+            request, f"{proposal.package.reference} placed with {proposal.organisation}."
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("sourcing:package-detail", pk=proposal.package_id)
@@ -127,11 +153,16 @@ def proposal_accept(request: HttpRequest, pk: int) -> HttpResponse:
 def offer_list(request: HttpRequest) -> HttpResponse:
     _need(request, "sourcing.answer_offers")
     all_offers = selectors.offer_list_for(user=request.user)
-    return render(request, "sourcing/offer_list.html", {
-        "open_offers": [o for o in all_offers if o.is_open],
-        "past_offers": [o for o in all_offers if not o.is_open][:100],
-        "decline_form": DeclineForm(), "now": timezone.now(),
-    })
+    return render(
+        request,
+        "sourcing/offer_list.html",
+        {
+            "open_offers": [o for o in all_offers if o.is_open],
+            "past_offers": [o for o in all_offers if not o.is_open][:100],
+            "decline_form": DeclineForm(),
+            "now": timezone.now(),
+        },
+    )
 
 
 def _own_offer(request: HttpRequest, pk: int) -> Offer:
@@ -147,7 +178,10 @@ def offer_accept(request: HttpRequest, pk: int) -> HttpResponse:
     offer = _own_offer(request, pk)
     try:
         offers.offer_accept(actor=request.user, offer=offer, now=timezone.now())
-        messages.success(request, f"You have accepted {offer.package.reference}. A purchase order has been issued.")
+        messages.success(
+            request,
+            f"You have accepted {offer.package.reference}. A purchase order has been issued.",
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("sourcing:offer-list")
@@ -160,7 +194,12 @@ def offer_decline(request: HttpRequest, pk: int) -> HttpResponse:
     form = DeclineForm(request.POST)
     if form.is_valid():
         try:
-            offers.offer_decline(actor=request.user, offer=offer, reason=form.cleaned_data["reason"], now=timezone.now())
+            offers.offer_decline(
+                actor=request.user,
+                offer=offer,
+                reason=form.cleaned_data["reason"],
+                now=timezone.now(),
+            )
             messages.success(request, f"You have declined {offer.package.reference}.")
         except DomainError as exc:
             messages.error(request, exc.message)
@@ -183,27 +222,54 @@ def batching_page(request: HttpRequest) -> HttpResponse:
                 if upload_form.is_valid():
                     upload = upload_form.cleaned_data["file"]
                     batching_upload.batching_return_upload(
-                        actor=request.user, batching_list=current, provider=provider, data=upload.read(),
-                        filename=upload.name, now=now)
+                        actor=request.user,
+                        batching_list=current,
+                        provider=provider,
+                        data=upload.read(),
+                        filename=upload.name,
+                        now=now,
+                    )
                     messages.success(request, "Your returned Batching List has been recorded.")
                     return redirect("sourcing:batching")
             else:
                 ticked = {int(v) for v in request.POST.getlist("interested") if v.isdigit()}
-                batching.batching_return_record(actor=request.user, batching_list=current, provider=provider,
-                                                interested=ticked, now=now)
-                messages.success(request, "Your choices have been saved. You can change them until the list closes.")
+                batching.batching_return_record(
+                    actor=request.user,
+                    batching_list=current,
+                    provider=provider,
+                    interested=ticked,
+                    now=now,
+                )
+                messages.success(
+                    request,
+                    "Your choices have been saved. You can change them until the list closes.",
+                )
                 return redirect("sourcing:batching")
         except DomainError as exc:
             form_add_domain_error(upload_form, exc)
     rows = []
     if current is not None and provider is not None:
         ticks = batching_selectors.batching_returns_of(batching_list=current, provider=provider)
-        rows = [(p, ticks.get(p.pk, False)) for p in batching_selectors.batching_packages_for(
-            batching_list=current, provider=provider)]
-    return render(request, "sourcing/batching.html", {
-        "current": current, "provider": provider, "rows": rows, "upload_form": upload_form,
-        "council_view": current.packages.select_related("lot__district") if current and provider is None else None,
-    }, status=400 if upload_form.errors else 200)
+        rows = [
+            (p, ticks.get(p.pk, False))
+            for p in batching_selectors.batching_packages_for(
+                batching_list=current, provider=provider
+            )
+        ]
+    return render(
+        request,
+        "sourcing/batching.html",
+        {
+            "current": current,
+            "provider": provider,
+            "rows": rows,
+            "upload_form": upload_form,
+            "council_view": current.packages.select_related("lot__district")
+            if current and provider is None
+            else None,
+        },
+        status=400 if upload_form.errors else 200,
+    )
 
 
 @login_required
@@ -213,8 +279,10 @@ def batching_download(request: HttpRequest) -> HttpResponse:
     provider = provider_for_user(user=request.user)
     if current is None or provider is None:
         raise Http404
-    response = HttpResponse(batching_list_workbook(batching_list=current, provider=provider),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = HttpResponse(
+        batching_list_workbook(batching_list=current, provider=provider),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
     response["Content-Disposition"] = f'attachment; filename="{current.reference}.xlsx"'
     return response
 
@@ -226,12 +294,21 @@ def available_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         package = get_object_or_404(Package, pk=request.POST.get("package", "0"))
         try:
-            available.rate_proposal_submit(actor=request.user, package=package, now=timezone.now(), **form.cleaned_data)
-            messages.success(request, f"Your proposal for {package.reference} has been sent to the council.")
+            available.rate_proposal_submit(
+                actor=request.user, package=package, now=timezone.now(), **form.cleaned_data
+            )
+            messages.success(
+                request, f"Your proposal for {package.reference} has been sent to the council."
+            )
             return redirect("sourcing:available")
         except DomainError as exc:
             form_add_domain_error(form, exc)
-    return render(request, "sourcing/available.html", {
-        "packages": selectors.available_packages(), "form": form,
-        "can_propose": request.user.has_perm("sourcing.propose_rate"),
-    })
+    return render(
+        request,
+        "sourcing/available.html",
+        {
+            "packages": selectors.available_packages(),
+            "form": form,
+            "can_propose": request.user.has_perm("sourcing.propose_rate"),
+        },
+    )

@@ -1,4 +1,4 @@
-"""Working days and working hours in Europe/London, skipping weekends and England's bank holidays."""
+"""Working days and office hours in Europe/London, skipping weekends and England's bank holidays."""
 
 from __future__ import annotations
 
@@ -26,7 +26,11 @@ class WorkingCalendar:
     extra_closures: frozenset[dt.date] = field(default_factory=frozenset)
 
     def is_working_day(self, day: dt.date) -> bool:
-        return day.weekday() < 5 and day not in _bank_holidays(day.year) and day not in self.extra_closures
+        return (
+            day.weekday() < 5
+            and day not in _bank_holidays(day.year)
+            and day not in self.extra_closures
+        )
 
     def next_working_day(self, day: dt.date) -> dt.date:
         """The first working day strictly after `day`."""
@@ -49,7 +53,9 @@ class WorkingCalendar:
         return dt.datetime.combine(day, time, tzinfo=LONDON)
 
     def _day_length(self) -> dt.timedelta:
-        return dt.datetime.combine(dt.date.min, self.day_ends) - dt.datetime.combine(dt.date.min, self.day_starts)
+        return dt.datetime.combine(dt.date.min, self.day_ends) - dt.datetime.combine(
+            dt.date.min, self.day_starts
+        )
 
     def clamp_to_working_time(self, instant: dt.datetime) -> dt.datetime:
         """The instant itself if the office is open, else the next opening."""
@@ -63,7 +69,7 @@ class WorkingCalendar:
         return self.at(self.next_working_day(day), self.day_starts)
 
     def add_working_time(self, instant: dt.datetime, span: dt.timedelta) -> dt.datetime:
-        """Move forward by `span` of office time (a 2-hour window offered at 16:30 ends at 10:30)."""
+        """Move on by `span` of office time: a 2-hour window offered at 16:30 ends at 10:30."""
         current = self.clamp_to_working_time(instant)
         remaining = span
         while True:
@@ -84,7 +90,11 @@ class WorkingCalendar:
         day = a.date()
         while day <= b_local.date():
             if self.is_working_day(day):
-                open_ = max(a, self.at(day, self.day_starts)) if day == a.date() else self.at(day, self.day_starts)
+                open_ = (
+                    max(a, self.at(day, self.day_starts))
+                    if day == a.date()
+                    else self.at(day, self.day_starts)
+                )
                 close = min(b_local, self.at(day, self.day_ends))
                 if close > open_:
                     total += close - open_
@@ -100,7 +110,9 @@ class WorkingCalendar:
         day = local.date() if local.time() < time else local.date() + dt.timedelta(days=1)
         return self.at(self.working_day_on_or_after(day), time)
 
-    def next_scheduled(self, after: dt.datetime, time: dt.time, weekdays: frozenset[int]) -> dt.datetime:
+    def next_scheduled(
+        self, after: dt.datetime, time: dt.time, weekdays: frozenset[int]
+    ) -> dt.datetime:
         """The next run of a weekly schedule (e.g. Monday and Thursday at 09:00) strictly after
         `after`; a run that falls on a bank holiday moves to the next working day."""
         local = self.local(after)

@@ -30,13 +30,22 @@ _ROUTE_FOR_STAGE = {
 }
 
 
-def _stage(pkg: PackageState, stage: Stage, now: dt.datetime, reason: str, ranked: RankedList | None) -> Decision:
+def _stage(
+    pkg: PackageState, stage: Stage, now: dt.datetime, reason: str, ranked: RankedList | None
+) -> Decision:
     pkg.stage = stage
-    return Decision(at=now, kind="stage", reason=reason, stage=stage,
-                    list_version_id=ranked.version_id if ranked else None)
+    return Decision(
+        at=now,
+        kind="stage",
+        reason=reason,
+        stage=stage,
+        list_version_id=ranked.version_id if ranked else None,
+    )
 
 
-def _offer_next(pkg: PackageState, ranked: RankedList, now: dt.datetime, rules: SourcingRules) -> list[Decision]:
+def _offer_next(
+    pkg: PackageState, ranked: RankedList, now: dt.datetime, rules: SourcingRules
+) -> list[Decision]:
     """Offer to the next provider in the current queue, or say what the exhausted queue means."""
     tried = {o.provider_id for o in pkg.offers if o.stage == pkg.stage}
     while pkg.queue and pkg.queue[0] in tried:
@@ -46,32 +55,76 @@ def _offer_next(pkg: PackageState, ranked: RankedList, now: dt.datetime, rules: 
         tier = 2 if pkg.stage == Stage.TIER2 else 1
         position = ranked.position(provider)
         deadline = rules.offer_deadline(now=now, tier=tier)
-        pkg.offers.append(Offer(provider_id=provider, stage=pkg.stage, offered_at=now, deadline=deadline,
-                                list_version_id=ranked.version_id))
+        pkg.offers.append(
+            Offer(
+                provider_id=provider,
+                stage=pkg.stage,
+                offered_at=now,
+                deadline=deadline,
+                list_version_id=ranked.version_id,
+            )
+        )
         where = f"tier {position[0]} position {position[1]}" if position else "not on the list"
         why = {
             Stage.TIER1: "next in rank order on tier 1",
             Stage.BATCHING: "best-ranked provider interested on the Batching List",
             Stage.TIER2: "next in rank order on tier 2",
         }.get(pkg.stage, "offer")
-        return [Decision(at=now, kind="offer", reason=f"Offered to {where} ({why}); answer due {deadline:%a %d %b %H:%M}.",
-                         stage=pkg.stage, provider_id=provider, list_version_id=ranked.version_id)]
+        return [
+            Decision(
+                at=now,
+                kind="offer",
+                reason=f"Offered to {where} ({why}); answer due {deadline:%a %d %b %H:%M}.",
+                stage=pkg.stage,
+                provider_id=provider,
+                list_version_id=ranked.version_id,
+            )
+        ]
     if pkg.stage == Stage.TIER1:
         if rules.batching_enabled:
             pkg.awaiting_batching = True
-            return [Decision(at=now, kind="wait", stage=pkg.stage, list_version_id=ranked.version_id,
-                             reason="Every tier-1 provider has been offered the package; it waits for the next Batching List.")]
-        return _enter_tier2(pkg, ranked, now, rules, "Tier 1 exhausted and batching is switched off.")
+            return [
+                Decision(
+                    at=now,
+                    kind="wait",
+                    stage=pkg.stage,
+                    list_version_id=ranked.version_id,
+                    reason=(
+                        "Every tier-1 provider has been offered the package; "
+                        "it waits for the next Batching List."
+                    ),
+                )
+            ]
+        return _enter_tier2(
+            pkg, ranked, now, rules, "Tier 1 exhausted and batching is switched off."
+        )
     if pkg.stage == Stage.BATCHING:
-        return _enter_tier2(pkg, ranked, now, rules, "No interested tier-1 provider took the package from the Batching List.")
+        return _enter_tier2(
+            pkg,
+            ranked,
+            now,
+            rules,
+            "No interested tier-1 provider took the package from the Batching List.",
+        )
     if pkg.stage == Stage.TIER2:
         pkg.awaiting_available_list = True
-        out = [_stage(pkg, Stage.AVAILABLE, now, "Every tier-2 provider has been offered the package; it goes on the next Available Packages list.", ranked)]
+        out = [
+            _stage(
+                pkg,
+                Stage.AVAILABLE,
+                now,
+                "Every tier-2 provider has been offered the package; "
+                "it goes on the next Available Packages list.",
+                ranked,
+            )
+        ]
         return out
     raise EngineError(f"Nothing to offer at stage {pkg.stage}.")
 
 
-def _enter_tier2(pkg: PackageState, ranked: RankedList, now: dt.datetime, rules: SourcingRules, reason: str) -> list[Decision]:
+def _enter_tier2(
+    pkg: PackageState, ranked: RankedList, now: dt.datetime, rules: SourcingRules, reason: str
+) -> list[Decision]:
     pkg.awaiting_batching = False
     pkg.batching_closes_at = None
     pkg.queue = list(ranked.tier2)
@@ -79,52 +132,96 @@ def _enter_tier2(pkg: PackageState, ranked: RankedList, now: dt.datetime, rules:
     return out + _offer_next(pkg, ranked, now, rules)
 
 
-def package_start(pkg: PackageState, *, ranked: RankedList, now: dt.datetime, rules: SourcingRules) -> list[Decision]:
+def package_start(
+    pkg: PackageState, *, ranked: RankedList, now: dt.datetime, rules: SourcingRules
+) -> list[Decision]:
     if pkg.stage != Stage.NEW:
         raise EngineError("The package has already started sourcing.")
     pkg.queue = list(ranked.tier1)
-    out = [_stage(pkg, Stage.TIER1, now, f"Sourcing started on ranked list version {ranked.version_id}.", ranked)]
+    out = [
+        _stage(
+            pkg,
+            Stage.TIER1,
+            now,
+            f"Sourcing started on ranked list version {ranked.version_id}.",
+            ranked,
+        )
+    ]
     return out + _offer_next(pkg, ranked, now, rules)
 
 
 def offer_answer(
-    pkg: PackageState, *, provider_id: int, accept: bool, reason: str, ranked: RankedList, now: dt.datetime,
+    pkg: PackageState,
+    *,
+    provider_id: int,
+    accept: bool,
+    reason: str,
+    ranked: RankedList,
+    now: dt.datetime,
     rules: SourcingRules,
 ) -> list[Decision]:
     offer = pkg.open_offer
     if offer is None or offer.provider_id != provider_id:
         raise EngineError("This provider has no open offer for the package.")
     if now > offer.deadline:
-        raise EngineError(f"The offer closed at {offer.deadline:%H:%M on %d %b %Y}; it can no longer be answered.")
+        raise EngineError(
+            f"The offer closed at {offer.deadline:%H:%M on %d %b %Y}; it can no longer be answered."
+        )
     offer.answered_at = now
     offer.reason = reason
     if accept:
         offer.outcome = Outcome.ACCEPTED
-        return _place(pkg, provider_id=provider_id, route=_ROUTE_FOR_STAGE[offer.stage], now=now, ranked=ranked,
-                      reason=f"Accepted by the provider{': ' + reason if reason else ''}.")
+        return _place(
+            pkg,
+            provider_id=provider_id,
+            route=_ROUTE_FOR_STAGE[offer.stage],
+            now=now,
+            ranked=ranked,
+            reason=f"Accepted by the provider{': ' + reason if reason else ''}.",
+        )
     offer.outcome = Outcome.DECLINED
-    out = [Decision(at=now, kind="declined", stage=pkg.stage, provider_id=provider_id, list_version_id=ranked.version_id,
-                    reason=f"Declined: {reason or 'no reason given'}.")]
+    out = [
+        Decision(
+            at=now,
+            kind="declined",
+            stage=pkg.stage,
+            provider_id=provider_id,
+            list_version_id=ranked.version_id,
+            reason=f"Declined: {reason or 'no reason given'}.",
+        )
+    ]
     if pkg.stage == Stage.BATCHING and pkg.batching_closes_at is not None:
         return out  # a tier-1 offer still open at 16:00 ends; the Batching List decides next
     return out + _offer_next(pkg, ranked, now, rules)
 
 
-def offer_lapse(pkg: PackageState, *, ranked: RankedList, now: dt.datetime, rules: SourcingRules) -> list[Decision]:
+def offer_lapse(
+    pkg: PackageState, *, ranked: RankedList, now: dt.datetime, rules: SourcingRules
+) -> list[Decision]:
     """Close an open offer whose deadline has passed and move on."""
     offer = pkg.open_offer
     if offer is None or now < offer.deadline:
         return []
     offer.outcome = Outcome.LAPSED
     offer.answered_at = offer.deadline
-    out = [Decision(at=now, kind="lapsed", stage=pkg.stage, provider_id=offer.provider_id,
-                    list_version_id=ranked.version_id, reason=f"No answer by {offer.deadline:%H:%M on %d %b}: the offer lapsed.")]
+    out = [
+        Decision(
+            at=now,
+            kind="lapsed",
+            stage=pkg.stage,
+            provider_id=offer.provider_id,
+            list_version_id=ranked.version_id,
+            reason=f"No answer by {offer.deadline:%H:%M on %d %b}: the offer lapsed.",
+        )
+    ]
     if pkg.stage == Stage.BATCHING and pkg.batching_closes_at is not None:
         return out
     return out + _offer_next(pkg, ranked, now, rules)
 
 
-def batching_issue(packages: Iterable[PackageState], *, now: dt.datetime, rules: SourcingRules) -> tuple[list[PackageState], dt.datetime | None, dict[int, list[Decision]]]:
+def batching_issue(
+    packages: Iterable[PackageState], *, now: dt.datetime, rules: SourcingRules
+) -> tuple[list[PackageState], dt.datetime | None, dict[int, list[Decision]]]:
     """Put every package still at tier 1 on the Batching List. No list when nothing is left."""
     listed = [p for p in packages if p.stage == Stage.TIER1]
     if not listed:
@@ -136,13 +233,27 @@ def batching_issue(packages: Iterable[PackageState], *, now: dt.datetime, rules:
         pkg.awaiting_batching = False
         pkg.batching_closes_at = closes
         pkg.queue = []
-        decisions[pkg.id] = [Decision(at=now, kind="batching", stage=Stage.BATCHING,
-                                      reason=f"Still unsourced at {rules.calendar.local(now):%H:%M}: on the Batching List to tier-1 providers, returns due {closes:%a %d %b %H:%M}.")]
+        decisions[pkg.id] = [
+            Decision(
+                at=now,
+                kind="batching",
+                stage=Stage.BATCHING,
+                reason=(
+                    f"Still unsourced at {rules.calendar.local(now):%H:%M}: on the Batching List "
+                    f"to tier-1 providers, returns due {closes:%a %d %b %H:%M}."
+                ),
+            )
+        ]
     return listed, closes, decisions
 
 
 def batching_close(
-    pkg: PackageState, *, interested: Iterable[int], ranked: RankedList, now: dt.datetime, rules: SourcingRules
+    pkg: PackageState,
+    *,
+    interested: Iterable[int],
+    ranked: RankedList,
+    now: dt.datetime,
+    rules: SourcingRules,
 ) -> list[Decision]:
     """Returns are in: offer to the best-ranked interested tier-1 provider, then the next."""
     if pkg.stage != Stage.BATCHING or pkg.batching_closes_at is None:
@@ -150,8 +261,15 @@ def batching_close(
     pkg.batching_closes_at = None
     open_offer = pkg.open_offer
     tier1 = [p for p in ranked.tier1 if p in set(interested)]
-    out = [Decision(at=now, kind="batching_closed", stage=pkg.stage, list_version_id=ranked.version_id,
-                    reason=(f"Batching List returns closed: {len(tier1)} interested tier-1 provider(s)."))]
+    out = [
+        Decision(
+            at=now,
+            kind="batching_closed",
+            stage=pkg.stage,
+            list_version_id=ranked.version_id,
+            reason=(f"Batching List returns closed: {len(tier1)} interested tier-1 provider(s)."),
+        )
+    ]
     if open_offer is not None:
         # An offer made before 16:00 is still running; its answer decides first.
         pkg.queue = [p for p in tier1 if p != open_offer.provider_id]
@@ -160,14 +278,24 @@ def batching_close(
     return out + _offer_next(pkg, ranked, now, rules)
 
 
-def available_list_issue(packages: Iterable[PackageState], *, now: dt.datetime) -> list[PackageState]:
+def available_list_issue(
+    packages: Iterable[PackageState], *, now: dt.datetime
+) -> list[PackageState]:
     listed = [p for p in packages if p.stage == Stage.AVAILABLE and p.awaiting_available_list]
     for pkg in listed:
         pkg.awaiting_available_list = False
     return listed
 
 
-def _place(pkg: PackageState, *, provider_id: int, route: Route, now: dt.datetime, ranked: RankedList | None, reason: str) -> list[Decision]:
+def _place(
+    pkg: PackageState,
+    *,
+    provider_id: int,
+    route: Route,
+    now: dt.datetime,
+    ranked: RankedList | None,
+    reason: str,
+) -> list[Decision]:
     for offer in pkg.offers:
         if offer.is_open and offer.provider_id != provider_id:
             offer.outcome = Outcome.WITHDRAWN
@@ -178,17 +306,27 @@ def _place(pkg: PackageState, *, provider_id: int, route: Route, now: dt.datetim
     pkg.queue = []
     pkg.awaiting_batching = pkg.awaiting_available_list = False
     pkg.batching_closes_at = None
-    return [_stage(pkg, Stage.PLACED, now, f"Placed ({route.value.replace('_', ' ')}). {reason}", ranked)]
+    return [
+        _stage(
+            pkg, Stage.PLACED, now, f"Placed ({route.value.replace('_', ' ')}). {reason}", ranked
+        )
+    ]
 
 
 def package_place_directly(
     pkg: PackageState, *, provider_id: int, route: Route, now: dt.datetime, reason: str
 ) -> list[Decision]:
-    """A broker places the package from the Available Packages list, a mini-competition or spot purchase."""
+    """A broker places a package from the Available Packages list, a mini-competition or spot."""
     if not pkg.is_open:
         raise EngineError(f"The package is {pkg.stage.value}; it cannot be placed.")
-    if route in (Route.AVAILABLE, Route.MINI_COMPETITION, Route.SPOT) and pkg.stage != Stage.AVAILABLE:
-        raise EngineError("Only a package on the Available Packages list goes to a proposal, mini-competition or spot purchase.")
+    if (
+        route in (Route.AVAILABLE, Route.MINI_COMPETITION, Route.SPOT)
+        and pkg.stage != Stage.AVAILABLE
+    ):
+        raise EngineError(
+            "Only a package on the Available Packages list goes to a proposal, "
+            "mini-competition or spot purchase."
+        )
     return _place(pkg, provider_id=provider_id, route=route, now=now, ranked=None, reason=reason)
 
 

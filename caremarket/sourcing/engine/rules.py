@@ -46,7 +46,9 @@ class SourcingRules:
         return self.calendar.at(next_day, self.batching_return_time)
 
     def next_available_list(self, after: dt.datetime) -> dt.datetime:
-        return self.calendar.next_scheduled(after, self.available_list_time, self.available_list_weekdays)
+        return self.calendar.next_scheduled(
+            after, self.available_list_time, self.available_list_weekdays
+        )
 
 
 COUNCIL_TIMETABLE = SourcingRules()

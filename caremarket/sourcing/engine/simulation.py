@@ -19,8 +19,18 @@ from caremarket.sourcing.engine.model import PackageState, RankedList, Route, St
 from caremarket.sourcing.engine.rules import SourcingRules
 
 DISTRICT_WEIGHTS = {  # roughly each Essex district's share of adults over 65
-    "Basildon": 11, "Braintree": 10, "Brentwood": 5, "Castle Point": 7, "Chelmsford": 11, "Colchester": 12,
-    "Epping Forest": 9, "Harlow": 5, "Maldon": 5, "Rochford": 6, "Tendring": 13, "Uttlesford": 6,
+    "Basildon": 11,
+    "Braintree": 10,
+    "Brentwood": 5,
+    "Castle Point": 7,
+    "Chelmsford": 11,
+    "Colchester": 12,
+    "Epping Forest": 9,
+    "Harlow": 5,
+    "Maldon": 5,
+    "Rochford": 6,
+    "Tendring": 13,
+    "Uttlesford": 6,
 }
 SERVICE_WEIGHTS = {"personal_care": 90, "night_awake": 3, "night_sleep": 3, "live_in": 4}
 COHORT_WEIGHTS = {"older_people": 69, "ld_autism": 31}
@@ -62,8 +72,10 @@ class Report:
     available_lists: int
 
     def shares(self) -> dict[str, float]:
-        return {route: (self.by_route.get(route, 0) / self.packages if self.packages else 0.0) for route in
-                [r.value for r in Route]}
+        return {
+            route: (self.by_route.get(route, 0) / self.packages if self.packages else 0.0)
+            for route in [r.value for r in Route]
+        }
 
 
 @dataclass(order=True)
@@ -78,7 +90,9 @@ def _weighted(rng: random.Random, weights: dict[str, int]) -> str:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 
-def build_market(scenario: Scenario) -> tuple[dict[tuple[str, str, str], RankedList], dict[int, ProviderBehaviour]]:
+def build_market(
+    scenario: Scenario,
+) -> tuple[dict[tuple[str, str, str], RankedList], dict[int, ProviderBehaviour]]:
     rng = random.Random(scenario.seed)
     behaviours = {
         pid: ProviderBehaviour(
@@ -102,7 +116,7 @@ def build_market(scenario: Scenario) -> tuple[dict[tuple[str, str, str], RankedL
                 lists[(district, service, cohort)] = RankedList(
                     version_id=next(version),
                     tier1=tuple(chosen[: scenario.tier1_per_lot]),
-                    tier2=tuple(chosen[scenario.tier1_per_lot:]),
+                    tier2=tuple(chosen[scenario.tier1_per_lot :]),
                 )
     return lists, behaviours
 
@@ -127,7 +141,7 @@ def simulate(scenario: Scenario, rules: SourcingRules, *, label: str = "") -> Re
     per_day = scenario.packages_per_week / 5
     while cal.at(day, cal.day_starts) < end:
         if cal.is_working_day(day):
-            for _ in range(int(rng.gauss(per_day, per_day ** 0.5)) if per_day > 0 else 0):
+            for _ in range(int(rng.gauss(per_day, per_day**0.5)) if per_day > 0 else 0):
                 minute = rng.uniform(0, 8 * 60)
                 at = cal.at(day, cal.day_starts) + dt.timedelta(minutes=minute)
                 push(at, "referral", next(pid))
@@ -156,7 +170,9 @@ def simulate(scenario: Scenario, rules: SourcingRules, *, label: str = "") -> Re
         b = behaviours[offer.provider_id]
         push(offer.deadline, "deadline", pkg.id, offer.provider_id)
         if rng.random() < b.answers_probability:
-            answer_at = cal.add_working_time(now, dt.timedelta(minutes=rng.expovariate(1 / b.mean_answer_minutes)))
+            answer_at = cal.add_working_time(
+                now, dt.timedelta(minutes=rng.expovariate(1 / b.mean_answer_minutes))
+            )
             if answer_at <= offer.deadline:
                 push(answer_at, "answer", pkg.id, offer.provider_id)
 
@@ -175,9 +191,15 @@ def simulate(scenario: Scenario, rules: SourcingRules, *, label: str = "") -> Re
             pkg = PackageState(id=package_id, created_at=now)
             packages[package_id] = pkg
             open_packages[package_id] = pkg
-            lot = (_weighted(rng, DISTRICT_WEIGHTS), _weighted(rng, SERVICE_WEIGHTS), _weighted(rng, COHORT_WEIGHTS))
+            lot = (
+                _weighted(rng, DISTRICT_WEIGHTS),
+                _weighted(rng, SERVICE_WEIGHTS),
+                _weighted(rng, COHORT_WEIGHTS),
+            )
             lots[package_id] = lists[lot]
-            decisions += len(decide.package_start(pkg, ranked=lots[package_id], now=now, rules=rules))
+            decisions += len(
+                decide.package_start(pkg, ranked=lots[package_id], now=now, rules=rules)
+            )
             schedule_offer(pkg, now)
         elif ev.kind == "answer":
             package_id, provider = ev.data
@@ -187,9 +209,17 @@ def simulate(scenario: Scenario, rules: SourcingRules, *, label: str = "") -> Re
                 continue
             b = behaviours[provider]
             accept = taken[provider] < b.capacity and rng.random() < b.accept_probability
-            decisions += len(decide.offer_answer(pkg, provider_id=provider, accept=accept,
-                                                 reason="" if accept else "no capacity in the area",
-                                                 ranked=lots[package_id], now=now, rules=rules))
+            decisions += len(
+                decide.offer_answer(
+                    pkg,
+                    provider_id=provider,
+                    accept=accept,
+                    reason="" if accept else "no capacity in the area",
+                    ranked=lots[package_id],
+                    now=now,
+                    rules=rules,
+                )
+            )
             if accept:
                 taken[provider] += 1
             schedule_offer(pkg, now)
@@ -202,22 +232,35 @@ def simulate(scenario: Scenario, rules: SourcingRules, *, label: str = "") -> Re
             decisions += len(decide.offer_lapse(pkg, ranked=lots[package_id], now=now, rules=rules))
             schedule_offer(pkg, now)
         elif ev.kind == "batching_issue":
-            listed, closes, made = decide.batching_issue(open_packages.values(), now=now, rules=rules)
+            listed, closes, made = decide.batching_issue(
+                open_packages.values(), now=now, rules=rules
+            )
             if not listed or closes is None:
                 continue
             batching_lists += 1
             decisions += sum(len(d) for d in made.values())
             for pkg in listed:
                 ranked = lots[pkg.id]
-                interest[pkg.id] = {p for p in ranked.tier1 if taken[p] < behaviours[p].capacity
-                                    and rng.random() < behaviours[p].batching_interest}
+                interest[pkg.id] = {
+                    p
+                    for p in ranked.tier1
+                    if taken[p] < behaviours[p].capacity
+                    and rng.random() < behaviours[p].batching_interest
+                }
             push(closes, "batching_close", tuple(p.id for p in listed))
         elif ev.kind == "batching_close":
             (ids,) = ev.data
             for package_id in ids:
                 pkg = packages[package_id]
-                decisions += len(decide.batching_close(pkg, interested=interest.pop(package_id, set()),
-                                                       ranked=lots[package_id], now=now, rules=rules))
+                decisions += len(
+                    decide.batching_close(
+                        pkg,
+                        interested=interest.pop(package_id, set()),
+                        ranked=lots[package_id],
+                        now=now,
+                        rules=rules,
+                    )
+                )
                 schedule_offer(pkg, now)
         elif ev.kind == "available_list":
             listed = decide.available_list_issue(open_packages.values(), now=now)
@@ -227,26 +270,45 @@ def simulate(scenario: Scenario, rules: SourcingRules, *, label: str = "") -> Re
             for pkg in listed:
                 # Framework and spot providers may propose a rate; otherwise the broker buys spot.
                 roll = rng.random()
-                route = Route.AVAILABLE if roll < 0.6 else Route.MINI_COMPETITION if roll < 0.7 else Route.SPOT
+                route = (
+                    Route.AVAILABLE
+                    if roll < 0.6
+                    else Route.MINI_COMPETITION
+                    if roll < 0.7
+                    else Route.SPOT
+                )
                 placed_at = cal.add_working_time(now, dt.timedelta(hours=rng.uniform(4, 16)))
                 push(placed_at, "place", pkg.id, route)
         elif ev.kind == "place":
             package_id, route = ev.data
             pkg = packages[package_id]
             if pkg.stage == Stage.AVAILABLE:
-                provider = rng.choice(list(behaviours)) if route != Route.SPOT else 10_000 + package_id
-                decisions += len(decide.package_place_directly(pkg, provider_id=provider, route=route, now=now,
-                                                               reason="simulated"))
+                provider = (
+                    rng.choice(list(behaviours)) if route != Route.SPOT else 10_000 + package_id
+                )
+                decisions += len(
+                    decide.package_place_directly(
+                        pkg, provider_id=provider, route=route, now=now, reason="simulated"
+                    )
+                )
 
     placed = [p for p in packages.values() if p.stage == Stage.PLACED]
-    hours = sorted(cal.working_hours_between(p.created_at, p.placed_at) for p in placed if p.placed_at)
+    hours = sorted(
+        cal.working_hours_between(p.created_at, p.placed_at) for p in placed if p.placed_at
+    )
     by_route = Counter(p.route.value for p in placed if p.route)
     return Report(
-        label=label, packages=len(packages), placed=len(placed), unsourced=len(packages) - len(placed),
+        label=label,
+        packages=len(packages),
+        placed=len(placed),
+        unsourced=len(packages) - len(placed),
         by_route=dict(by_route),
         median_hours=statistics.median(hours) if hours else None,
         p90_hours=hours[int(0.9 * (len(hours) - 1))] if hours else None,
-        offers=offers, decisions=decisions, batching_lists=batching_lists, available_lists=available_lists,
+        offers=offers,
+        decisions=decisions,
+        batching_lists=batching_lists,
+        available_lists=available_lists,
     )
 
 
@@ -256,10 +318,25 @@ def format_reports(reports: list[Report]) -> str:
     rows.append(("packages", *[str(r.packages) for r in reports]))
     rows.append(("placed", *[str(r.placed) for r in reports]))
     rows.append(("still unsourced", *[str(r.unsourced) for r in reports]))
-    rows.append(("median time to source (working h)", *[f"{r.median_hours:.1f}" if r.median_hours is not None else "-" for r in reports]))
-    rows.append(("90th percentile (working h)", *[f"{r.p90_hours:.1f}" if r.p90_hours is not None else "-" for r in reports]))
+    rows.append(
+        (
+            "median time to source (working h)",
+            *[f"{r.median_hours:.1f}" if r.median_hours is not None else "-" for r in reports],
+        )
+    )
+    rows.append(
+        (
+            "90th percentile (working h)",
+            *[f"{r.p90_hours:.1f}" if r.p90_hours is not None else "-" for r in reports],
+        )
+    )
     for route in Route:
-        rows.append((f"placed via {route.value.replace('_', ' ')}", *[f"{r.shares()[route.value]:.1%}" for r in reports]))
+        rows.append(
+            (
+                f"placed via {route.value.replace('_', ' ')}",
+                *[f"{r.shares()[route.value]:.1%}" for r in reports],
+            )
+        )
     rows.append(("offers made", *[str(r.offers) for r in reports]))
     rows.append(("Batching Lists issued", *[str(r.batching_lists) for r in reports]))
     rows.append(("Available Packages lists", *[str(r.available_lists) for r in reports]))

@@ -6,163 +6,458 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('framework', '0001_initial'),
-        ('geography', '0002_reference_data'),
+        ("accounts", "0001_initial"),
+        ("framework", "0001_initial"),
+        ("geography", "0002_reference_data"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='BatchingList',
+            name="BatchingList",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('issued_at', models.DateTimeField(unique=True)),
-                ('closes_at', models.DateTimeField()),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("issued_at", models.DateTimeField(unique=True)),
+                ("closes_at", models.DateTimeField()),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['-issued_at'],
+                "ordering": ["-issued_at"],
             },
         ),
         migrations.CreateModel(
-            name='Package',
+            name="Package",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(max_length=20, unique=True)),
-                ('person_reference', models.CharField(max_length=40)),
-                ('postcode', models.CharField(max_length=8)),
-                ('outward_code', models.CharField(db_index=True, max_length=4)),
-                ('hours_per_week', models.DecimalField(decimal_places=2, max_digits=6)),
-                ('visit_pattern', models.CharField(max_length=300)),
-                ('start_date', models.DateField()),
-                ('needs', models.TextField(blank=True)),
-                ('urgency', models.CharField(choices=[('routine', 'Routine'), ('urgent', 'Urgent (hospital discharge or crisis)')], default='routine', max_length=10)),
-                ('stage', models.CharField(choices=[('new', 'New'), ('tier1', 'Offering to tier 1'), ('batching', 'On the Batching List'), ('tier2', 'Offering to tier 2'), ('available', 'On the Available Packages list'), ('placed', 'Placed'), ('cancelled', 'Cancelled'), ('ended', 'Ended')], db_index=True, default='new', max_length=12)),
-                ('awaiting_batching', models.BooleanField(default=False)),
-                ('awaiting_available_list', models.BooleanField(default=False)),
-                ('batching_closes_at', models.DateTimeField(blank=True, null=True)),
-                ('placed_at', models.DateTimeField(blank=True, null=True)),
-                ('route', models.CharField(blank=True, choices=[('tier1', 'Tier 1 in rank order'), ('batching', 'Batching List'), ('tier2', 'Tier 2 in rank order'), ('available', 'Available Packages list'), ('mini_competition', 'Mini-competition'), ('spot', 'Spot purchase')], max_length=20)),
-                ('agreed_rate', models.DecimalField(blank=True, decimal_places=2, max_digits=8, null=True)),
-                ('created_at', models.DateTimeField()),
-                ('closed_reason', models.CharField(blank=True, max_length=300)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('district', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geography.district')),
-                ('lot', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='framework.lot')),
-                ('placed_with', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reference", models.CharField(max_length=20, unique=True)),
+                ("person_reference", models.CharField(max_length=40)),
+                ("postcode", models.CharField(max_length=8)),
+                ("outward_code", models.CharField(db_index=True, max_length=4)),
+                ("hours_per_week", models.DecimalField(decimal_places=2, max_digits=6)),
+                ("visit_pattern", models.CharField(max_length=300)),
+                ("start_date", models.DateField()),
+                ("needs", models.TextField(blank=True)),
+                (
+                    "urgency",
+                    models.CharField(
+                        choices=[
+                            ("routine", "Routine"),
+                            ("urgent", "Urgent (hospital discharge or crisis)"),
+                        ],
+                        default="routine",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("new", "New"),
+                            ("tier1", "Offering to tier 1"),
+                            ("batching", "On the Batching List"),
+                            ("tier2", "Offering to tier 2"),
+                            ("available", "On the Available Packages list"),
+                            ("placed", "Placed"),
+                            ("cancelled", "Cancelled"),
+                            ("ended", "Ended"),
+                        ],
+                        db_index=True,
+                        default="new",
+                        max_length=12,
+                    ),
+                ),
+                ("awaiting_batching", models.BooleanField(default=False)),
+                ("awaiting_available_list", models.BooleanField(default=False)),
+                ("batching_closes_at", models.DateTimeField(blank=True, null=True)),
+                ("placed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "route",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("tier1", "Tier 1 in rank order"),
+                            ("batching", "Batching List"),
+                            ("tier2", "Tier 2 in rank order"),
+                            ("available", "Available Packages list"),
+                            ("mini_competition", "Mini-competition"),
+                            ("spot", "Spot purchase"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "agreed_rate",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=8, null=True),
+                ),
+                ("created_at", models.DateTimeField()),
+                ("closed_reason", models.CharField(blank=True, max_length=300)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "district",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="geography.district",
+                    ),
+                ),
+                (
+                    "lot",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="framework.lot",
+                    ),
+                ),
+                (
+                    "placed_with",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Offer',
+            name="Offer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seq', models.PositiveSmallIntegerField()),
-                ('stage', models.CharField(choices=[('new', 'New'), ('tier1', 'Offering to tier 1'), ('batching', 'On the Batching List'), ('tier2', 'Offering to tier 2'), ('available', 'On the Available Packages list'), ('placed', 'Placed'), ('cancelled', 'Cancelled'), ('ended', 'Ended')], max_length=12)),
-                ('offered_at', models.DateTimeField()),
-                ('deadline', models.DateTimeField(db_index=True)),
-                ('outcome', models.CharField(blank=True, choices=[('accepted', 'Accepted'), ('declined', 'Declined'), ('lapsed', 'Lapsed (no answer in time)'), ('withdrawn', 'Withdrawn')], max_length=10)),
-                ('answered_at', models.DateTimeField(blank=True, null=True)),
-                ('reason', models.CharField(blank=True, max_length=300)),
-                ('answered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('list_version', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='framework.rankedlistversion')),
-                ('provider', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='offers', to='framework.provider')),
-                ('package', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='offers', to='sourcing.package')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("seq", models.PositiveSmallIntegerField()),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("new", "New"),
+                            ("tier1", "Offering to tier 1"),
+                            ("batching", "On the Batching List"),
+                            ("tier2", "Offering to tier 2"),
+                            ("available", "On the Available Packages list"),
+                            ("placed", "Placed"),
+                            ("cancelled", "Cancelled"),
+                            ("ended", "Ended"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("offered_at", models.DateTimeField()),
+                ("deadline", models.DateTimeField(db_index=True)),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("accepted", "Accepted"),
+                            ("declined", "Declined"),
+                            ("lapsed", "Lapsed (no answer in time)"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("answered_at", models.DateTimeField(blank=True, null=True)),
+                ("reason", models.CharField(blank=True, max_length=300)),
+                (
+                    "answered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "list_version",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="framework.rankedlistversion",
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="offers",
+                        to="framework.provider",
+                    ),
+                ),
+                (
+                    "package",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="offers",
+                        to="sourcing.package",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['package', 'seq'],
+                "ordering": ["package", "seq"],
             },
         ),
         migrations.CreateModel(
-            name='BatchingReturn',
+            name="BatchingReturn",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('interested', models.BooleanField()),
-                ('returned_at', models.DateTimeField()),
-                ('batching_list', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='returns', to='sourcing.batchinglist')),
-                ('provider', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='framework.provider')),
-                ('returned_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('package', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='sourcing.package')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("interested", models.BooleanField()),
+                ("returned_at", models.DateTimeField()),
+                (
+                    "batching_list",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="returns",
+                        to="sourcing.batchinglist",
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="framework.provider",
+                    ),
+                ),
+                (
+                    "returned_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "package",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="sourcing.package",
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='batchinglist',
-            name='packages',
-            field=models.ManyToManyField(related_name='batching_lists', to='sourcing.package'),
+            model_name="batchinglist",
+            name="packages",
+            field=models.ManyToManyField(related_name="batching_lists", to="sourcing.package"),
         ),
         migrations.CreateModel(
-            name='AvailableList',
+            name="AvailableList",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('issued_at', models.DateTimeField(unique=True)),
-                ('packages', models.ManyToManyField(related_name='available_lists', to='sourcing.package')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("issued_at", models.DateTimeField(unique=True)),
+                (
+                    "packages",
+                    models.ManyToManyField(related_name="available_lists", to="sourcing.package"),
+                ),
             ],
             options={
-                'ordering': ['-issued_at'],
+                "ordering": ["-issued_at"],
             },
         ),
         migrations.CreateModel(
-            name='RateProposal',
+            name="RateProposal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rate', models.DecimalField(decimal_places=2, max_digits=8)),
-                ('notes', models.TextField(blank=True)),
-                ('status', models.CharField(choices=[('open', 'Waiting for the council'), ('accepted', 'Accepted'), ('not_taken', 'Not taken')], default='open', max_length=10)),
-                ('submitted_at', models.DateTimeField()),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation')),
-                ('package', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='proposals', to='sourcing.package')),
-                ('submitted_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("rate", models.DecimalField(decimal_places=2, max_digits=8)),
+                ("notes", models.TextField(blank=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Waiting for the council"),
+                            ("accepted", "Accepted"),
+                            ("not_taken", "Not taken"),
+                        ],
+                        default="open",
+                        max_length=10,
+                    ),
+                ),
+                ("submitted_at", models.DateTimeField()),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.organisation",
+                    ),
+                ),
+                (
+                    "package",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="proposals",
+                        to="sourcing.package",
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['rate', 'submitted_at'],
+                "ordering": ["rate", "submitted_at"],
             },
         ),
         migrations.CreateModel(
-            name='SourcingDecision',
+            name="SourcingDecision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField()),
-                ('kind', models.CharField(max_length=20)),
-                ('stage', models.CharField(choices=[('new', 'New'), ('tier1', 'Offering to tier 1'), ('batching', 'On the Batching List'), ('tier2', 'Offering to tier 2'), ('available', 'On the Available Packages list'), ('placed', 'Placed'), ('cancelled', 'Cancelled'), ('ended', 'Ended')], max_length=12)),
-                ('reason', models.TextField()),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('list_version', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='framework.rankedlistversion')),
-                ('package', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='decisions', to='sourcing.package')),
-                ('provider', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='framework.provider')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField()),
+                ("kind", models.CharField(max_length=20)),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("new", "New"),
+                            ("tier1", "Offering to tier 1"),
+                            ("batching", "On the Batching List"),
+                            ("tier2", "Offering to tier 2"),
+                            ("available", "On the Available Packages list"),
+                            ("placed", "Placed"),
+                            ("cancelled", "Cancelled"),
+                            ("ended", "Ended"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("reason", models.TextField()),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "list_version",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="framework.rankedlistversion",
+                    ),
+                ),
+                (
+                    "package",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="decisions",
+                        to="sourcing.package",
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="framework.provider",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'id'],
+                "ordering": ["at", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='package',
-            index=models.Index(fields=['stage', 'lot'], name='sourcing_package_stage_lot'),
+            model_name="package",
+            index=models.Index(fields=["stage", "lot"], name="sourcing_package_stage_lot"),
         ),
         migrations.AddConstraint(
-            model_name='offer',
-            constraint=models.UniqueConstraint(fields=('package', 'seq'), name='sourcing_offer_seq_once'),
+            model_name="offer",
+            constraint=models.UniqueConstraint(
+                fields=("package", "seq"), name="sourcing_offer_seq_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='offer',
-            constraint=models.UniqueConstraint(condition=models.Q(('outcome', '')), fields=('package',), name='sourcing_one_open_offer'),
+            model_name="offer",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("outcome", "")),
+                fields=("package",),
+                name="sourcing_one_open_offer",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='batchingreturn',
-            constraint=models.UniqueConstraint(fields=('batching_list', 'provider', 'package'), name='sourcing_return_once'),
+            model_name="batchingreturn",
+            constraint=models.UniqueConstraint(
+                fields=("batching_list", "provider", "package"), name="sourcing_return_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='rateproposal',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'open')), fields=('package', 'organisation'), name='sourcing_one_open_proposal'),
+            model_name="rateproposal",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "open")),
+                fields=("package", "organisation"),
+                name="sourcing_one_open_proposal",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='rateproposal',
-            constraint=models.CheckConstraint(condition=models.Q(('rate__gt', 0)), name='sourcing_proposal_rate_positive'),
+            model_name="rateproposal",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("rate__gt", 0)), name="sourcing_proposal_rate_positive"
+            ),
         ),
     ]

@@ -17,8 +17,15 @@ from caremarket.sourcing.selectors.batching import batching_packages_for, batchi
 SHEET = "Batching List"
 HEADER_ROW = 5
 COLUMNS = (
-    "Reference", "District", "Outward code", "Service type", "Cohort", "Hours a week", "Visit pattern",
-    "Start date", "Interested (Y/N)",
+    "Reference",
+    "District",
+    "Outward code",
+    "Service type",
+    "Cohort",
+    "Hours a week",
+    "Visit pattern",
+    "Start date",
+    "Interested (Y/N)",
 )
 FIXED = COLUMNS[:-1]
 INTERESTED = COLUMNS[-1]
@@ -27,8 +34,13 @@ INTERESTED = COLUMNS[-1]
 def package_row(package: Package) -> list[str]:
     """The fixed cells of a package's row, as text: what an upload is compared with."""
     return [
-        package.reference, package.district.name, package.outward_code, package.lot.get_service_type_display(),
-        package.lot.get_cohort_display(), format(package.hours_per_week.normalize(), "f"), package.visit_pattern,
+        package.reference,
+        package.district.name,
+        package.outward_code,
+        package.lot.get_service_type_display(),
+        package.lot.get_cohort_display(),
+        format(package.hours_per_week.normalize(), "f"),
+        package.visit_pattern,
         package.start_date.isoformat(),
     ]
 
@@ -44,7 +56,10 @@ def batching_list_workbook(*, batching_list: BatchingList, provider: Provider) -
     ws["A1"] = f"Batching List {batching_list.reference}"
     ws["A1"].font = Font(bold=True, size=14)
     ws["A2"] = f"Issued {issued:%d %B %Y %H:%M}. Return by {closes:%H:%M on %A %d %B %Y}."
-    ws["A3"] = f"For {provider.name} ({provider.cqc_provider_id}). Put Y against the packages you can take; change nothing else."
+    ws["A3"] = (
+        f"For {provider.name} ({provider.cqc_provider_id}). "
+        "Put Y against the packages you can take; change nothing else."
+    )
     ws.append([])
     ws.append(list(COLUMNS))
     for cell in ws[HEADER_ROW]:

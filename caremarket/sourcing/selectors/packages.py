@@ -9,7 +9,9 @@ from caremarket.sourcing.engine.model import Stage
 from caremarket.sourcing.models import AvailableList, Offer, Package, SourcingDecision
 
 
-def package_list(*, stage: str | None = None, district_id: int | None = None, search: str = "") -> QuerySet[Package]:
+def package_list(
+    *, stage: str | None = None, district_id: int | None = None, search: str = ""
+) -> QuerySet[Package]:
     qs = Package.objects.select_related("district", "lot__district", "placed_with")
     if stage:
         qs = qs.filter(stage=stage)
@@ -21,11 +23,25 @@ def package_list(*, stage: str | None = None, district_id: int | None = None, se
 
 
 def package_detail(*, package_id: int) -> Package:
-    return Package.objects.select_related("district", "lot__district", "placed_with", "created_by").prefetch_related(
-        Prefetch("offers", queryset=Offer.objects.select_related("provider__organisation", "list_version", "answered_by")),
-        Prefetch("decisions", queryset=SourcingDecision.objects.select_related("provider__organisation", "list_version", "actor")),
-        "proposals__organisation",
-    ).get(pk=package_id)
+    return (
+        Package.objects.select_related("district", "lot__district", "placed_with", "created_by")
+        .prefetch_related(
+            Prefetch(
+                "offers",
+                queryset=Offer.objects.select_related(
+                    "provider__organisation", "list_version", "answered_by"
+                ),
+            ),
+            Prefetch(
+                "decisions",
+                queryset=SourcingDecision.objects.select_related(
+                    "provider__organisation", "list_version", "actor"
+                ),
+            ),
+            "proposals__organisation",
+        )
+        .get(pk=package_id)
+    )
 
 
 def package_price_history(*, package: Package) -> list[Any]:
@@ -34,7 +50,8 @@ def package_price_history(*, package: Package) -> list[Any]:
 
 def offer_list_for(*, user: Any, open_only: bool = False) -> QuerySet[Offer]:
     qs = Offer.objects.select_related("package__lot__district", "provider__organisation").filter(
-        provider__organisation_id=user.organisation_id)
+        provider__organisation_id=user.organisation_id
+    )
     if open_only:
         qs = qs.filter(outcome="")
     return qs.order_by("outcome", "deadline")
@@ -44,8 +61,14 @@ def available_packages() -> QuerySet[Package]:
     latest = AvailableList.objects.order_by("-issued_at").first()
     if latest is None:
         return Package.objects.none()
-    return latest.packages.filter(stage=Stage.AVAILABLE.value).select_related("lot__district").order_by("reference")
+    return (
+        latest.packages.filter(stage=Stage.AVAILABLE.value)
+        .select_related("lot__district")
+        .order_by("reference")
+    )
 
 
 def package_counts_by_stage() -> dict[str, int]:
-    return dict(Package.objects.values_list("stage").annotate(n=Count("id")).values_list("stage", "n"))
+    return dict(
+        Package.objects.values_list("stage").annotate(n=Count("id")).values_list("stage", "n")
+    )

@@ -39,19 +39,34 @@ def available_list_issue(*, now: dt.datetime) -> AvailableList | None:
     # Packages still unplaced from earlier lists stay on the new one.
     available.packages.set(packages)
     notification_send(
-        recipients=User.objects.filter(is_active=True, organisation__kind=OrganisationKind.HOME_CARE_PROVIDER,
-                                       organisation__is_active=True),
-        event="sourcing.available_list", subject=f"Available Packages: {len(packages)} package(s)",
-        body="Packages the framework could not place. Propose a rate or a way to make a package viable.",
-        url=reverse("sourcing:available"), now=now,
+        recipients=User.objects.filter(
+            is_active=True,
+            organisation__kind=OrganisationKind.HOME_CARE_PROVIDER,
+            organisation__is_active=True,
+        ),
+        event="sourcing.available_list",
+        subject=f"Available Packages: {len(packages)} package(s)",
+        body=(
+            "Packages the framework could not place. "
+            "Propose a rate or a way to make a package viable."
+        ),
+        url=reverse("sourcing:available"),
+        now=now,
     )
-    audit_record(actor=None, action="available_list.issued", obj=available, at=now,
-                 data={"packages": [p.reference for p in packages]})
+    audit_record(
+        actor=None,
+        action="available_list.issued",
+        obj=available,
+        at=now,
+        data={"packages": [p.reference for p in packages]},
+    )
     return available
 
 
 @transaction.atomic
-def rate_proposal_submit(*, actor: Any, package: Package, rate: Decimal, notes: str, now: dt.datetime) -> RateProposal:
+def rate_proposal_submit(
+    *, actor: Any, package: Package, rate: Decimal, notes: str, now: dt.datetime
+) -> RateProposal:
     if not actor.has_perm("sourcing.propose_rate"):
         raise NotPermitted("Only home care providers can propose rates.")
     package = Package.objects.select_for_update().get(pk=package.pk)
@@ -59,18 +74,31 @@ def rate_proposal_submit(*, actor: Any, package: Package, rate: Decimal, notes: 
         raise NotFound("That package is not on the Available Packages list.")
     if rate <= 0:
         raise ValidationFailed({"rate": ["The rate must be more than £0 an hour."]})
-    RateProposal.objects.filter(package=package, organisation=actor.organisation, status=RateProposal.Status.OPEN).update(
-        status=RateProposal.Status.NOT_TAKEN)
+    RateProposal.objects.filter(
+        package=package, organisation=actor.organisation, status=RateProposal.Status.OPEN
+    ).update(status=RateProposal.Status.NOT_TAKEN)
     proposal = RateProposal.objects.create(
-        package=package, organisation=actor.organisation, rate=rate, notes=notes.strip(), submitted_at=now,
+        package=package,
+        organisation=actor.organisation,
+        rate=rate,
+        notes=notes.strip(),
+        submitted_at=now,
         submitted_by=actor,
     )
-    audit_record(actor=actor, action="rate_proposal.submitted", obj=proposal, at=now,
-                 data={"package": package.reference, "rate": rate})
+    audit_record(
+        actor=actor,
+        action="rate_proposal.submitted",
+        obj=proposal,
+        at=now,
+        data={"package": package.reference, "rate": rate},
+    )
     if package.created_by:
         notification_send(
-            recipients=[package.created_by], event="sourcing.proposal", now=now,
+            recipients=[package.created_by],
+            event="sourcing.proposal",
+            now=now,
             subject=f"Proposal for {package.reference}: £{rate} an hour from {actor.organisation}",
-            body=notes.strip() or "No notes.", url=reverse("sourcing:package-detail", args=[package.pk]),
+            body=notes.strip() or "No notes.",
+            url=reverse("sourcing:package-detail", args=[package.pk]),
         )
     return proposal

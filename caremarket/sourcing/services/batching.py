@@ -1,4 +1,4 @@
-"""The Batching List: issued at 16:00 to tier-1 providers, returned by 10:00 the next working day."""
+"""The Batching List: issued at 16:00 to tier-1 providers, returned by 10:00 next working day."""
 
 from __future__ import annotations
 
@@ -19,9 +19,18 @@ from caremarket.sourcing.engine import decide
 from caremarket.sourcing.engine.model import Stage
 from caremarket.sourcing.models import BatchingList, BatchingReturn, Package
 from caremarket.sourcing.selectors.batching import batching_list_due_to_close, batching_packages_for
-from caremarket.sourcing.services.engine_io import package_lock, run_step, save_state, sourcing_rules, state_of
+from caremarket.sourcing.services.engine_io import (
+    package_lock,
+    run_step,
+    save_state,
+    sourcing_rules,
+    state_of,
+)
 
-CLOSED = "The Batching List of {issued:%d %B} closed at {closes:%H:%M on %d %B}; returns are no longer accepted."
+CLOSED = (
+    "The Batching List of {issued:%d %B} closed at {closes:%H:%M on %d %B}; "
+    "returns are no longer accepted."
+)
 
 
 @transaction.atomic
@@ -49,42 +58,83 @@ def batching_list_issue(*, now: dt.datetime) -> BatchingList | None:
         lots[package.lot_id].append(package)
     providers = set()
     for lot_packages in lots.values():
-        listed_lot = ranked_list_in_force(lot=lot_packages[0].lot, on=rules.calendar.local(now).date())
+        listed_lot = ranked_list_in_force(
+            lot=lot_packages[0].lot, on=rules.calendar.local(now).date()
+        )
         providers |= {e.provider_id for e in listed_lot.tier1}
     notification_send(
         recipients=provider_users(providers=list(Provider.objects.filter(pk__in=providers))),
-        event="sourcing.batching_list", subject=f"Batching List: {len(listed)} package(s) to source",
+        event="sourcing.batching_list",
+        subject=f"Batching List: {len(listed)} package(s) to source",
         body=f"Tick the packages you can take and return the list by {closes:%H:%M on %A %d %B}.",
-        url=reverse("sourcing:batching"), now=now,
+        url=reverse("sourcing:batching"),
+        now=now,
     )
-    audit_record(actor=None, action="batching_list.issued", obj=batching_list, at=now,
-                 data={"packages": [p.reference for ps in lots.values() for p in ps], "closes_at": closes})
+    audit_record(
+        actor=None,
+        action="batching_list.issued",
+        obj=batching_list,
+        at=now,
+        data={"packages": [p.reference for ps in lots.values() for p in ps], "closes_at": closes},
+    )
     return batching_list
 
 
 @transaction.atomic
 def batching_return_record(
-    *, actor: Any, batching_list: BatchingList, provider: Provider, interested: set[int], now: dt.datetime,
+    *,
+    actor: Any,
+    batching_list: BatchingList,
+    provider: Provider,
+    interested: set[int],
+    now: dt.datetime,
     source: str = "page",
 ) -> list[BatchingReturn]:
     """Record a provider's ticks. Packages not ticked are recorded as not interested."""
     if now >= batching_list.closes_at or batching_list.closed_at is not None:
-        raise ValidationFailed(CLOSED.format(issued=batching_list.issued_at, closes=batching_list.closes_at))
-    allowed = {p.pk: p for p in batching_packages_for(batching_list=batching_list, provider=provider)}
+        raise ValidationFailed(
+            CLOSED.format(issued=batching_list.issued_at, closes=batching_list.closes_at)
+        )
+    allowed = {
+        p.pk: p for p in batching_packages_for(batching_list=batching_list, provider=provider)
+    }
     unknown = interested - set(allowed)
     if unknown:
         raise NotFound("One or more ticked packages are not on your Batching List.")
     rows = []
     for package_id in allowed:
         row, _ = BatchingReturn.objects.update_or_create(
-            batching_list=batching_list, provider=provider, package_id=package_id,
-            defaults={"interested": package_id in interested, "returned_at": now, "returned_by": actor},
+            batching_list=batching_list,
+            provider=provider,
+            package_id=package_id,
+            defaults={
+                "interested": package_id in interested,
+                "returned_at": now,
+                "returned_by": actor,
+            },
         )
         rows.append(row)
-    audit_record(actor=actor, action="batching_list.returned", obj=batching_list, at=now, data={
-        "provider": provider.pk, "interested": sorted(allowed[i].reference for i in interested), "source": source,
-    })
+    audit_record(
+        actor=actor,
+        action="batching_list.returned",
+        obj=batching_list,
+        at=now,
+        data={
+            "provider": provider.pk,
+            "interested": sorted(allowed[i].reference for i in interested),
+            "source": source,
+        },
+    )
     return rows
+
+
+def _closer(interested: set[int], now: dt.datetime) -> Any:
+    def step(state: Any, ranked: Any, rules: Any) -> Any:
+        return decide.batching_close(
+            state, interested=interested, ranked=ranked, now=now, rules=rules
+        )
+
+    return step
 
 
 def batching_lists_close_due(*, now: dt.datetime) -> int:
@@ -97,12 +147,17 @@ def batching_lists_close_due(*, now: dt.datetime) -> int:
                 continue
             for package in locked.packages.filter(stage=Stage.BATCHING.value):
                 package = package_lock(package.pk)
-                interested = set(BatchingReturn.objects.filter(
-                    batching_list=locked, package=package, interested=True).values_list("provider_id", flat=True))
+                interested = set(
+                    BatchingReturn.objects.filter(
+                        batching_list=locked, package=package, interested=True
+                    ).values_list("provider_id", flat=True)
+                )
                 run_step(
-                    package=package, now=now, actor=None, action="batching_list.closed",
-                    step=lambda state, ranked, rules, interested=interested: decide.batching_close(
-                        state, interested=interested, ranked=ranked, now=now, rules=rules),
+                    package=package,
+                    now=now,
+                    actor=None,
+                    action="batching_list.closed",
+                    step=_closer(interested, now),
                 )
             locked.closed_at = now
             locked.save(update_fields=["closed_at"])

@@ -14,7 +14,14 @@ from caremarket.common.errors import ValidationFailed
 from caremarket.framework.models import Provider
 from caremarket.sourcing.models import BatchingList
 from caremarket.sourcing.selectors.batching import batching_packages_for
-from caremarket.sourcing.selectors.batching_workbook import COLUMNS, FIXED, HEADER_ROW, INTERESTED, SHEET, package_row
+from caremarket.sourcing.selectors.batching_workbook import (
+    COLUMNS,
+    FIXED,
+    HEADER_ROW,
+    INTERESTED,
+    SHEET,
+    package_row,
+)
 from caremarket.sourcing.services.batching import batching_return_record
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -39,32 +46,52 @@ def _text(value: Any) -> str:
 
 
 def batching_return_upload(
-    *, actor: Any, batching_list: BatchingList, provider: Provider, data: bytes, filename: str, now: dt.datetime
+    *,
+    actor: Any,
+    batching_list: BatchingList,
+    provider: Provider,
+    data: bytes,
+    filename: str,
+    now: dt.datetime,
 ) -> set[int]:
     """Check the whole workbook first; record the ticks only if every row is as issued."""
     if len(data) > MAX_BYTES:
-        raise BatchingUploadError(f"{filename}: larger than {MAX_BYTES // 1024 // 1024} MB; a Batching List is far smaller.")
+        raise BatchingUploadError(
+            f"{filename}: larger than {MAX_BYTES // 1024 // 1024} MB; "
+            "a Batching List is far smaller."
+        )
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
         raise BatchingUploadError(
-            f"{filename}: not an Excel workbook (.xlsx). Download the Batching List again, tick it and upload it unchanged in format."
+            f"{filename}: not an Excel workbook (.xlsx). Download the Batching List again, "
+            "tick it and upload it unchanged in format."
         ) from None
     if SHEET not in wb.sheetnames:
         raise BatchingUploadError(f"{filename}: there is no sheet called “{SHEET}”.")
-    about = {str(r[0]): _text(r[1]) for r in wb["About"].iter_rows(values_only=True) if r and r[0]} if "About" in wb.sheetnames else {}
+    about = (
+        {str(r[0]): _text(r[1]) for r in wb["About"].iter_rows(values_only=True) if r and r[0]}
+        if "About" in wb.sheetnames
+        else {}
+    )
     if about.get("batching_list") != batching_list.reference:
         got = about.get("batching_list") or "an unknown list"
         raise BatchingUploadError(
-            f"{filename} is {got}, not today's Batching List {batching_list.reference}: download the current list and return that."
+            f"{filename} is {got}, not today's Batching List {batching_list.reference}: "
+            "download the current list and return that."
         )
     if about.get("provider") != provider.cqc_provider_id:
         raise BatchingUploadError(f"{filename} was issued to another provider.")
     rows = list(wb[SHEET].iter_rows(min_row=HEADER_ROW, values_only=True))
     header = [_text(c) for c in (rows[0] if rows else [])][: len(COLUMNS)]
     if header != list(COLUMNS):
-        raise BatchingUploadError(f"{filename}, sheet {SHEET}, row {HEADER_ROW}: the column headings have been changed.")
-    expected = {p.reference: p for p in batching_packages_for(batching_list=batching_list, provider=provider)}
+        raise BatchingUploadError(
+            f"{filename}, sheet {SHEET}, row {HEADER_ROW}: the column headings have been changed."
+        )
+    expected = {
+        p.reference: p
+        for p in batching_packages_for(batching_list=batching_list, provider=provider)
+    }
     errors: list[str] = []
     interested: set[int] = set()
     seen: set[str] = set()
@@ -76,13 +103,18 @@ def batching_return_upload(
         reference = cells[0]
         package = expected.get(reference)
         if package is None:
-            errors.append(f"{where}: package “{reference}” is not on your Batching List (rows must not be added).")
+            errors.append(
+                f"{where}: package “{reference}” is not on your Batching List "
+                "(rows must not be added)."
+            )
             continue
         if reference in seen:
             errors.append(f"{where}: package {reference} appears twice.")
             continue
         seen.add(reference)
-        for column, (got, want) in zip(FIXED, zip(cells, package_row(package), strict=False), strict=False):
+        for column, (got, want) in zip(
+            FIXED, zip(cells, package_row(package), strict=False), strict=False
+        ):
             if got != want:
                 errors.append(f"{where}, column “{column}”: changed from “{want}” to “{got}”.")
         tick = cells[len(FIXED)].lower()
@@ -92,6 +124,12 @@ def batching_return_upload(
             errors.append(f"{where}, column “{INTERESTED}”: “{cells[len(FIXED)]}” is not Y or N.")
     if errors:
         raise BatchingUploadError(errors)
-    batching_return_record(actor=actor, batching_list=batching_list, provider=provider, interested=interested,
-                           now=now, source="upload")
+    batching_return_record(
+        actor=actor,
+        batching_list=batching_list,
+        provider=provider,
+        interested=interested,
+        now=now,
+        source="upload",
+    )
     return interested

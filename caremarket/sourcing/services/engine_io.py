@@ -18,7 +18,17 @@ from caremarket.framework.selectors.ranked_lists import ranked_list_in_force
 from caremarket.framework.services.purchase_orders import purchase_order_issue
 from caremarket.notifications.services import notification_send
 from caremarket.sourcing.engine import decide
-from caremarket.sourcing.engine.model import Decision, Offer as EngineOffer, Outcome, PackageState, RankedList, Route, Stage
+from caremarket.sourcing.engine.model import (
+    Decision,
+    Outcome,
+    PackageState,
+    RankedList,
+    Route,
+    Stage,
+)
+from caremarket.sourcing.engine.model import (
+    Offer as EngineOffer,
+)
 from caremarket.sourcing.engine.rules import COUNCIL_TIMETABLE, SourcingRules
 from caremarket.sourcing.models import Offer, Package, SourcingDecision
 from caremarket.sourcing.selectors.batching import interested_providers
@@ -49,17 +59,29 @@ def ranked_for(package: Package, now: dt.datetime) -> RankedList:
 def state_of(package: Package) -> PackageState:
     offers = [
         EngineOffer(
-            provider_id=o.provider_id, stage=Stage(o.stage), offered_at=o.offered_at, deadline=o.deadline,
-            list_version_id=o.list_version_id, outcome=Outcome(o.outcome) if o.outcome else None,
-            answered_at=o.answered_at, reason=o.reason,
+            provider_id=o.provider_id,
+            stage=Stage(o.stage),
+            offered_at=o.offered_at,
+            deadline=o.deadline,
+            list_version_id=o.list_version_id,
+            outcome=Outcome(o.outcome) if o.outcome else None,
+            answered_at=o.answered_at,
+            reason=o.reason,
         )
         for o in package.offers.order_by("seq")
     ]
     return PackageState(
-        id=package.pk, created_at=package.created_at, stage=Stage(package.stage), offers=offers,
-        queue=[], awaiting_batching=package.awaiting_batching,
-        batching_closes_at=package.batching_closes_at, awaiting_available_list=package.awaiting_available_list,
-        placed_with=None, placed_at=package.placed_at, route=Route(package.route) if package.route else None,
+        id=package.pk,
+        created_at=package.created_at,
+        stage=Stage(package.stage),
+        offers=offers,
+        queue=[],
+        awaiting_batching=package.awaiting_batching,
+        batching_closes_at=package.batching_closes_at,
+        awaiting_available_list=package.awaiting_available_list,
+        placed_with=None,
+        placed_at=package.placed_at,
+        route=Route(package.route) if package.route else None,
     )
 
 
@@ -81,11 +103,23 @@ def run_step(
         decisions = step(state, ranked, rules)
     except decide.EngineError as exc:
         raise Conflict(str(exc)) from None
-    save_state(package=package, state=state, decisions=decisions, now=now, actor=actor, answered_by=answered_by)
+    save_state(
+        package=package,
+        state=state,
+        decisions=decisions,
+        now=now,
+        actor=actor,
+        answered_by=answered_by,
+    )
     if decisions:
-        audit_record(actor=actor, action=action, obj=package, at=now,
-                     changes={"stage": [None, state.stage.value]},
-                     data={"decisions": [d.reason for d in decisions]})
+        audit_record(
+            actor=actor,
+            action=action,
+            obj=package,
+            at=now,
+            changes={"stage": [None, state.stage.value]},
+            data={"decisions": [d.reason for d in decisions]},
+        )
     return decisions
 
 
@@ -102,7 +136,12 @@ def rebuild_queue(package: Package, state: PackageState, ranked: RankedList) -> 
 
 
 def save_state(
-    *, package: Package, state: PackageState, decisions: list[Decision], now: dt.datetime, actor: Any,
+    *,
+    package: Package,
+    state: PackageState,
+    decisions: list[Decision],
+    now: dt.datetime,
+    actor: Any,
     answered_by: Any = None,
 ) -> None:
     previous_stage = package.stage
@@ -122,25 +161,45 @@ def save_state(
         outcome = offer.outcome.value if offer.outcome else ""
         if row is None:
             row = Offer.objects.create(
-                package=package, seq=seq, provider_id=offer.provider_id, stage=offer.stage.value,
-                offered_at=offer.offered_at, deadline=offer.deadline, list_version_id=offer.list_version_id or None,
-                outcome=outcome, answered_at=offer.answered_at, reason=offer.reason,
+                package=package,
+                seq=seq,
+                provider_id=offer.provider_id,
+                stage=offer.stage.value,
+                offered_at=offer.offered_at,
+                deadline=offer.deadline,
+                list_version_id=offer.list_version_id or None,
+                outcome=outcome,
+                answered_at=offer.answered_at,
+                reason=offer.reason,
             )
             new_offers.append(row)
         elif row.outcome != outcome:
             row.outcome = outcome
             row.answered_at = offer.answered_at
             row.reason = offer.reason
-            if answered_by is not None and outcome in (Outcome.ACCEPTED.value, Outcome.DECLINED.value):
+            if answered_by is not None and outcome in (
+                Outcome.ACCEPTED.value,
+                Outcome.DECLINED.value,
+            ):
                 row.answered_by = answered_by
             row.save(update_fields=["outcome", "answered_at", "reason", "answered_by"])
-    SourcingDecision.objects.bulk_create([
-        SourcingDecision(package=package, at=d.at, kind=d.kind, stage=d.stage.value, reason=d.reason,
-                         provider_id=d.provider_id if d.provider_id and d.kind in ("offer", "declined", "lapsed") else None,
-                         list_version_id=d.list_version_id or None,
-                         actor=actor if getattr(actor, "is_authenticated", False) else None)
-        for d in decisions
-    ])
+    SourcingDecision.objects.bulk_create(
+        [
+            SourcingDecision(
+                package=package,
+                at=d.at,
+                kind=d.kind,
+                stage=d.stage.value,
+                reason=d.reason,
+                provider_id=d.provider_id
+                if d.provider_id and d.kind in ("offer", "declined", "lapsed")
+                else None,
+                list_version_id=d.list_version_id or None,
+                actor=actor if getattr(actor, "is_authenticated", False) else None,
+            )
+            for d in decisions
+        ]
+    )
     for offer_row in new_offers:
         _notify_offer(offer_row, now)
     if package.stage == Stage.PLACED.value and previous_stage != Stage.PLACED.value:
@@ -150,26 +209,41 @@ def save_state(
 def _notify_offer(offer: Offer, now: dt.datetime) -> None:
     package = offer.package
     notification_send(
-        recipients=provider_users(providers=[offer.provider]), event="sourcing.offer_made",
+        recipients=provider_users(providers=[offer.provider]),
+        event="sourcing.offer_made",
         subject=f"Package offered to you: {package.lot} ({package.hours_per_week} hours a week)",
-        body=(f"{package.reference} in {package.outward_code}, starting {package.start_date:%d %B %Y}, "
-              f"{package.visit_pattern}. Please answer by {offer.deadline:%H:%M on %A %d %B}."),
-        url=reverse("sourcing:offer-list"), now=now,
+        body=(
+            f"{package.reference} in {package.outward_code}, "
+            f"starting {package.start_date:%d %B %Y}, "
+            f"{package.visit_pattern}. Please answer by {offer.deadline:%H:%M on %A %d %B}."
+        ),
+        url=reverse("sourcing:offer-list"),
+        now=now,
     )
 
 
 def _on_placed(package: Package, now: dt.datetime) -> None:
     if package.route in _FRAMEWORK_ROUTES:
         provider = Provider.objects.get(organisation=package.placed_with)
-        # Issued by the platform on the provider's acceptance, at the rate in force on the start date.
+        # Issued by the platform on acceptance, at the rate in force on the start date.
         purchase_order_issue(
-            package_reference=package.reference, provider=provider, lot=package.lot,
-            hours_per_week=package.hours_per_week, starts_on=package.start_date, actor=None, now=now,
+            package_reference=package.reference,
+            provider=provider,
+            lot=package.lot,
+            hours_per_week=package.hours_per_week,
+            starts_on=package.start_date,
+            actor=None,
+            now=now,
         )
     recipients = [package.created_by] if package.created_by else []
     notification_send(
-        recipients=recipients, event="sourcing.placed",
+        recipients=recipients,
+        event="sourcing.placed",
         subject=f"{package.reference} placed with {package.placed_with}",
-        body=f"{package.reference} ({package.lot}) was placed via {package.get_route_display().lower()}.",
-        url=reverse("sourcing:package-detail", args=[package.pk]), now=now,
+        body=(
+            f"{package.reference} ({package.lot}) was placed via "
+            f"{package.get_route_display().lower()}."
+        ),
+        url=reverse("sourcing:package-detail", args=[package.pk]),
+        now=now,
     )

@@ -22,12 +22,25 @@ def _answer(*, actor: Any, offer: Offer, accept: bool, reason: str, now: dt.date
     package = package_lock(offer.package_id)
     offer.refresh_from_db()
     if not offer.is_open:
-        raise ValidationFailed(f"This offer has already been {offer.get_outcome_display().lower()}; it cannot be answered again.")
+        raise ValidationFailed(
+            f"This offer has already been {offer.get_outcome_display().lower()}; "
+            "it cannot be answered again."
+        )
     run_step(
-        package=package, now=now, actor=actor, answered_by=actor,
+        package=package,
+        now=now,
+        actor=actor,
+        answered_by=actor,
         action="offer.accepted" if accept else "offer.declined",
         step=lambda state, ranked, rules: decide.offer_answer(
-            state, provider_id=offer.provider_id, accept=accept, reason=reason, ranked=ranked, now=now, rules=rules),
+            state,
+            provider_id=offer.provider_id,
+            accept=accept,
+            reason=reason,
+            ranked=ranked,
+            now=now,
+            rules=rules,
+        ),
     )
     offer.refresh_from_db()
     return offer
@@ -41,20 +54,29 @@ def offer_accept(*, actor: Any, offer: Offer, now: dt.datetime) -> Offer:
 @transaction.atomic
 def offer_decline(*, actor: Any, offer: Offer, reason: str, now: dt.datetime) -> Offer:
     if not reason.strip():
-        raise ValidationFailed({"reason": ["Say why you are declining, so the council can plan capacity."]})
+        raise ValidationFailed(
+            {"reason": ["Say why you are declining, so the council can plan capacity."]}
+        )
     return _answer(actor=actor, offer=offer, accept=False, reason=reason.strip(), now=now)
 
 
 def offers_lapse_due(*, now: dt.datetime) -> int:
     """Close every open offer past its deadline and move each package on. Safe to run often."""
     lapsed = 0
-    due = list(Offer.objects.filter(outcome="", deadline__lte=now).values_list("package_id", flat=True))
+    due = list(
+        Offer.objects.filter(outcome="", deadline__lte=now).values_list("package_id", flat=True)
+    )
     for package_id in due:
         with transaction.atomic():
             package = package_lock(package_id)
             decisions = run_step(
-                package=package, now=now, actor=None, action="offer.lapsed",
-                step=lambda state, ranked, rules: decide.offer_lapse(state, ranked=ranked, now=now, rules=rules),
+                package=package,
+                now=now,
+                actor=None,
+                action="offer.lapsed",
+                step=lambda state, ranked, rules: decide.offer_lapse(
+                    state, ranked=ranked, now=now, rules=rules
+                ),
             )
             lapsed += int(bool(decisions))
     return lapsed

@@ -54,26 +54,60 @@ def package_create(
     if where.district is None or not where.district.in_council_area:
         raise ValidationFailed({"postcode": [f"{postcode.upper()} is not in the council's area."]})
     if not Decimal("0") < hours_per_week <= MAX_HOURS:
-        raise ValidationFailed({"hours_per_week": ["Hours a week must be more than 0 and at most 168."]})
+        raise ValidationFailed(
+            {"hours_per_week": ["Hours a week must be more than 0 and at most 168."]}
+        )
     if start_date < timezone.localdate(now):
         raise ValidationFailed({"start_date": ["The start date cannot be in the past."]})
-    lot = Lot.objects.filter(district=where.district, service_type=service_type, cohort=cohort).first()
+    lot = Lot.objects.filter(
+        district=where.district, service_type=service_type, cohort=cohort
+    ).first()
     if lot is None:
-        raise ValidationFailed({"service_type": [f"There is no framework lot for {service_type} / {cohort} in {where.district}."]})
+        raise ValidationFailed(
+            {
+                "service_type": [
+                    f"There is no framework lot for {service_type} / {cohort} in {where.district}."
+                ]
+            }
+        )
     package = Package(
-        reference=_next_reference(), person_reference=person_reference.strip(),
-        postcode=where.postcode or postcode.upper(), outward_code=where.outward_code, district=where.district,
-        lot=lot, hours_per_week=hours_per_week, visit_pattern=visit_pattern.strip(), start_date=start_date,
-        needs=needs.strip(), urgency=urgency, created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        reference=_next_reference(),
+        person_reference=person_reference.strip(),
+        postcode=where.postcode or postcode.upper(),
+        outward_code=where.outward_code,
+        district=where.district,
+        lot=lot,
+        hours_per_week=hours_per_week,
+        visit_pattern=visit_pattern.strip(),
+        start_date=start_date,
+        needs=needs.strip(),
+        urgency=urgency,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
         created_at=now,
     )
     model_full_clean(package)
     package.save()
-    audit_record(actor=actor, action="package.created", obj=package, at=now, data={
-        "lot": str(lot), "hours_per_week": hours_per_week, "start_date": start_date, "exact_postcode": where.exact,
-    })
-    run_step(package=package, now=now, actor=actor, action="package.sourcing_started",
-             step=lambda state, ranked, rules: decide.package_start(state, ranked=ranked, now=now, rules=rules))
+    audit_record(
+        actor=actor,
+        action="package.created",
+        obj=package,
+        at=now,
+        data={
+            "lot": str(lot),
+            "hours_per_week": hours_per_week,
+            "start_date": start_date,
+            "exact_postcode": where.exact,
+        },
+    )
+    run_step(
+        package=package,
+        now=now,
+        actor=actor,
+        action="package.sourcing_started",
+        step=lambda state, ranked, rules: decide.package_start(
+            state, ranked=ranked, now=now, rules=rules
+        ),
+    )
     return package
 
 
@@ -83,8 +117,15 @@ def package_cancel(*, actor: Any, package: Package, reason: str, now: dt.datetim
     if not reason.strip():
         raise ValidationFailed({"reason": ["Say why the package is cancelled."]})
     package = package_lock(package.pk)
-    run_step(package=package, now=now, actor=actor, action="package.cancelled",
-             step=lambda state, ranked, rules: decide.package_cancel(state, now=now, reason=reason.strip()))
+    run_step(
+        package=package,
+        now=now,
+        actor=actor,
+        action="package.cancelled",
+        step=lambda state, ranked, rules: decide.package_cancel(
+            state, now=now, reason=reason.strip()
+        ),
+    )
     package.closed_reason = reason.strip()
     package.save(update_fields=["closed_reason"])
     return package
@@ -100,8 +141,14 @@ def package_end(*, actor: Any, package: Package, reason: str, now: dt.datetime) 
     package.stage = Stage.ENDED.value
     package.closed_reason = reason.strip()
     package.save(update_fields=["stage", "closed_reason"])
-    audit_record(actor=actor, action="package.ended", obj=package, at=now,
-                 changes={"stage": [Stage.PLACED.value, Stage.ENDED.value]}, data={"reason": reason})
+    audit_record(
+        actor=actor,
+        action="package.ended",
+        obj=package,
+        at=now,
+        changes={"stage": [Stage.PLACED.value, Stage.ENDED.value]},
+        data={"reason": reason},
+    )
     return package
 
 
@@ -116,12 +163,22 @@ def package_place_from_proposal(*, actor: Any, proposal: RateProposal, now: dt.d
     package.placed_with = proposal.organisation
     package.agreed_rate = proposal.rate
     package.save(update_fields=["placed_with", "agreed_rate"])
-    run_step(package=package, now=now, actor=actor, action="package.placed",
-             step=lambda state, ranked, rules: decide.package_place_directly(
-                 state, provider_id=proposal.organisation_id, route=Route.AVAILABLE, now=now,
-                 reason=f"Proposal from {proposal.organisation} at £{proposal.rate} accepted."))
-    RateProposal.objects.filter(package=package, status=RateProposal.Status.OPEN).exclude(pk=proposal.pk).update(
-        status=RateProposal.Status.NOT_TAKEN)
+    run_step(
+        package=package,
+        now=now,
+        actor=actor,
+        action="package.placed",
+        step=lambda state, ranked, rules: decide.package_place_directly(
+            state,
+            provider_id=proposal.organisation_id,
+            route=Route.AVAILABLE,
+            now=now,
+            reason=f"Proposal from {proposal.organisation} at £{proposal.rate} accepted.",
+        ),
+    )
+    RateProposal.objects.filter(package=package, status=RateProposal.Status.OPEN).exclude(
+        pk=proposal.pk
+    ).update(status=RateProposal.Status.NOT_TAKEN)
     proposal.status = RateProposal.Status.ACCEPTED
     proposal.save(update_fields=["status"])
     return package
@@ -129,7 +186,14 @@ def package_place_from_proposal(*, actor: Any, proposal: RateProposal, now: dt.d
 
 @transaction.atomic
 def package_place_directly(
-    *, actor: Any, package: Package, organisation: Any, rate: Decimal, route: str, note: str, now: dt.datetime
+    *,
+    actor: Any,
+    package: Package,
+    organisation: Any,
+    rate: Decimal,
+    route: str,
+    note: str,
+    now: dt.datetime,
 ) -> Package:
     """Place after a mini-competition, or buy spot at the provider's own price: the last resorts."""
     _require_broker(actor)
@@ -141,8 +205,17 @@ def package_place_directly(
     package.placed_with = organisation
     package.agreed_rate = rate
     package.save(update_fields=["placed_with", "agreed_rate"])
-    run_step(package=package, now=now, actor=actor, action="package.placed",
-             step=lambda state, ranked, rules: decide.package_place_directly(
-                 state, provider_id=organisation.pk, route=Route(route), now=now,
-                 reason=f"{organisation} at £{rate}. {note}".strip()))
+    run_step(
+        package=package,
+        now=now,
+        actor=actor,
+        action="package.placed",
+        step=lambda state, ranked, rules: decide.package_place_directly(
+            state,
+            provider_id=organisation.pk,
+            route=Route(route),
+            now=now,
+            reason=f"{organisation} at £{rate}. {note}".strip(),
+        ),
+    )
     return package

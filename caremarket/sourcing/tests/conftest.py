@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -39,10 +40,15 @@ class Sourcing:
     spot_user: User
 
     def package(self, broker, now=THURSDAY, **overrides) -> Package:
-        fields = {
-            "person_reference": "AS-12345", "postcode": "CM1 1AA", "service_type": "personal_care",
-            "cohort": "older_people", "hours_per_week": Decimal("10.5"), "visit_pattern": "3 calls a day",
-            "start_date": dt.date(2026, 11, 30), "needs": "Help to wash and dress",
+        fields: dict[str, Any] = {
+            "person_reference": "AS-12345",
+            "postcode": "CM1 1AA",
+            "service_type": "personal_care",
+            "cohort": "older_people",
+            "hours_per_week": Decimal("10.5"),
+            "visit_pattern": "3 calls a day",
+            "start_date": dt.date(2026, 11, 30),
+            "needs": "Help to wash and dress",
         }
         fields.update(overrides)
         return package_create(actor=broker, now=now, **fields)
@@ -54,11 +60,23 @@ def sourcing(world, fw) -> Sourcing:  # noqa: F811
     first, second, tier2 = fw.meadow, fw.good[0], fw.weak
     for provider in (first, second, tier2):
         for year, amount in ((fw.year1, "24.00"), (fw.year2, "25.00")):
-            rate_select(actor=None, provider=provider, lot=lot, year=year, amount=Decimal(amount),
-                        now=at(2025, 11, 1))
-    spot = organisation_create(actor=None, name="Independent Carers", kind=OrganisationKind.HOME_CARE_PROVIDER)
+            rate_select(
+                actor=None,
+                provider=provider,
+                lot=lot,
+                year=year,
+                amount=Decimal(amount),
+                now=at(2025, 11, 1),
+            )
+    spot = organisation_create(
+        actor=None, name="Independent Carers", kind=OrganisationKind.HOME_CARE_PROVIDER
+    )
     return Sourcing(
-        fw=fw, lot=lot, first=first, second=second, tier2=tier2,
+        fw=fw,
+        lot=lot,
+        first=first,
+        second=second,
+        tier2=tier2,
         first_user=world.home_care_admin,
         second_user=make_user(second.organisation, "staff@good1.test", Role.PROVIDER_USER),
         tier2_user=make_user(tier2.organisation, "staff@weak.test", Role.PROVIDER_USER),

@@ -25,15 +25,33 @@ def ticked(data, *, tick="Y", edit=None, add_row=False):
     if edit:
         ws[edit[0]] = edit[1]
     if add_row:
-        ws.append(["PKG-999999", "Chelmsford", "CM1", "Personal Care", "Older people", "5", "x", "2026-12-01", "Y"])
+        ws.append(
+            [
+                "PKG-999999",
+                "Chelmsford",
+                "CM1",
+                "Personal Care",
+                "Older people",
+                "5",
+                "x",
+                "2026-12-01",
+                "Y",
+            ]
+        )
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
 
 
 def upload(sourcing, batching_list, data, when=None):
-    return batching_return_upload(actor=sourcing.first_user, batching_list=batching_list, provider=sourcing.first,
-                                  data=data, filename="returned.xlsx", now=when or at(2026, 11, 19, 18))
+    return batching_return_upload(
+        actor=sourcing.first_user,
+        batching_list=batching_list,
+        provider=sourcing.first,
+        data=data,
+        filename="returned.xlsx",
+        now=when or at(2026, 11, 19, 18),
+    )
 
 
 def test_the_workbook_lists_the_providers_packages_and_a_tick_is_read_back(sourcing, listed):
@@ -47,7 +65,10 @@ def test_the_workbook_lists_the_providers_packages_and_a_tick_is_read_back(sourc
 
 def test_an_altered_row_is_refused_naming_row_and_column_and_nothing_is_recorded(sourcing, listed):
     batching_list, _ = listed
-    data = ticked(batching_list_workbook(batching_list=batching_list, provider=sourcing.first), edit=("F6", "40"))
+    data = ticked(
+        batching_list_workbook(batching_list=batching_list, provider=sourcing.first),
+        edit=("F6", "40"),
+    )
     with pytest.raises(BatchingUploadError) as exc:
         upload(sourcing, batching_list, data)
     assert "row 6, column “Hours a week”: changed from “10.5” to “40”" in exc.value.message
@@ -56,31 +77,39 @@ def test_an_altered_row_is_refused_naming_row_and_column_and_nothing_is_recorded
 
 def test_an_added_row_is_refused(sourcing, listed):
     batching_list, _ = listed
-    data = ticked(batching_list_workbook(batching_list=batching_list, provider=sourcing.first), add_row=True)
+    data = ticked(
+        batching_list_workbook(batching_list=batching_list, provider=sourcing.first), add_row=True
+    )
     with pytest.raises(BatchingUploadError, match="PKG-999999” is not on your Batching List"):
         upload(sourcing, batching_list, data)
 
 
 def test_a_tick_that_is_not_y_or_n_is_refused(sourcing, listed):
     batching_list, _ = listed
-    data = ticked(batching_list_workbook(batching_list=batching_list, provider=sourcing.first), tick="maybe")
+    data = ticked(
+        batching_list_workbook(batching_list=batching_list, provider=sourcing.first), tick="maybe"
+    )
     with pytest.raises(BatchingUploadError, match="is not Y or N"):
         upload(sourcing, batching_list, data)
 
 
 def test_a_list_from_another_day_is_refused(world, sourcing, listed):
-    old_list, package = listed
+    old_list, _ = listed
     old = ticked(batching_list_workbook(batching_list=old_list, provider=sourcing.first))
     batching.batching_lists_close_due(now=at(2026, 11, 20, 10))
     # The next day's list is a different list: yesterday's file cannot answer it.
     second = sourcing.package(world.broker, now=at(2026, 11, 20, 11))
     exhaust_tier1(sourcing, second, at(2026, 11, 20, 11, 30))
     new_list = batching.batching_list_issue(now=at(2026, 11, 20, 16))
-    with pytest.raises(BatchingUploadError, match=f"not today's Batching List {new_list.reference}"):
+    with pytest.raises(
+        BatchingUploadError, match=f"not today's Batching List {new_list.reference}"
+    ):
         upload(sourcing, new_list, old, when=at(2026, 11, 20, 17))
 
 
-@pytest.mark.parametrize("data", [b"Reference,Interested\nPKG-1,Y\n", b"\x00\x01binary", b"PK\x03\x04broken zip"])
+@pytest.mark.parametrize(
+    "data", [b"Reference,Interested\nPKG-1,Y\n", b"\x00\x01binary", b"PK\x03\x04broken zip"]
+)
 def test_a_file_that_is_not_an_xlsx_is_refused(sourcing, listed, data):
     batching_list, _ = listed
     with pytest.raises(BatchingUploadError, match="not an Excel workbook"):

@@ -22,8 +22,12 @@ def test_a_new_package_is_offered_to_tier1_position_1_with_the_list_version(worl
     assert package.stage == "tier1" and package.district.name == "Chelmsford"
     assert offer.provider == sourcing.first and offer.list_version == sourcing.fw.version
     assert offer.deadline == at(2026, 11, 19, 12)
-    assert SourcingDecision.objects.filter(package=package, list_version=sourcing.fw.version).exists()
-    assert Notification.objects.filter(recipient=sourcing.first_user, event="sourcing.offer_made").exists()
+    assert SourcingDecision.objects.filter(
+        package=package, list_version=sourcing.fw.version
+    ).exists()
+    assert Notification.objects.filter(
+        recipient=sourcing.first_user, event="sourcing.offer_made"
+    ).exists()
     assert AuditEvent.objects.filter(object_id=str(package.pk), action="package.created").exists()
 
 
@@ -32,12 +36,15 @@ def test_only_brokers_create_packages(world, sourcing):
         sourcing.package(world.care_home_admin)
 
 
-@pytest.mark.parametrize(("field", "value", "message"), [
-    ("postcode", "ZZ1 1ZZ", "could not find"),
-    ("postcode", "SS1 1AA", "not in the council's area"),
-    ("hours_per_week", Decimal("0"), "more than 0"),
-    ("start_date", dt.date(2026, 11, 1), "in the past"),
-])
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("postcode", "ZZ1 1ZZ", "could not find"),
+        ("postcode", "SS1 1AA", "not in the council's area"),
+        ("hours_per_week", Decimal("0"), "more than 0"),
+        ("start_date", dt.date(2026, 11, 1), "in the past"),
+    ],
+)
 def test_bad_package_details_are_refused_naming_the_field(world, sourcing, field, value, message):
     with pytest.raises((ValidationFailed, NotFound)) as exc:
         sourcing.package(world.broker, **{field: value})
@@ -46,8 +53,12 @@ def test_bad_package_details_are_refused_naming_the_field(world, sourcing, field
 
 def test_a_decline_with_a_reason_moves_to_position_2(world, sourcing):
     package = sourcing.package(world.broker)
-    offers.offer_decline(actor=sourcing.first_user, offer=open_offer(package), reason="No carers in CM1",
-                         now=at(2026, 11, 19, 10, 30))
+    offers.offer_decline(
+        actor=sourcing.first_user,
+        offer=open_offer(package),
+        reason="No carers in CM1",
+        now=at(2026, 11, 19, 10, 30),
+    )
     declined = package.offers.get(seq=0)
     assert declined.outcome == "declined" and declined.reason == "No carers in CM1"
     assert declined.answered_by == sourcing.first_user
@@ -57,16 +68,28 @@ def test_a_decline_with_a_reason_moves_to_position_2(world, sourcing):
 def test_declining_needs_a_reason(world, sourcing):
     package = sourcing.package(world.broker)
     with pytest.raises(ValidationFailed):
-        offers.offer_decline(actor=sourcing.first_user, offer=open_offer(package), reason=" ", now=THURSDAY)
+        offers.offer_decline(
+            actor=sourcing.first_user, offer=open_offer(package), reason=" ", now=THURSDAY
+        )
 
 
-def test_acceptance_places_the_package_and_issues_a_purchase_order_at_the_rate_in_force(world, sourcing):
+def test_acceptance_places_the_package_and_issues_a_purchase_order_at_the_rate_in_force(
+    world, sourcing
+):
     package = sourcing.package(world.broker)
-    offers.offer_accept(actor=sourcing.first_user, offer=open_offer(package), now=at(2026, 11, 19, 11))
+    offers.offer_accept(
+        actor=sourcing.first_user, offer=open_offer(package), now=at(2026, 11, 19, 11)
+    )
     package.refresh_from_db()
-    assert (package.stage, package.route, package.placed_with) == ("placed", "tier1", sourcing.first.organisation)
+    assert (package.stage, package.route, package.placed_with) == (
+        "placed",
+        "tier1",
+        sourcing.first.organisation,
+    )
     order = PurchaseOrder.objects.get(package_reference=package.reference)
-    assert order.rate == Decimal("25.00")  # the 2026/27 rate: the package starts on 30 November 2026
+    assert order.rate == Decimal(
+        "25.00"
+    )  # the 2026/27 rate: the package starts on 30 November 2026
     assert order.provider == sourcing.first
     assert Notification.objects.filter(recipient=world.broker, event="sourcing.placed").exists()
 
@@ -74,14 +97,18 @@ def test_acceptance_places_the_package_and_issues_a_purchase_order_at_the_rate_i
 def test_another_providers_offer_is_not_found_and_nothing_changes(world, sourcing):
     package = sourcing.package(world.broker)
     with pytest.raises(NotFound):
-        offers.offer_accept(actor=sourcing.second_user, offer=open_offer(package), now=at(2026, 11, 19, 11))
+        offers.offer_accept(
+            actor=sourcing.second_user, offer=open_offer(package), now=at(2026, 11, 19, 11)
+        )
     assert open_offer(package).provider == sourcing.first
 
 
 def test_an_answer_after_the_deadline_is_refused_and_nothing_changes(world, sourcing):
     package = sourcing.package(world.broker)
     with pytest.raises(Conflict, match="can no longer be answered"):
-        offers.offer_accept(actor=sourcing.first_user, offer=open_offer(package), now=at(2026, 11, 19, 12, 1))
+        offers.offer_accept(
+            actor=sourcing.first_user, offer=open_offer(package), now=at(2026, 11, 19, 12, 1)
+        )
     package.refresh_from_db()
     assert package.stage == "tier1" and open_offer(package).provider == sourcing.first
 
@@ -89,7 +116,9 @@ def test_an_answer_after_the_deadline_is_refused_and_nothing_changes(world, sour
 def test_an_offer_cannot_be_answered_twice(world, sourcing):
     package = sourcing.package(world.broker)
     offer = open_offer(package)
-    offers.offer_decline(actor=sourcing.first_user, offer=offer, reason="full", now=at(2026, 11, 19, 10, 30))
+    offers.offer_decline(
+        actor=sourcing.first_user, offer=offer, reason="full", now=at(2026, 11, 19, 10, 30)
+    )
     with pytest.raises(ValidationFailed, match="already been declined"):
         offers.offer_accept(actor=sourcing.first_user, offer=offer, now=at(2026, 11, 19, 10, 40))
 
@@ -103,8 +132,12 @@ def test_the_lapse_job_moves_on_only_after_the_deadline(world, sourcing):
 
 
 def exhaust_tier1(sourcing, package, when):
-    offers.offer_decline(actor=sourcing.first_user, offer=open_offer(package), reason="full", now=when)
-    offers.offer_decline(actor=sourcing.second_user, offer=open_offer(package), reason="full", now=when)
+    offers.offer_decline(
+        actor=sourcing.first_user, offer=open_offer(package), reason="full", now=when
+    )
+    offers.offer_decline(
+        actor=sourcing.second_user, offer=open_offer(package), reason="full", now=when
+    )
 
 
 def test_the_batching_list_flow_offers_to_the_best_ranked_interested_provider(world, sourcing):
@@ -114,10 +147,20 @@ def test_the_batching_list_flow_offers_to_the_best_ranked_interested_provider(wo
     assert package.awaiting_batching and not package.offers.filter(outcome="").exists()
     listed = batching.batching_list_issue(now=at(2026, 11, 19, 16))
     assert listed.closes_at == at(2026, 11, 20, 10)
-    assert Notification.objects.filter(recipient=sourcing.second_user, event="sourcing.batching_list").exists()
-    for provider, user in ((sourcing.second, sourcing.second_user), (sourcing.first, sourcing.first_user)):
-        batching.batching_return_record(actor=user, batching_list=listed, provider=provider,
-                                        interested={package.pk}, now=at(2026, 11, 19, 17))
+    assert Notification.objects.filter(
+        recipient=sourcing.second_user, event="sourcing.batching_list"
+    ).exists()
+    for provider, user in (
+        (sourcing.second, sourcing.second_user),
+        (sourcing.first, sourcing.first_user),
+    ):
+        batching.batching_return_record(
+            actor=user,
+            batching_list=listed,
+            provider=provider,
+            interested={package.pk},
+            now=at(2026, 11, 19, 17),
+        )
     assert batching.batching_lists_close_due(now=at(2026, 11, 20, 9, 59)) == 0
     assert batching.batching_lists_close_due(now=at(2026, 11, 20, 10)) == 1
     offer = open_offer(package)
@@ -129,7 +172,9 @@ def test_the_batching_list_flow_offers_to_the_best_ranked_interested_provider(wo
 
 def test_no_batching_list_is_issued_when_nothing_is_left(world, sourcing):
     package = sourcing.package(world.broker)
-    offers.offer_accept(actor=sourcing.first_user, offer=open_offer(package), now=at(2026, 11, 19, 11))
+    offers.offer_accept(
+        actor=sourcing.first_user, offer=open_offer(package), now=at(2026, 11, 19, 11)
+    )
     assert batching.batching_list_issue(now=at(2026, 11, 19, 16)) is None
     assert not BatchingList.objects.exists()
 
@@ -146,8 +191,13 @@ def test_returns_after_the_close_are_refused(world, sourcing):
     exhaust_tier1(sourcing, package, at(2026, 11, 19, 11))
     listed = batching.batching_list_issue(now=at(2026, 11, 19, 16))
     with pytest.raises(ValidationFailed, match="no longer accepted"):
-        batching.batching_return_record(actor=sourcing.first_user, batching_list=listed, provider=sourcing.first,
-                                        interested={package.pk}, now=at(2026, 11, 20, 10, 1))
+        batching.batching_return_record(
+            actor=sourcing.first_user,
+            batching_list=listed,
+            provider=sourcing.first,
+            interested={package.pk},
+            now=at(2026, 11, 20, 10, 1),
+        )
 
 
 def to_available_list(world, sourcing):
@@ -157,7 +207,9 @@ def to_available_list(world, sourcing):
     batching.batching_lists_close_due(now=at(2026, 11, 20, 10))
     offer = open_offer(package)
     assert offer.provider == sourcing.tier2 and offer.stage == "tier2"
-    offers.offer_decline(actor=sourcing.tier2_user, offer=offer, reason="full", now=at(2026, 11, 20, 10, 30))
+    offers.offer_decline(
+        actor=sourcing.tier2_user, offer=offer, reason="full", now=at(2026, 11, 20, 10, 30)
+    )
     package.refresh_from_db()
     return package
 
@@ -167,42 +219,72 @@ def test_unplaced_by_tier2_goes_on_the_next_monday_or_thursday_list(world, sourc
     assert package.stage == "available" and package.awaiting_available_list
     listed = available.available_list_issue(now=at(2026, 11, 23, 9))
     assert list(listed.packages.all()) == [package]
-    assert Notification.objects.filter(recipient=sourcing.spot_user, event="sourcing.available_list").exists()
+    assert Notification.objects.filter(
+        recipient=sourcing.spot_user, event="sourcing.available_list"
+    ).exists()
 
 
 def test_a_spot_providers_proposal_can_be_taken(world, sourcing):
     package = to_available_list(world, sourcing)
     available.available_list_issue(now=at(2026, 11, 23, 9))
-    proposal = available.rate_proposal_submit(actor=sourcing.spot_user, package=package, rate=Decimal("27.50"),
-                                              notes="Can start on 2 December", now=at(2026, 11, 23, 11))
-    packages.package_place_from_proposal(actor=world.broker, proposal=proposal, now=at(2026, 11, 23, 14))
+    proposal = available.rate_proposal_submit(
+        actor=sourcing.spot_user,
+        package=package,
+        rate=Decimal("27.50"),
+        notes="Can start on 2 December",
+        now=at(2026, 11, 23, 11),
+    )
+    packages.package_place_from_proposal(
+        actor=world.broker, proposal=proposal, now=at(2026, 11, 23, 14)
+    )
     package.refresh_from_db()
-    assert (package.stage, package.route, package.agreed_rate) == ("placed", "available", Decimal("27.50"))
+    assert (package.stage, package.route, package.agreed_rate) == (
+        "placed",
+        "available",
+        Decimal("27.50"),
+    )
     assert package.placed_with == sourcing.spot_user.organisation
 
 
 def test_proposals_are_only_for_packages_on_the_list(world, sourcing):
     package = sourcing.package(world.broker)
     with pytest.raises(NotFound):
-        available.rate_proposal_submit(actor=sourcing.spot_user, package=package, rate=Decimal("20"), notes="",
-                                       now=THURSDAY)
+        available.rate_proposal_submit(
+            actor=sourcing.spot_user, package=package, rate=Decimal("20"), notes="", now=THURSDAY
+        )
 
 
 def test_spot_purchase_is_the_last_resort(world, sourcing):
     package = sourcing.package(world.broker)
     with pytest.raises(Conflict, match="Available Packages"):
-        packages.package_place_directly(actor=world.broker, package=package, organisation=sourcing.spot_user.organisation,
-                                        rate=Decimal("30"), route="spot", note="", now=THURSDAY)
+        packages.package_place_directly(
+            actor=world.broker,
+            package=package,
+            organisation=sourcing.spot_user.organisation,
+            rate=Decimal("30"),
+            route="spot",
+            note="",
+            now=THURSDAY,
+        )
     package = to_available_list(world, sourcing)
-    packages.package_place_directly(actor=world.broker, package=package, organisation=sourcing.spot_user.organisation,
-                                    rate=Decimal("30"), route="spot", note="own price", now=at(2026, 11, 24, 10))
+    packages.package_place_directly(
+        actor=world.broker,
+        package=package,
+        organisation=sourcing.spot_user.organisation,
+        rate=Decimal("30"),
+        route="spot",
+        note="own price",
+        now=at(2026, 11, 24, 10),
+    )
     package.refresh_from_db()
     assert package.route == "spot"
 
 
 def test_cancelling_withdraws_the_open_offer(world, sourcing):
     package = sourcing.package(world.broker)
-    packages.package_cancel(actor=world.broker, package=package, reason="Went into hospital", now=THURSDAY)
+    packages.package_cancel(
+        actor=world.broker, package=package, reason="Went into hospital", now=THURSDAY
+    )
     package.refresh_from_db()
     assert package.stage == "cancelled" and package.offers.get().outcome == "withdrawn"
     assert not Offer.objects.filter(outcome="").exists()

@@ -12,14 +12,17 @@ def at(y, m, d, h=9, mi=0):
     return dt.datetime(y, m, d, h, mi, tzinfo=LONDON)
 
 
-@pytest.mark.parametrize(("day", "working"), [
-    (dt.date(2026, 11, 20), True),    # Friday
-    (dt.date(2026, 11, 21), False),   # Saturday
-    (dt.date(2026, 4, 3), False),     # Good Friday
-    (dt.date(2026, 4, 6), False),     # Easter Monday
-    (dt.date(2026, 5, 25), False),    # Spring bank holiday
-    (dt.date(2026, 12, 28), False),   # Boxing Day (substitute day)
-])
+@pytest.mark.parametrize(
+    ("day", "working"),
+    [
+        (dt.date(2026, 11, 20), True),  # Friday
+        (dt.date(2026, 11, 21), False),  # Saturday
+        (dt.date(2026, 4, 3), False),  # Good Friday
+        (dt.date(2026, 4, 6), False),  # Easter Monday
+        (dt.date(2026, 5, 25), False),  # Spring bank holiday
+        (dt.date(2026, 12, 28), False),  # Boxing Day (substitute day)
+    ],
+)
 def test_working_days_skip_weekends_and_englands_bank_holidays(day, working):
     assert cal.is_working_day(day) is working
 
@@ -43,11 +46,19 @@ def test_the_next_batching_list_is_1600_today_or_the_next_working_day():
 
 
 def test_an_offer_window_runs_in_office_time_only():
-    assert COUNCIL_TIMETABLE.offer_deadline(now=at(2026, 11, 19, 10), tier=1) == at(2026, 11, 19, 12)
-    assert COUNCIL_TIMETABLE.offer_deadline(now=at(2026, 11, 19, 16, 30), tier=1) == at(2026, 11, 20, 10, 30)
-    assert COUNCIL_TIMETABLE.offer_deadline(now=at(2026, 11, 20, 16), tier=1) == at(2026, 11, 23, 10)
+    assert COUNCIL_TIMETABLE.offer_deadline(now=at(2026, 11, 19, 10), tier=1) == at(
+        2026, 11, 19, 12
+    )
+    assert COUNCIL_TIMETABLE.offer_deadline(now=at(2026, 11, 19, 16, 30), tier=1) == at(
+        2026, 11, 20, 10, 30
+    )
+    assert COUNCIL_TIMETABLE.offer_deadline(now=at(2026, 11, 20, 16), tier=1) == at(
+        2026, 11, 23, 10
+    )
     # Made on a Saturday, the window starts when the office opens on Monday.
-    assert COUNCIL_TIMETABLE.offer_deadline(now=at(2026, 11, 21, 12), tier=1) == at(2026, 11, 23, 11)
+    assert COUNCIL_TIMETABLE.offer_deadline(now=at(2026, 11, 21, 12), tier=1) == at(
+        2026, 11, 23, 11
+    )
 
 
 def test_office_time_is_wall_clock_across_the_clock_change():
@@ -56,13 +67,21 @@ def test_office_time_is_wall_clock_across_the_clock_change():
 
 
 def test_available_packages_lists_go_out_on_monday_and_thursday():
-    assert COUNCIL_TIMETABLE.next_available_list(at(2026, 11, 17, 12)) == at(2026, 11, 19, 9)   # Tue -> Thu
-    assert COUNCIL_TIMETABLE.next_available_list(at(2026, 11, 19, 9)) == at(2026, 11, 23, 9)    # Thu 09:00 -> Mon
-    assert COUNCIL_TIMETABLE.next_available_list(at(2026, 5, 21, 12)) == at(2026, 5, 26, 9)    # bank holiday Mon -> Tue
+    assert COUNCIL_TIMETABLE.next_available_list(at(2026, 11, 17, 12)) == at(
+        2026, 11, 19, 9
+    )  # Tue -> Thu
+    assert COUNCIL_TIMETABLE.next_available_list(at(2026, 11, 19, 9)) == at(
+        2026, 11, 23, 9
+    )  # Thu 09:00 -> Mon
+    assert COUNCIL_TIMETABLE.next_available_list(at(2026, 5, 21, 12)) == at(
+        2026, 5, 26, 9
+    )  # bank holiday Mon -> Tue
 
 
 def test_working_hours_between_counts_only_office_time():
-    assert cal.working_hours_between(at(2026, 11, 20, 16), at(2026, 11, 23, 10)) == pytest.approx(2.0)
+    assert cal.working_hours_between(at(2026, 11, 20, 16), at(2026, 11, 23, 10)) == pytest.approx(
+        2.0
+    )
     assert cal.working_hours_between(at(2026, 11, 23, 10), at(2026, 11, 20, 16)) == 0
 
 

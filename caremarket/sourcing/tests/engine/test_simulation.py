@@ -19,7 +19,11 @@ def test_a_simulated_fortnight_places_packages_through_every_stage_and_is_reprod
 
 def test_two_configurations_are_reported_side_by_side():
     scenario = Scenario(weeks=1, seed=5, start=dt.datetime(2026, 11, 2, 9, tzinfo=LONDON))
-    text = format_reports([simulate(scenario, COUNCIL_TIMETABLE, label="council"),
-                           simulate(scenario, CONTINUOUS_BATCHING, label="continuous")])
+    text = format_reports(
+        [
+            simulate(scenario, COUNCIL_TIMETABLE, label="council"),
+            simulate(scenario, CONTINUOUS_BATCHING, label="continuous"),
+        ]
+    )
     assert "council" in text.splitlines()[0] and "continuous" in text.splitlines()[0]
     assert "median time to source" in text and "placed via batching" in text
