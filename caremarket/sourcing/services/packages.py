@@ -152,6 +152,31 @@ def package_end(*, actor: Any, package: Package, reason: str, now: dt.datetime) 
     return package
 
 
+def _place_at_agreed_rate(
+    *,
+    actor: Any,
+    package: Package,
+    organisation: Any,
+    rate: Decimal,
+    route: Route,
+    reason: str,
+    now: dt.datetime,
+) -> None:
+    """Placements outside the price matrix keep the agreed rate on the package."""
+    package.placed_with = organisation
+    package.agreed_rate = rate
+    package.save(update_fields=["placed_with", "agreed_rate"])
+    run_step(
+        package=package,
+        now=now,
+        actor=actor,
+        action="package.placed",
+        step=lambda state, ranked, rules: decide.package_place_directly(
+            state, provider_id=organisation.pk, route=route, now=now, reason=reason
+        ),
+    )
+
+
 @transaction.atomic
 def package_place_from_proposal(*, actor: Any, proposal: RateProposal, now: dt.datetime) -> Package:
     """Take a provider's proposal from the Available Packages list."""
@@ -160,21 +185,14 @@ def package_place_from_proposal(*, actor: Any, proposal: RateProposal, now: dt.d
     proposal = RateProposal.objects.select_for_update().get(pk=proposal.pk)
     if proposal.status != RateProposal.Status.OPEN:
         raise ValidationFailed("This proposal is no longer open.")
-    package.placed_with = proposal.organisation
-    package.agreed_rate = proposal.rate
-    package.save(update_fields=["placed_with", "agreed_rate"])
-    run_step(
-        package=package,
-        now=now,
+    _place_at_agreed_rate(
         actor=actor,
-        action="package.placed",
-        step=lambda state, ranked, rules: decide.package_place_directly(
-            state,
-            provider_id=proposal.organisation_id,
-            route=Route.AVAILABLE,
-            now=now,
-            reason=f"Proposal from {proposal.organisation} at £{proposal.rate} accepted.",
-        ),
+        package=package,
+        organisation=proposal.organisation,
+        rate=proposal.rate,
+        route=Route.AVAILABLE,
+        now=now,
+        reason=f"Proposal from {proposal.organisation} at £{proposal.rate} accepted.",
     )
     RateProposal.objects.filter(package=package, status=RateProposal.Status.OPEN).exclude(
         pk=proposal.pk
@@ -202,20 +220,13 @@ def package_place_directly(
     if rate <= 0:
         raise ValidationFailed({"rate": ["The agreed rate must be more than £0."]})
     package = package_lock(package.pk)
-    package.placed_with = organisation
-    package.agreed_rate = rate
-    package.save(update_fields=["placed_with", "agreed_rate"])
-    run_step(
-        package=package,
-        now=now,
+    _place_at_agreed_rate(
         actor=actor,
-        action="package.placed",
-        step=lambda state, ranked, rules: decide.package_place_directly(
-            state,
-            provider_id=organisation.pk,
-            route=Route(route),
-            now=now,
-            reason=f"{organisation} at £{rate}. {note}".strip(),
-        ),
+        package=package,
+        organisation=organisation,
+        rate=rate,
+        route=Route(route),
+        now=now,
+        reason=f"{organisation} at £{rate}. {note}".strip(),
     )
     return package
