@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 from dataclasses import dataclass
 
 import pytest
+from django.apps import apps
 from django.db import connection
 from django.test import Client
 
@@ -28,6 +30,8 @@ def _audit_append_only_in_transactional_tests(request):
         return
     # Set up the database first so its flush runs after our teardown.
     request.getfixturevalue("_django_db_helper")
+    # An earlier transactional test's flush emptied the reference data that migrations load.
+    importlib.import_module("caremarket.geography.migrations.0002_reference_data").load(apps, None)
     triggers_install(connection)
     yield
     triggers_remove(connection)

@@ -1,11 +1,9 @@
 """A contract manager imports a ranked-list workbook and issues it in the browser."""
 
-import importlib
 import io
 import re
 
 import pytest
-from django.apps import apps
 from django.utils import timezone
 from openpyxl import load_workbook
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
@@ -15,13 +13,6 @@ from caremarket.framework.models import RankedListVersion
 from caremarket.framework.selectors.tool import LISTS_SHEET, ranked_list_tool_workbook
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _districts(transactional_db):
-    """An earlier transactional test empties every table, the migrated districts included."""
-    migration = importlib.import_module("caremarket.geography.migrations.0002_reference_data")
-    migration.load(apps, None)
 
 
 def test_contract_manager_imports_a_workbook_sees_the_diff_and_issues_it(
