@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from caremarket.accounts.models import Organisation, OrganisationKind, Role, User
 from caremarket.common.errors import DomainError
 from caremarket.cqc.models import CqcLocation
+from caremarket.framework.models import Provider, RegistrationStatus
 from caremarket.geography.models import District
 from caremarket.geography.selectors import postcode_locate
 from caremarket.monitoring.ehm.kpis import COUNTS, kpi_rates, kpi_sum
@@ -30,9 +31,24 @@ class Branch:
 def branch_list(*, organisation: Organisation) -> dict[str, Branch]:
     """The branches a provider may report visits for, by CQC location ID.
 
-    Today: the provider's registered CQC locations. When the framework app is merged, narrow
-    this to the branches listed in the provider's framework agreement; nothing else changes.
+    A framework provider reports for the registered branches listed in its agreement; any
+    other home care provider (spot) for its registered CQC locations.
     """
+    provider = Provider.objects.filter(organisation=organisation).first()
+    if provider is not None:
+        listed = provider.branches.select_related("district").filter(
+            listed_in_agreement=True, registration_status=RegistrationStatus.REGISTERED
+        )
+        return {
+            b.cqc_location_id: Branch(
+                location_id=b.cqc_location_id,
+                name=b.name,
+                postcode=b.postcode,
+                district_code=b.district.code if b.district else "",
+                district_name=b.district.name if b.district else "Unknown district",
+            )
+            for b in listed.order_by("name")
+        }
     if not organisation.reference:
         return {}
     locations = CqcLocation.objects.filter(

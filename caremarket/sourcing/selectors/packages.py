@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
@@ -72,3 +73,21 @@ def package_counts_by_stage() -> dict[str, int]:
     return dict(
         Package.objects.values_list("stage").annotate(n=Count("id")).values_list("stage", "n")
     )
+
+
+def service_users_unknown(*, organisation: Any, references: Iterable[str]) -> set[str]:
+    """Of these people, the ones the council has no placed package for with this provider.
+
+    Plugged into visit monitoring with EHM_SERVICE_USER_CHECK once every council-funded
+    package is recorded here (packages placed before the platform are not, so it is off by
+    default).
+    """
+    wanted = set(references)
+    known = set(
+        Package.objects.filter(
+            placed_with=organisation,
+            stage__in=[Stage.PLACED.value, Stage.ENDED.value],
+            person_reference__in=wanted,
+        ).values_list("person_reference", flat=True)
+    )
+    return wanted - known

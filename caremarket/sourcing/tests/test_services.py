@@ -288,3 +288,18 @@ def test_cancelling_withdraws_the_open_offer(world, sourcing):
     package.refresh_from_db()
     assert package.stage == "cancelled" and package.offers.get().outcome == "withdrawn"
     assert not Offer.objects.filter(outcome="").exists()
+
+
+def test_visit_monitoring_can_check_people_against_placed_packages(world, sourcing):
+    from caremarket.sourcing.selectors.packages import service_users_unknown
+
+    package = sourcing.package(world.broker)
+    offers.offer_accept(
+        actor=sourcing.first_user, offer=open_offer(package), now=at(2026, 11, 19, 11)
+    )
+    assert service_users_unknown(
+        organisation=sourcing.first.organisation, references=["AS-12345", "AS-0"]
+    ) == {"AS-0"}
+    assert service_users_unknown(
+        organisation=sourcing.second.organisation, references=["AS-12345"]
+    ) == {"AS-12345"}
