@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "caremarket.cqc",
     "caremarket.notifications",
     "caremarket.core",
+    "caremarket.carehomes",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("caremarket.accounts.urls")),
     path("notifications/", include("caremarket.notifications.urls")),
     path("audit/", include("caremarket.audit.urls")),
+    path("care-homes/", include("caremarket.carehomes.urls")),
     path("api/v1/", api.urls),
 ]
 
