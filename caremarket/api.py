@@ -10,6 +10,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from caremarket.accounts.apis import router as accounts_router
 from caremarket.accounts.auth import required_auth
 from caremarket.audit.apis import router as audit_router
+from caremarket.carehomes.apis import router as carehomes_router
 from caremarket.common.errors import DomainError, ValidationFailed
 from caremarket.geography.apis import router as geography_router
 from caremarket.notifications.apis import router as notifications_router
@@ -73,3 +74,4 @@ api.add_router("", accounts_router)
 api.add_router("", geography_router)
 api.add_router("", notifications_router)
 api.add_router("", audit_router)
+api.add_router("", carehomes_router)

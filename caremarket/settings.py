@@ -243,8 +243,9 @@ if not DEBUG and not TESTING:
 DEMO_LOADERS = [
     "caremarket.accounts.demo.load",
     "caremarket.geography.demo.load",
+    "caremarket.carehomes.demo.load",
 ]
 # Called after each CQC import with the location IDs it touched (see cqc.services).
-CQC_IMPORT_HOOKS: list[str] = []
+CQC_IMPORT_HOOKS: list[str] = ["caremarket.carehomes.services.care_home_sync_from_cqc"]
 DEMO_LOGINS = "caremarket.accounts.demo.DEMO_LOGINS"
 DEMO_PASSWORD = "caremarket.accounts.demo.DEMO_PASSWORD"  # noqa: S105 (a dotted path)

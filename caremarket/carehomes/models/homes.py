@@ -108,7 +108,7 @@ class HomePhoto(models.Model):
     """A photograph of a home, re-encoded on upload (no EXIF) with a thumbnail."""
 
     home = models.ForeignKey(CareHome, on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(upload_to=_photo_path, width_field="width", height_field="height")
+    image = models.ImageField(upload_to=_photo_path)
     thumbnail = models.ImageField(upload_to=_photo_path)
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)

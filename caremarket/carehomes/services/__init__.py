@@ -17,6 +17,11 @@ from caremarket.carehomes.services.homes import (
     care_home_update,
 )
 from caremarket.carehomes.services.photos import care_home_photo_add, care_home_photo_remove
+from caremarket.carehomes.services.residents import (
+    Resident,
+    booking_record_residents,
+    booking_residents_import,
+)
 from caremarket.carehomes.services.rooms import room_create, room_create_many, room_update
 from caremarket.carehomes.services.suspensions import (
     HomeSuspensionResult,
@@ -28,12 +33,15 @@ from caremarket.carehomes.services.suspensions import (
 
 __all__ = [
     "HomeSuspensionResult",
+    "Resident",
     "booking_end",
+    "booking_record_residents",
     "booking_request_accept",
     "booking_request_cancel",
     "booking_request_reject",
     "booking_request_remind_unanswered",
     "booking_request_submit",
+    "booking_residents_import",
     "care_home_confirm_vacancies",
     "care_home_create",
     "care_home_photo_add",

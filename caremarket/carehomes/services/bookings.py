@@ -28,6 +28,7 @@ from caremarket.carehomes.services.common import (
     day_text,
     local_day,
     require,
+    room_hold_added,
     room_lock,
     room_touch,
     save_hold,
@@ -153,7 +154,7 @@ def booking_request_submit(
         decided_at=now if by_provider else None,
     )
     save_hold(booking, room=room)
-    room_touch(room, now=now)
+    room_hold_added(room, ends_on=ends_on, now=now)
     audit_record(
         actor=actor,
         action="booking.recorded" if by_provider else "booking.requested",
@@ -206,8 +207,9 @@ def booking_request_accept(*, actor: User, booking: Booking, now: dt.datetime) -
     booking.status = BookingStatus.ACCEPTED
     booking.decided_by = actor
     booking.decided_at = now
-    save_hold(booking, room=room, update_fields=["status", "decided_by", "decided_at"])
-    room_touch(room, now=now)
+    # The period is unchanged, so the room is held exactly as before.
+    booking.save(update_fields=["status", "decided_by", "decided_at"])
+    room_hold_added(room, ends_on=booking.ends_on, now=now)
     audit_record(
         actor=actor,
         action="booking.accepted",

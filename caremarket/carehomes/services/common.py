@@ -67,6 +67,8 @@ def check_room_free(
     exclude_booking_id: int | None = None,
     exclude_suspension_id: int | None = None,
 ) -> None:
+    if room.free_from is not None and room.free_from <= starts_on:
+        return  # nothing holds the room on or after free_from (kept under the room's lock)
     hold = room_hold_conflict(
         room=room,
         starts_on=starts_on,
@@ -93,9 +95,22 @@ def save_hold(obj: Model, *, room: Room, update_fields: list[str] | None = None)
         raise
 
 
-def room_touch(room: Room, *, now: dt.datetime) -> None:
-    """Recompute when the room is next free, and mark the home's vacancies as just updated."""
-    room.free_from = room_free_from(room=room)
+def _save_room(room: Room, now: dt.datetime) -> None:
     room.updated_at = now
     room.save(update_fields=["free_from", "updated_at"])
     CareHome.objects.filter(pk=room.home_id).update(vacancies_updated_at=now)
+
+
+def room_hold_added(room: Room, *, ends_on: dt.date | None, now: dt.datetime) -> None:
+    """A hold ending on `ends_on` (None: open-ended) was added: the room is free after it."""
+    if ends_on is None or room.free_from is None:
+        room.free_from = None
+    else:
+        room.free_from = max(room.free_from, ends_on)
+    _save_room(room, now)
+
+
+def room_touch(room: Room, *, now: dt.datetime) -> None:
+    """A hold shrank or went: recompute when the room is next free; the home's data is fresh."""
+    room.free_from = room_free_from(room=room)
+    _save_room(room, now)

@@ -37,7 +37,7 @@ def _jpeg(image: Image.Image) -> bytes:
     return out.getvalue()
 
 
-def photo_reencode(*, data: bytes, filename: str) -> tuple[bytes, bytes]:
+def photo_reencode(*, data: bytes, filename: str) -> tuple[bytes, bytes, tuple[int, int]]:
     """The photograph and its thumbnail as fresh JPEGs, or a clear reason it was refused."""
     if len(data) > MAX_PHOTO_BYTES:
         raise _refuse(f"{filename} is larger than {MAX_PHOTO_BYTES // 1024 // 1024} MB.")
@@ -64,7 +64,7 @@ def photo_reencode(*, data: bytes, filename: str) -> tuple[bytes, bytes]:
             image = image.convert("RGB")
             image.thumbnail((IMAGE_SIDE, IMAGE_SIDE))
             thumbnail = ImageOps.fit(image, THUMBNAIL_SIZE)
-            return _jpeg(image), _jpeg(thumbnail)
+            return _jpeg(image), _jpeg(thumbnail), image.size
     except (OSError, ValueError) as exc:
         raise _refuse(f"{filename} could not be read to the end ({exc}).") from None
 
@@ -88,12 +88,14 @@ def care_home_photo_add(
     existing = home.photos.aggregate(n=Max("position"))["n"]
     if home.photos.count() >= MAX_PHOTOS:
         raise _refuse(f"A home can show at most {MAX_PHOTOS} photographs. Remove one first.")
-    image, thumbnail = photo_reencode(data=data, filename=filename)
+    image, thumbnail, (width, height) = photo_reencode(data=data, filename=filename)
     name = uuid.uuid4().hex
     photo = HomePhoto(
         home=home,
         alt_text=alt_text.strip()[:200],
         position=(existing or 0) + 1,
+        width=width,
+        height=height,
         uploaded_at=now,
         uploaded_by=actor,
     )

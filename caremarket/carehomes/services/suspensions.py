@@ -21,6 +21,7 @@ from caremarket.carehomes.services.common import (
     check_room_free,
     local_day,
     require,
+    room_hold_added,
     room_lock,
     room_touch,
     save_hold,
@@ -68,7 +69,7 @@ def _create(
         created_at=now,
     )
     save_hold(suspension, room=room)
-    room_touch(room, now=now)
+    room_hold_added(room, ends_on=ends_on, now=now)
     audit_record(
         actor=actor,
         action="room.suspended",

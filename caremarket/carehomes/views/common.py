@@ -1,0 +1,22 @@
+"""What every care home page needs: the signed-in user, and a home the user may act on."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest
+
+from caremarket.accounts.models import User
+from caremarket.carehomes.models import CareHome
+from caremarket.carehomes.selectors.homes import care_home_get_for_admin
+
+
+def current_user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def home_for(request: HttpRequest, pk: int, perm: str = "carehomes.view_home_admin") -> CareHome:
+    """The home, if this person may act on it; otherwise not found (not even confirmed)."""
+    home = care_home_get_for_admin(pk=pk)
+    if home is None or not request.user.has_perm(perm, home):
+        raise Http404
+    return home
