@@ -16,7 +16,8 @@ _SQLITE_REMOVE = [
 ]
 _POSTGRES_INSTALL = [
     """CREATE OR REPLACE FUNCTION audit_event_refuse_change() RETURNS trigger AS $$
-       BEGIN RAISE EXCEPTION 'audit events are append-only'; END; $$ LANGUAGE plpgsql;""",
+       BEGIN RAISE EXCEPTION 'audit events are append-only' USING ERRCODE = 'restrict_violation';
+       END; $$ LANGUAGE plpgsql;""",
     """CREATE OR REPLACE TRIGGER audit_event_no_change BEFORE UPDATE OR DELETE ON audit_auditevent
        FOR EACH ROW EXECUTE FUNCTION audit_event_refuse_change();""",
     # TRUNCATE bypasses row triggers; refuse it too.
