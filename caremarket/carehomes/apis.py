@@ -168,7 +168,11 @@ def _me(request: HttpRequest) -> User:
     return request.user
 
 
-def _room_out(room: Room) -> dict[str, Any]:
+def _available_from(room: Room, today: dt.date) -> dt.date | None:
+    return max(room.free_from, today) if room.free_from else None
+
+
+def _room_out(room: Room, today: dt.date) -> dict[str, Any]:
     return {
         "id": room.pk,
         "name": room.name,
@@ -177,11 +181,11 @@ def _room_out(room: Room) -> dict[str, Any]:
         "accepts_la_rate": room.accepts_la_rate,
         "accepts_top_up": room.accepts_top_up,
         "features": room.feature_codes,
-        "available_from": room.free_from,
+        "available_from": _available_from(room, today),
     }
 
 
-def _home_out(result: HomeResult, *, rooms: bool) -> dict[str, Any]:
+def _home_out(result: HomeResult, *, rooms: bool, today: dt.date) -> dict[str, Any]:
     home = result.home
     return {
         "id": home.pk,
@@ -201,7 +205,7 @@ def _home_out(result: HomeResult, *, rooms: bool) -> dict[str, Any]:
         "vacancies_updated_at": home.vacancies_updated_at,
         "data_age_days": result.freshness.days,
         "data_stale": result.freshness.stale,
-        "rooms": [_room_out(r) for r in result.rooms] if rooms else None,
+        "rooms": [_room_out(r, today) for r in result.rooms] if rooms else None,
     }
 
 
@@ -256,7 +260,9 @@ def vacancies(
         "location": found.location,
         "offset": found.offset,
         "limit": found.limit,
-        "results": [_home_out(r, rooms=found.shows_rooms) for r in found.results],
+        "results": [
+            _home_out(r, rooms=found.shows_rooms, today=found.available_from) for r in found.results
+        ],
     }
 
 
@@ -335,6 +341,6 @@ def room_timeline_get(request: HttpRequest, room_id: int) -> dict[str, Any]:
         "room_id": room.pk,
         "room_name": room.name,
         "home_id": room.home_id,
-        "available_from": room.free_from,
+        "available_from": _available_from(room, timezone.localdate()),
         "entries": room_timeline(room=room),
     }

@@ -232,33 +232,33 @@ def _rooms(rng: random.Random, home: CareHome, cast: Cast, created: dt.datetime)
         if home.care_types & CareType.bit(CareType.DEMENTIA) and rng.random() < 0.5:
             features.append("dementia")
         kinds.append(tuple(features))
-    groups: dict[tuple[object, ...], list[str]] = {}
+    groups: dict[tuple[str, Organisation | None, bool, bool, tuple[str, ...]], list[str]] = {}
     # 10 to 120 rooms, most homes small as in England (about 40 on average).
     for n in range(1, 10 + int(rng.betavariate(1.3, 3.5) * 110) + 1):
         roll = rng.random()
-        owner, la, top_up = None, False, False
+        owner: Organisation | None = None
+        la = top_up = False
         if roll < 0.12:
-            contract = ContractType.BLOCK
+            contract = str(ContractType.BLOCK)
             owner = cast.council if rng.random() < 0.7 else rng.choice(cast.nhs)
         elif roll < 0.4 and home.irn_framework:
-            contract = ContractType.IRN
+            contract = str(ContractType.IRN)
         else:
-            contract = ContractType.SPOT
+            contract = str(ContractType.SPOT)
             la, top_up = rng.random() < 0.7, rng.random() < 0.4
-        key = (contract, owner, la, top_up, rng.choice(kinds))
-        groups.setdefault(key, []).append(f"Room {n}")
+        groups.setdefault((contract, owner, la, top_up, rng.choice(kinds)), []).append(f"Room {n}")
     rooms: list[Room] = []
-    for (contract, owner, la, top_up, features), names in groups.items():
+    for (kind, block_owner, rates, top_ups, kind_features), names in groups.items():
         rooms += services.room_create_many(
             actor=None,
             home=home,
             names=names,
-            contract_type=str(contract),
-            block_owner=owner,
-            accepts_la_rate=bool(la),
-            accepts_top_up=bool(top_up),
-            features=list(features),
-            now=created,  # type: ignore[call-overload]
+            contract_type=kind,
+            block_owner=block_owner,
+            accepts_la_rate=rates,
+            accepts_top_up=top_ups,
+            features=list(kind_features),
+            now=created,
         )
     return sorted(rooms, key=lambda r: int(r.name.split()[-1]))
 

@@ -48,7 +48,6 @@ class SearchForm(GovForm):
         coerce=float,
         initial="10",
         required=False,
-        empty_value=DEFAULT_RADIUS_KM,
         label="Distance from the postcode",
     )
     district = forms.ChoiceField(required=False)

@@ -9,6 +9,7 @@ from caremarket.carehomes.models.bookings import (
 from caremarket.carehomes.models.flags import FlagChoices
 from caremarket.carehomes.models.homes import CareHome, CareType, Facility, HomePhoto
 from caremarket.carehomes.models.rooms import (
+    FREE_SINCE_ALWAYS,
     ContractType,
     HomeSuspension,
     Room,
@@ -18,6 +19,7 @@ from caremarket.carehomes.models.rooms import (
 )
 
 __all__ = [
+    "FREE_SINCE_ALWAYS",
     "HOLDING_STATUSES",
     "Booking",
     "BookingStatus",

@@ -1,11 +1,16 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 from caremarket.carehomes.models.flags import FlagChoices
 from caremarket.carehomes.models.homes import CareHome
+
+# Room.free_from of a room nothing has ever held: free on any day.
+FREE_SINCE_ALWAYS = dt.date(1900, 1, 1)
 
 
 class ContractType(models.TextChoices):

@@ -7,9 +7,9 @@ import re
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet
-from django.utils import timezone
 
 from caremarket.carehomes.models import (
+    FREE_SINCE_ALWAYS,
     HOLDING_STATUSES,
     Booking,
     BookingStatus,
@@ -62,7 +62,7 @@ def room_free_from(*, room: Room) -> dt.date | None:
             return None
         if agg["last"] is not None:
             last.append(agg["last"])
-    return max([timezone.localdate(room.created_at), *last])
+    return max([FREE_SINCE_ALWAYS, *last])
 
 
 def _covering(day: dt.date, prefix: str = "") -> Q:

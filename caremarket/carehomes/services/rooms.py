@@ -10,8 +10,15 @@ from django.db import transaction
 
 from caremarket.accounts.models import Organisation, OrganisationKind, User
 from caremarket.audit.services import audit_record
-from caremarket.carehomes.models import CareHome, CareType, ContractType, Room, RoomFeature
-from caremarket.carehomes.services.common import local_day, require, room_lock
+from caremarket.carehomes.models import (
+    FREE_SINCE_ALWAYS,
+    CareHome,
+    CareType,
+    ContractType,
+    Room,
+    RoomFeature,
+)
+from caremarket.carehomes.services.common import require, room_lock
 from caremarket.carehomes.services.homes import flags_from_codes
 from caremarket.common.errors import ValidationFailed
 from caremarket.common.services import model_update
@@ -100,7 +107,7 @@ def room_create_many(
                 home=home,
                 name=name,
                 features=mask,
-                free_from=local_day(now),
+                free_from=FREE_SINCE_ALWAYS,
                 created_at=now,
                 updated_at=now,
                 **terms,

@@ -7,7 +7,7 @@ from PIL import Image
 from caremarket.accounts.models import Organisation
 from caremarket.audit.models import AuditEvent
 from caremarket.carehomes import services
-from caremarket.carehomes.models import CareHome, ContractType, HomePhoto, Room
+from caremarket.carehomes.models import FREE_SINCE_ALWAYS, CareHome, ContractType, HomePhoto, Room
 from caremarket.common.errors import NotPermitted, ValidationFailed
 from caremarket.cqc.services import cqc_directory_import, cqc_ratings_import
 
@@ -324,5 +324,5 @@ def test_a_provider_named_in_the_cqc_file_is_matched_to_an_existing_organisation
     assert CareHome.objects.get(cqc_location_id="1-100000001").provider == world.care_home_provider
 
 
-def test_a_rooms_first_free_day_starts_when_it_is_added(world, estate):
-    assert Room.objects.get(pk=estate.spot.pk).free_from == estate.today
+def test_a_room_nothing_has_held_is_free_on_any_day(world, estate):
+    assert Room.objects.get(pk=estate.spot.pk).free_from == FREE_SINCE_ALWAYS

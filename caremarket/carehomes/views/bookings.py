@@ -62,7 +62,11 @@ def request_room(request: HttpRequest, pk: int) -> HttpResponse:
                     " is reserved for you until the home answers.",
                 )
             return redirect("carehomes:booking-detail", pk=booking.pk)
-    return render(request, "carehomes/request_form.html", {"form": form, "room": room})
+    return render(
+        request,
+        "carehomes/request_form.html",
+        {"form": form, "room": room, "today": timezone.localdate()},
+    )
 
 
 @login_required

@@ -48,6 +48,7 @@ def _rooms_page(
             "rooms": [(room, room_state(room)) for room in rooms],
             "freshness": care_home_freshness(home=home, now=now),
             "closure": home_suspension_current(home=home, day=today),
+            "today": today,
             "can_manage": request.user.has_perm("carehomes.manage_home", home),
             "works_here": getattr(request.user, "organisation_id", None) == home.provider_id,
             "add_form": add_form or RoomsAddForm(prefix="add"),
@@ -246,5 +247,6 @@ def timeline(request: HttpRequest, pk: int) -> HttpResponse:
             "home": room.home,
             "entries": entries,
             "chart": timeline_chart(entries=entries, today=timezone.localdate()),
+            "today": timezone.localdate(),
         },
     )

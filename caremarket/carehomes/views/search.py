@@ -136,7 +136,7 @@ def home_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "available_beds": len(rooms),
             "rooms": rooms if request.user.has_perm("carehomes.see_rooms_in_search") else None,
             "freshness": care_home_freshness(home=home, now=now),
-            "ratings": [(d.label, ratings.ratings.get(d.value, "")) for d in Domain],
+            "ratings": [(d.value, ratings.ratings.get(d.value, "")) for d in Domain],
             "rating_published_on": ratings.published_on,
             "closure": home_suspension_current(home=home, day=today),
             "can_manage": request.user.has_perm("carehomes.view_home_admin", home),
