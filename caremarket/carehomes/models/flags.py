@@ -5,15 +5,26 @@ The bit of an option is its position in the class: add new options at the end on
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
 from django.db import models
 
 
+@functools.cache
+def _members(cls: type[FlagChoices]) -> tuple[tuple[int, str, str], ...]:
+    # (bit, code, label); Choices.values rebuilds its list on every call, and search uses these
+    # for every room it shows.
+    return tuple((1 << i, str(m.value), str(m.label)) for i, m in enumerate(cls))
+
+
 class FlagChoices(models.TextChoices):
     @classmethod
     def bit(cls, code: str) -> int:
-        return 1 << list(cls.values).index(code)
+        for bit, value, _ in _members(cls):
+            if value == code:
+                return bit
+        raise ValueError(f"{code!r} is not a {cls.__name__}")
 
     @classmethod
     def mask(cls, codes: Iterable[str]) -> int:
@@ -24,8 +35,8 @@ class FlagChoices(models.TextChoices):
 
     @classmethod
     def codes(cls, mask: int) -> list[str]:
-        return [code for i, code in enumerate(cls.values) if mask & (1 << i)]
+        return [code for bit, code, _ in _members(cls) if mask & bit]
 
     @classmethod
     def labels_of(cls, mask: int) -> list[str]:
-        return [str(label) for i, label in enumerate(cls.labels) if mask & (1 << i)]
+        return [label for bit, _, label in _members(cls) if mask & bit]

@@ -7,6 +7,8 @@ so the search reads one indexed column instead of scanning two years of bookings
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +29,37 @@ MAX_RADIUS_KM = 100.0
 MAX_DAYS_AHEAD = 366
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+# What a result shows; the rest of a home's profile stays in the database.
+HOME_FIELDS = (
+    "name",
+    "address",
+    "postcode",
+    "district__name",
+    "district__code",
+    "lat",
+    "lng",
+    "location_exact",
+    "care_types",
+    "provides_nursing",
+    "provides_residential",
+    "cqc_overall_rating",
+    "cqc_rating_published_on",
+    "phone",
+    "website",
+    "vacancies_updated_at",
+    "is_active",
+    "provider_id",
+)
+ROOM_FIELDS = (
+    "home_id",
+    "name",
+    "contract_type",
+    "block_owner__name",
+    "accepts_la_rate",
+    "accepts_top_up",
+    "features",
+    "free_from",
+)
 
 
 @dataclass(frozen=True)
@@ -121,11 +154,22 @@ def _room_filter(query: VacancyQuery, viewer: Any, day: dt.date) -> list[Any]:
     return conditions
 
 
+# Postcode positions change only when the ONS directory is imported again; a search may use a
+# position up to this old, and saves two queries.
+PLACE_CACHE_SECONDS = 600
+
+
+@functools.lru_cache(maxsize=4096)
+def _locate(postcode: str, period: int) -> Location:
+    return postcode_locate(postcode=postcode)
+
+
 def _place(query: VacancyQuery) -> tuple[Location | None, District | None]:
     location = district = None
     try:
         if query.postcode.strip():
-            location = postcode_locate(postcode=query.postcode)
+            period = int(time.monotonic() // PLACE_CACHE_SECONDS)
+            location = _locate(query.postcode.strip().upper(), period)
         if query.district:
             district = district_get(code=query.district)
     except NotFound as exc:
@@ -178,7 +222,9 @@ def vacancy_search(
     limit = max(1, min(limit, MAX_PAGE_SIZE))
     offset = max(0, offset)
     page = candidates[offset : offset + limit]
-    homes = CareHome.objects.select_related("district").in_bulk([c[2] for c in page])
+    homes = (
+        CareHome.objects.select_related("district").only(*HOME_FIELDS).in_bulk([c[2] for c in page])
+    )
     shows_rooms = bool(viewer.has_perm("carehomes.see_rooms_in_search"))
     rooms_by_home: dict[int, list[Room]] = {c[2]: [] for c in page}
     if shows_rooms and page:
@@ -186,8 +232,10 @@ def vacancy_search(
             vacancy_rooms(viewer=viewer, query=query, day=day)
             .filter(home_id__in=rooms_by_home)
             .select_related("block_owner")
+            .only(*ROOM_FIELDS)
             .order_by("home_id", "name")
         ):
+            room.home = homes[room.home_id]  # so permission checks need no query per room
             rooms_by_home[room.home_id].append(room)
     return VacancyResults(
         available_from=day,

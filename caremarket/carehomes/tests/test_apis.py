@@ -2,6 +2,7 @@ import datetime as dt
 
 from django.test import Client
 
+from caremarket.carehomes.apis import VacanciesOut
 from caremarket.carehomes.models import Booking, BookingStatus
 from caremarket.carehomes.tests.helpers import submit
 
@@ -40,6 +41,12 @@ def test_council_users_see_rooms_including_their_block_rooms(world, estate):
     assert set(rooms) == {"Room 1", "Room 2", "Room 3"}
     assert rooms["Room 1"]["block_owner"] == "Test County Council"
     assert rooms["Room 2"]["features"] == ["en_suite", "nursing"]
+
+
+def test_the_vacancies_body_matches_its_published_schema(world, estate):
+    for client in (Client(), world.client_for(world.health_searcher)):
+        body = client.get("/api/v1/vacancies", {"postcode": "CM1 1AA", "radius_km": 50}).json()
+        assert VacanciesOut.model_validate(body).count == 2
 
 
 def test_vacancy_filters_are_query_parameters(world, estate):
