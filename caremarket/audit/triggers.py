@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from caremarket.common.sql import sql_run_for_vendor
+
 _SQLITE_INSTALL = [
     """CREATE TRIGGER IF NOT EXISTS audit_event_no_update BEFORE UPDATE ON audit_auditevent
        BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;""",
@@ -30,16 +32,10 @@ _POSTGRES_REMOVE = [
 ]
 
 
-def _run(connection: Any, statements: list[str]) -> None:
-    with connection.cursor() as cursor:
-        for sql in statements:
-            cursor.execute(sql)
-
-
 def triggers_install(connection: Any) -> None:
-    _run(connection, _POSTGRES_INSTALL if connection.vendor == "postgresql" else _SQLITE_INSTALL)
+    sql_run_for_vendor(connection, postgresql=_POSTGRES_INSTALL, sqlite=_SQLITE_INSTALL)
 
 
 def triggers_remove(connection: Any) -> None:
     """Only for test teardown, which must empty every table between tests."""
-    _run(connection, _POSTGRES_REMOVE if connection.vendor == "postgresql" else _SQLITE_REMOVE)
+    sql_run_for_vendor(connection, postgresql=_POSTGRES_REMOVE, sqlite=_SQLITE_REMOVE)

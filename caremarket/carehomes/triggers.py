@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from caremarket.common.sql import sql_run_for_vendor
+
 OVERLAP = "room_hold_overlap"
 _HOLDING = "('requested', 'accepted', 'ended')"
 _END = "'9999-12-31'"
@@ -96,15 +98,9 @@ _POSTGRES_REMOVE = [
 ]
 
 
-def _run(connection: Any, statements: list[str]) -> None:
-    with connection.cursor() as cursor:
-        for sql in statements:
-            cursor.execute(sql)
-
-
 def triggers_install(connection: Any) -> None:
-    _run(connection, _POSTGRES_INSTALL if connection.vendor == "postgresql" else _SQLITE_INSTALL)
+    sql_run_for_vendor(connection, postgresql=_POSTGRES_INSTALL, sqlite=_SQLITE_INSTALL)
 
 
 def triggers_remove(connection: Any) -> None:
-    _run(connection, _POSTGRES_REMOVE if connection.vendor == "postgresql" else _SQLITE_REMOVE)
+    sql_run_for_vendor(connection, postgresql=_POSTGRES_REMOVE, sqlite=_SQLITE_REMOVE)

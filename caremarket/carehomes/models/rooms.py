@@ -90,10 +90,9 @@ class SuspensionReason(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class HomeSuspension(models.Model):
-    """A whole home closed to admissions: one Suspension for each room unoccupied at the time."""
+class _OutOfUse(models.Model):
+    """A period out of use: [starts_on, ends_on), ends_on exclusive and None until lifted."""
 
-    home = models.ForeignKey(CareHome, on_delete=models.PROTECT, related_name="suspensions")
     starts_on = models.DateField()
     ends_on = models.DateField(null=True, blank=True)
     reason = models.CharField(max_length=20, choices=SuspensionReason.choices)
@@ -108,26 +107,32 @@ class HomeSuspension(models.Model):
     lifted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        abstract = True
         ordering = ["-starts_on", "-id"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
-                name="home_suspension_ends_after_start",
+                name="%(class)s_ends_after_start",
             ),
         ]
+
+
+class HomeSuspension(_OutOfUse):
+    """A whole home closed to admissions: one Suspension for each room unoccupied at the time."""
+
+    home = models.ForeignKey(CareHome, on_delete=models.PROTECT, related_name="suspensions")
+
+    class Meta(_OutOfUse.Meta):
+        pass
 
     def __str__(self) -> str:
         return f"{self.home} closed from {self.starts_on}"
 
 
-class Suspension(models.Model):
-    """A room out of use for [starts_on, ends_on); never shown as vacant meanwhile."""
+class Suspension(_OutOfUse):
+    """A room out of use; never shown as vacant meanwhile."""
 
     room = models.ForeignKey(Room, on_delete=models.PROTECT, related_name="suspensions")
-    starts_on = models.DateField()
-    ends_on = models.DateField(null=True, blank=True)  # exclusive; None until lifted
-    reason = models.CharField(max_length=20, choices=SuspensionReason.choices)
-    note = models.CharField(max_length=300, blank=True)
     home_suspension = models.ForeignKey(
         HomeSuspension,
         null=True,
@@ -135,23 +140,8 @@ class Suspension(models.Model):
         on_delete=models.PROTECT,
         related_name="room_suspensions",
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField()
-    lifted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    lifted_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-starts_on", "-id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
-                name="suspension_ends_after_start",
-            ),
-        ]
+    class Meta(_OutOfUse.Meta):
         indexes = [models.Index(fields=["room", "starts_on"], name="suspension_room_idx")]
 
     def __str__(self) -> str:

@@ -106,23 +106,30 @@ def room_suspend(
     )
 
 
-def _lift(suspension: Suspension, *, actor: User | None, now: dt.datetime, room: Room) -> bool:
+def _lift_period(
+    period: Suspension | HomeSuspension, *, actor: User | None, now: dt.datetime
+) -> bool:
+    """End the period today (or before it began, if it had not): False if already over."""
     today = local_day(now)
-    if suspension.ends_on is not None and suspension.ends_on <= today:
-        return False  # already over
-    old = suspension.ends_on
-    suspension.ends_on = max(today, suspension.starts_on)
-    suspension.lifted_by = actor
-    suspension.lifted_at = now
-    save_hold(suspension, room=room, update_fields=["ends_on", "lifted_by", "lifted_at"])
-    room_touch(room, now=now)
+    if period.ends_on is not None and period.ends_on <= today:
+        return False
+    old = period.ends_on
+    period.ends_on = max(today, period.starts_on)
+    period.lifted_by = actor
+    period.lifted_at = now
+    period.save(update_fields=["ends_on", "lifted_by", "lifted_at"])
+    action = "room.suspension_lifted" if isinstance(period, Suspension) else "care_home.reopened"
     audit_record(
-        actor=actor,
-        action="room.suspension_lifted",
-        obj=suspension,
-        at=now,
-        changes={"ends_on": [old, suspension.ends_on]},
+        actor=actor, action=action, obj=period, at=now, changes={"ends_on": [old, period.ends_on]}
     )
+    return True
+
+
+def _lift(suspension: Suspension, *, actor: User | None, now: dt.datetime, room: Room) -> bool:
+    # Shortening a hold never overlaps another, so the triggers let it through.
+    if not _lift_period(suspension, actor=actor, now=now):
+        return False
+    room_touch(room, now=now)
     return True
 
 
@@ -212,21 +219,9 @@ def home_suspension_lift(
 ) -> HomeSuspension:
     home_suspension = HomeSuspension.objects.select_for_update().get(pk=home_suspension.pk)
     require(actor, "carehomes.manage_home", home_suspension.home, NOT_PERMITTED)
-    today = local_day(now)
-    if home_suspension.ends_on is not None and home_suspension.ends_on <= today:
+    if home_suspension.ends_on is not None and home_suspension.ends_on <= local_day(now):
         raise Conflict("This closure has already ended.", code="already_ended")
     for suspension in home_suspension.room_suspensions.order_by("room_id"):
         _lift(suspension, actor=actor, now=now, room=room_lock(suspension.room_id))
-    old = home_suspension.ends_on
-    home_suspension.ends_on = max(today, home_suspension.starts_on)
-    home_suspension.lifted_by = actor
-    home_suspension.lifted_at = now
-    home_suspension.save(update_fields=["ends_on", "lifted_by", "lifted_at"])
-    audit_record(
-        actor=actor,
-        action="care_home.suspension_lifted",
-        obj=home_suspension,
-        at=now,
-        changes={"ends_on": [old, home_suspension.ends_on]},
-    )
+    _lift_period(home_suspension, actor=actor, now=now)
     return home_suspension

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -20,9 +21,8 @@ from caremarket.carehomes.selectors.bookings import (
     booking_list_for_home,
     booking_list_for_viewer,
 )
-from caremarket.carehomes.views.common import current_user, home_for
+from caremarket.carehomes.views.common import current_user, form_submit, home_for
 from caremarket.common.errors import DomainError
-from caremarket.common.forms import form_add_domain_error
 
 
 def _booking_for(request: HttpRequest, pk: int) -> Booking:
@@ -45,23 +45,22 @@ def request_room(request: HttpRequest, pk: int) -> HttpResponse:
     if not user.has_perm("carehomes.request_room", room):
         raise Http404
     form = RequestForm(request.POST or None, initial={"starts_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            booking = services.booking_request_submit(
-                actor=user, room=room, now=timezone.now(), **form.cleaned_data
-            )
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
-        else:
-            if booking.status == BookingStatus.ACCEPTED:
-                messages.success(request, f"{room.name} is booked.")
-            else:
-                messages.success(
-                    request,
-                    f"Your request for {room.name} has been sent to {room.home.name}. The room"
-                    " is reserved for you until the home answers.",
-                )
-            return redirect("carehomes:booking-detail", pk=booking.pk)
+    if request.method == "POST":
+        sent = form_submit(
+            request,
+            form,
+            services.booking_request_submit,
+            room=room,
+            done=lambda booking: (
+                f"{room.name} is booked."
+                if booking.status == BookingStatus.ACCEPTED
+                else f"Your request for {room.name} has been sent to {room.home.name}. The room"
+                " is reserved for you until the home answers."
+            ),
+            then=lambda booking: reverse("carehomes:booking-detail", args=[booking.pk]),
+        )
+        if sent:
+            return sent
     return render(
         request,
         "carehomes/request_form.html",
@@ -166,20 +165,14 @@ def booking_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 def booking_reject(request: HttpRequest, pk: int) -> HttpResponse:
     booking = _booking_for(request, pk)
     form = RejectForm(request.POST, prefix="reject")
-    if form.is_valid():
-        try:
-            services.booking_request_reject(
-                actor=current_user(request),
-                booking=booking,
-                now=timezone.now(),
-                **form.cleaned_data,
-            )
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
-        else:
-            messages.success(request, "The request is rejected and the requester has been told.")
-            return redirect("carehomes:booking-detail", pk=booking.pk)
-    return _detail(request, booking, reject_form=form, status=400)
+    return form_submit(
+        request,
+        form,
+        services.booking_request_reject,
+        booking=booking,
+        done="The request is rejected and the requester has been told.",
+        then=reverse("carehomes:booking-detail", args=[booking.pk]),
+    ) or _detail(request, booking, reject_form=form, status=400)
 
 
 @login_required
@@ -187,17 +180,11 @@ def booking_reject(request: HttpRequest, pk: int) -> HttpResponse:
 def booking_end(request: HttpRequest, pk: int) -> HttpResponse:
     booking = _booking_for(request, pk)
     form = EndForm(request.POST, prefix="end")
-    if form.is_valid():
-        try:
-            services.booking_end(
-                actor=current_user(request),
-                booking=booking,
-                now=timezone.now(),
-                **form.cleaned_data,
-            )
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
-        else:
-            messages.success(request, "The booking has ended; the room is free from that day.")
-            return redirect("carehomes:booking-detail", pk=booking.pk)
-    return _detail(request, booking, end_form=form, status=400)
+    return form_submit(
+        request,
+        form,
+        services.booking_end,
+        booking=booking,
+        done="The booking has ended; the room is free from that day.",
+        then=reverse("carehomes:booking-detail", args=[booking.pk]),
+    ) or _detail(request, booking, end_form=form, status=400)

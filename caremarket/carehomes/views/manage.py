@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -26,7 +27,7 @@ from caremarket.carehomes.selectors.homes import (
     care_home_freshness,
     care_home_list_manageable,
 )
-from caremarket.carehomes.views.common import current_user, home_for
+from caremarket.carehomes.views.common import current_user, form_submit, home_for
 from caremarket.common.errors import DomainError
 from caremarket.common.forms import form_add_domain_error
 from caremarket.common.spreadsheets import safe_row
@@ -59,18 +60,18 @@ def home_create(request: HttpRequest) -> HttpResponse:
         raise Http404
     council = user.has_perm("carehomes.administer_homes")
     form = NewHomeForm(request.POST or None, choose_provider=council)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        provider = data.pop("provider", None) or user.organisation
-        try:
-            home = services.care_home_create(
-                actor=user, provider=provider, now=timezone.now(), **data
-            )
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
-        else:
-            messages.success(request, f"{home.name} has been added. Now add its rooms.")
-            return redirect("carehomes:home-rooms", pk=home.pk)
+    if request.method == "POST":
+        added = form_submit(
+            request,
+            form,
+            services.care_home_create,
+            # The council chooses the provider on the form; a provider adds its own homes.
+            **({} if council else {"provider": user.organisation}),
+            done=lambda home: f"{home.name} has been added. Now add its rooms.",
+            then=lambda home: reverse("carehomes:home-rooms", args=[home.pk]),
+        )
+        if added:
+            return added
     return render(request, "carehomes/home_form.html", {"form": form, "title": "Add a care home"})
 
 
@@ -91,16 +92,17 @@ def home_edit(request: HttpRequest, pk: int) -> HttpResponse:
     home = home_for(request, pk, "carehomes.manage_home")
     user = current_user(request)
     form = HomeForm(request.POST or None, initial=_home_initial(home))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.care_home_update(
-                actor=user, home=home, now=timezone.now(), **form.cleaned_data
-            )
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
-        else:
-            messages.success(request, "The home's details have been saved.")
-            return redirect("carehomes:home-edit", pk=home.pk)
+    if request.method == "POST":
+        saved = form_submit(
+            request,
+            form,
+            services.care_home_update,
+            home=home,
+            done="The home's details have been saved.",
+            then=reverse("carehomes:home-edit", args=[home.pk]),
+        )
+        if saved:
+            return saved
     council_form = None
     if user.has_perm("carehomes.administer_homes"):
         council_form = CouncilHomeForm(

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -15,7 +16,7 @@ from caremarket.carehomes.models import HomeSuspension, Room, Suspension
 from caremarket.carehomes.selectors.homes import care_home_freshness, home_suspension_current
 from caremarket.carehomes.selectors.rooms import room_list_for_home, room_state
 from caremarket.carehomes.selectors.timeline import room_timeline, timeline_chart
-from caremarket.carehomes.views.common import current_user, home_for
+from caremarket.carehomes.views.common import current_user, form_submit, home_for
 from caremarket.common.errors import DomainError, ValidationFailed
 from caremarket.common.forms import form_add_domain_error
 
@@ -69,17 +70,14 @@ def home_rooms(request: HttpRequest, pk: int) -> HttpResponse:
 def rooms_add(request: HttpRequest, pk: int) -> HttpResponse:
     home = home_for(request, pk, "carehomes.manage_home")
     form = RoomsAddForm(request.POST, prefix="add")
-    if form.is_valid():
-        try:
-            rooms = services.room_create_many(
-                actor=current_user(request), home=home, now=timezone.now(), **form.cleaned_data
-            )
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
-        else:
-            messages.success(request, f"{len(rooms)} room{'s' if len(rooms) != 1 else ''} added.")
-            return redirect("carehomes:home-rooms", pk=home.pk)
-    return _rooms_page(request, pk, add_form=form, status=400)
+    return form_submit(
+        request,
+        form,
+        services.room_create_many,
+        home=home,
+        done=lambda rooms: f"{len(rooms)} room{'s' if len(rooms) != 1 else ''} added.",
+        then=reverse("carehomes:home-rooms", args=[home.pk]),
+    ) or _rooms_page(request, pk, add_form=form, status=400)
 
 
 # Residents files are small: a line for each room.
@@ -116,23 +114,24 @@ def residents_record(request: HttpRequest, pk: int) -> HttpResponse:
 def home_suspend(request: HttpRequest, pk: int) -> HttpResponse:
     home = home_for(request, pk, "carehomes.manage_home")
     form = SuspendForm(request.POST, prefix="home")
-    if form.is_valid():
-        try:
-            result = services.care_home_suspend(
-                actor=current_user(request), home=home, now=timezone.now(), **form.cleaned_data
-            )
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
-        else:
-            text = f"{len(result.suspended)} unoccupied rooms suspended."
-            if result.skipped:
-                text += (
-                    f" {len(result.skipped)} rooms with a booking or request in the period"
-                    f" were left as they are: {', '.join(r.name for r in result.skipped)}."
-                )
-            messages.success(request, text)
-            return redirect("carehomes:home-rooms", pk=home.pk)
-    return _rooms_page(request, pk, suspend_form=form, status=400)
+    return form_submit(
+        request,
+        form,
+        services.care_home_suspend,
+        home=home,
+        done=_closure_message,
+        then=reverse("carehomes:home-rooms", args=[home.pk]),
+    ) or _rooms_page(request, pk, suspend_form=form, status=400)
+
+
+def _closure_message(result: services.HomeSuspensionResult) -> str:
+    text = f"{len(result.suspended)} unoccupied rooms suspended."
+    if result.skipped:
+        text += (
+            f" {len(result.skipped)} rooms with a booking or request in the period were left"
+            f" as they are: {', '.join(r.name for r in result.skipped)}."
+        )
+    return text
 
 
 @login_required
@@ -188,17 +187,14 @@ def room_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST":
         return _room_page(request, room)
     form = RoomForm(request.POST)
-    if form.is_valid():
-        try:
-            services.room_update(
-                actor=current_user(request), room=room, now=timezone.now(), **form.cleaned_data
-            )
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
-        else:
-            messages.success(request, f"{form.cleaned_data['name']} has been saved.")
-            return redirect("carehomes:home-rooms", pk=room.home_id)
-    return _room_page(request, room, form=form, status=400)
+    return form_submit(
+        request,
+        form,
+        services.room_update,
+        room=room,
+        done=lambda saved: f"{saved.name} has been saved.",
+        then=reverse("carehomes:home-rooms", args=[room.home_id]),
+    ) or _room_page(request, room, form=form, status=400)
 
 
 @login_required
@@ -206,17 +202,14 @@ def room_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def room_suspend(request: HttpRequest, pk: int) -> HttpResponse:
     room = _room_for(request, pk, "carehomes.manage_home")
     form = SuspendForm(request.POST, prefix="room")
-    if form.is_valid():
-        try:
-            services.room_suspend(
-                actor=current_user(request), room=room, now=timezone.now(), **form.cleaned_data
-            )
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
-        else:
-            messages.success(request, f"{room.name} has been suspended.")
-            return redirect("carehomes:home-rooms", pk=room.home_id)
-    return _room_page(request, room, suspend_form=form, status=400)
+    return form_submit(
+        request,
+        form,
+        services.room_suspend,
+        room=room,
+        done=f"{room.name} has been suspended.",
+        then=reverse("carehomes:home-rooms", args=[room.home_id]),
+    ) or _room_page(request, room, suspend_form=form, status=400)
 
 
 @login_required
