@@ -5,7 +5,6 @@ from caremarket.carehomes.services.bookings import (
     booking_request_accept,
     booking_request_cancel,
     booking_request_reject,
-    booking_request_remind_unanswered,
     booking_request_submit,
 )
 from caremarket.carehomes.services.cqc import care_home_sync_from_cqc
@@ -17,6 +16,7 @@ from caremarket.carehomes.services.homes import (
     care_home_update,
 )
 from caremarket.carehomes.services.photos import care_home_photo_add, care_home_photo_remove
+from caremarket.carehomes.services.reminders import booking_request_remind_unanswered
 from caremarket.carehomes.services.residents import (
     Resident,
     booking_record_residents,

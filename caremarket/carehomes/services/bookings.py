@@ -8,7 +8,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 
 from caremarket.accounts.models import User
 from caremarket.audit.services import audit_record
@@ -49,7 +48,7 @@ NOT_PERMITTED_CANCEL = "Only the organisation that sent a booking request can ca
 NOT_PERMITTED_END = "Only the care home's own staff can end its bookings."
 
 
-def _url(booking: Booking) -> str:
+def booking_url(booking: Booking) -> str:
     return reverse("carehomes:booking-detail", args=[booking.pk])
 
 
@@ -178,7 +177,7 @@ def booking_request_submit(
                 f" {day_text(starts_on)} ({booking.get_funding_display()} funding)."
                 " Accept or reject it as soon as you can: the room is reserved until you answer."
             ),
-            url=_url(booking),
+            url=booking_url(booking),
             now=now,
         )
     return booking
@@ -194,7 +193,7 @@ def _tell_requester(
         event=event,
         subject=subject,
         body=body,
-        url=_url(booking),
+        url=booking_url(booking),
         now=now,
     )
 
@@ -307,7 +306,7 @@ def booking_request_cancel(*, actor: User, booking: Booking, now: dt.datetime) -
         event="booking.cancelled",
         subject=f"Booking request cancelled: {room.name}, {room.home.name}",
         body=f"{booking.requester_organisation.name} cancelled its request for {room.name}.",
-        url=_url(booking),
+        url=booking_url(booking),
         now=now,
     )
     return booking
@@ -371,33 +370,3 @@ def booking_end(
         now=now,
     )
     return booking
-
-
-@transaction.atomic
-def booking_request_remind_unanswered(*, now: dt.datetime, after_hours: int = 24) -> int:
-    """Remind homes, once a day, of requests they have not answered."""
-    due = now - dt.timedelta(hours=after_hours)
-    pending = (
-        Booking.objects.select_related("room__home")
-        .filter(status=BookingStatus.REQUESTED, requested_at__lte=due)
-        .exclude(reminded_at__gt=due)
-    )
-    count = 0
-    for booking in pending:
-        notification_send(
-            recipients=care_home_staff(home=booking.room.home),
-            event="booking.reminder",
-            subject=f"Still awaiting your answer: {booking.room.name}, {booking.room.home.name}",
-            body=(
-                f"A booking request for {booking.room.name} from"
-                f" {day_text(booking.starts_on)} has waited since"
-                f" {timezone.localtime(booking.requested_at):%-d %B %H:%M}."
-                " The room stays reserved until you answer."
-            ),
-            url=_url(booking),
-            now=now,
-        )
-        Booking.objects.filter(pk=booking.pk).update(reminded_at=now)
-        audit_record(actor=None, action="booking.reminder_sent", obj=booking, at=now)
-        count += 1
-    return count

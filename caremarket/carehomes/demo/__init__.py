@@ -7,9 +7,7 @@ suspensions are then added by the services, with `now` set to the moment each th
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import random
 from dataclasses import dataclass
 
@@ -17,6 +15,7 @@ from caremarket.accounts.demo import CARE_HOME_PROVIDER, COUNCIL, ICB, TRUST
 from caremarket.accounts.models import Organisation, OrganisationKind, Role, User
 from caremarket.accounts.services import user_create
 from caremarket.carehomes import services
+from caremarket.carehomes.demo.cqc_files import cqc_files
 from caremarket.carehomes.models import (
     CareHome,
     CareType,
@@ -28,81 +27,13 @@ from caremarket.carehomes.models import (
     Room,
     SuspensionReason,
 )
-from caremarket.cqc.services import DIRECTORY_COLUMNS, cqc_directory_import, cqc_ratings_import
-from caremarket.geography.models import District, Postcode
+from caremarket.cqc.services import cqc_directory_import, cqc_ratings_import
+from caremarket.geography.models import District
 
 HOMES_PER_DISTRICT = 25
 OCCUPANCY = 0.87
 # Rooms given two years of past bookings (all would make the demo slow to load).
 HISTORY_SHARE = 0.06
-FIRST = (
-    "Oak",
-    "Willow",
-    "Elm",
-    "Beech",
-    "Cedar",
-    "Rose",
-    "Lavender",
-    "Meadow",
-    "River",
-    "Hill",
-    "Abbey",
-    "Orchard",
-    "Holly",
-    "Ash",
-    "Bramble",
-    "Heather",
-    "Maple",
-    "Primrose",
-    "Linden",
-    "Swan",
-    "Kingfisher",
-    "Heron",
-    "Chestnut",
-    "Poplar",
-    "Hazel",
-)
-SECOND = ("House", "Lodge", "Court", "Manor", "Grange", "View", "Gardens", "Hall", "Park")
-STREETS = (
-    "High Street",
-    "Church Lane",
-    "London Road",
-    "Station Road",
-    "Mill Lane",
-    "The Green",
-    "Park Road",
-    "Victoria Road",
-    "Manor Road",
-    "School Lane",
-)
-PROVIDERS = (
-    "Anchor Hanover",
-    "Barchester Healthcare",
-    "Care UK",
-    "Sanctuary Care",
-    "HC-One",
-    "Runwood Homes",
-    "Excelcare",
-    "Colten Care",
-    "Avery Healthcare",
-    "Greensleeves Care",
-    "Essex Cares",
-    "Saffron Care",
-    "Estuary Living",
-    "Blackwater Care",
-    "Stour Valley Homes",
-)
-SPECIALISMS = {
-    CareType.OLDER_PEOPLE: "Caring for adults over 65 yrs",
-    CareType.YOUNGER_ADULTS: "Caring for adults under 65 yrs",
-    CareType.DEMENTIA: "Dementia",
-    CareType.LEARNING_DISABILITY: "Learning disabilities",
-    CareType.MENTAL_HEALTH: "Mental health conditions",
-    CareType.PHYSICAL_DISABILITY: "Physical disabilities",
-    CareType.SENSORY_IMPAIRMENT: "Sensory impairments",
-}
-RATINGS = (("Outstanding", 5), ("Good", 75), ("Requires improvement", 17), ("Inadequate", 3))
-DOMAINS = ("Overall", "Safe", "Effective", "Caring", "Responsive", "Well-led")
 
 
 @dataclass
@@ -114,60 +45,6 @@ class Cast:
     provider_staff: dict[int, User]  # provider organisation id -> a member of staff
     council: Organisation
     nhs: list[Organisation]
-
-
-def _cqc_files(rng: random.Random, districts: list[District]) -> tuple[bytes, bytes, int]:
-    directory, ratings = io.StringIO(), io.StringIO()
-    directory.write("Care directory with ratings (demo)\nSynthetic data\nData as at today\n\n")
-    d, r = csv.writer(directory), csv.writer(ratings)
-    d.writerow(DIRECTORY_COLUMNS)
-    r.writerow(
-        ["Location ID", "Service / Population Group", "Domain", "Latest Rating", "Publication Date"]
-    )
-    count = 0
-    for district in districts:
-        postcodes = list(Postcode.objects.filter(oslaua=district.code).order_by("postcode"))
-        for i in range(HOMES_PER_DISTRICT):
-            count += 1
-            location_id = f"1-{200000000 + count}"
-            if count <= 6:  # the demo provider's homes
-                provider, provider_id = CARE_HOME_PROVIDER, "1-000000001"
-            else:
-                n = rng.randrange(len(PROVIDERS))
-                provider, provider_id = f"{PROVIDERS[n]} Ltd", f"1-{300000000 + n}"
-            types = [CareType.OLDER_PEOPLE] if rng.random() < 0.85 else [CareType.YOUNGER_ADULTS]
-            types += [t for t in list(SPECIALISMS)[2:] if rng.random() < 0.3]
-            nursing = rng.random() < 0.4
-            service = "Nursing homes|Residential homes" if nursing else "Residential homes"
-            postcode = rng.choice(postcodes).postcode if postcodes else ""
-            name = f"{FIRST[(count * 7) % len(FIRST)]} {SECOND[(count * 3 + i) % len(SECOND)]}"
-            d.writerow(
-                [
-                    name,
-                    "",
-                    f"{rng.randint(1, 200)} {rng.choice(STREETS)}, {district.name}",
-                    postcode,
-                    f"01{rng.randint(200, 799)} {rng.randint(100000, 999999)}",
-                    f"https://{name.lower().replace(' ', '')}.example",
-                    service,
-                    "",
-                    "|".join(SPECIALISMS[t] for t in types),
-                    provider,
-                    "Essex",
-                    "East",
-                    "",
-                    location_id,
-                    provider_id,
-                ]
-            )
-            overall = rng.choices([x for x, _ in RATINGS], [w for _, w in RATINGS])[0]
-            published = dt.date.today() - dt.timedelta(days=rng.randint(60, 900))
-            for domain in DOMAINS:
-                rating = (
-                    overall if rng.random() < 0.8 else rng.choice(["Good", "Requires improvement"])
-                )
-                r.writerow([location_id, "Overall", domain, rating, published.isoformat()])
-    return directory.getvalue().encode(), ratings.getvalue().encode(), count
 
 
 def _cast(rng: random.Random) -> Cast:
@@ -430,7 +307,7 @@ def load(*, rng: random.Random, now: dt.datetime, **_: object) -> list[str]:
     if CareHome.objects.exists():
         return ["Care homes already loaded."]
     districts = list(District.objects.filter(in_council_area=True).order_by("name"))
-    directory, ratings, count = _cqc_files(rng, districts)
+    directory, ratings, count = cqc_files(rng, districts, HOMES_PER_DISTRICT)
     opened = now - dt.timedelta(days=800)
     cqc_directory_import(data=directory, filename="demo-cqc-directory.csv", now=opened)
     cqc_ratings_import(data=ratings, filename="demo-cqc-ratings.csv", now=now - dt.timedelta(30))
