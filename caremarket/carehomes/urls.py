@@ -1,11 +1,14 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from caremarket.carehomes.views import bookings, manage, rooms, search
 
 app_name = "carehomes"
 urlpatterns = [
     # Public
-    path("", search.search, name="search"),
+    # Search has its own path so the navigation does not mark it as every page below.
+    path("", RedirectView.as_view(pattern_name="carehomes:search"), name="index"),
+    path("search/", search.search, name="search"),
     path("<int:pk>/", search.home_detail, name="home-detail"),
     path("photos/<int:pk>/<str:size>.jpg", search.photo, name="photo"),
     # Providers and council administrators

@@ -11,7 +11,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
-from caremarket.accounts.demo import CARE_HOME_PROVIDER, COUNCIL, ICB, TRUST
+from caremarket.accounts.demo import CARE_HOME_PROVIDER, COUNCIL, DEMO_LOGINS, ICB, TRUST
 from caremarket.accounts.models import Organisation, OrganisationKind, Role, User
 from caremarket.accounts.services import user_create
 from caremarket.carehomes import services
@@ -29,6 +29,8 @@ from caremarket.carehomes.models import (
 )
 from caremarket.cqc.services import cqc_directory_import, cqc_ratings_import
 from caremarket.geography.models import District
+from caremarket.notifications.models import Notification
+from caremarket.notifications.services import notification_mark_read
 
 HOMES_PER_DISTRICT = 25
 OCCUPANCY = 0.87
@@ -303,6 +305,16 @@ def _today(rng: random.Random, cast: Cast, now: dt.datetime, ref: list[int]) -> 
     return [f"{pending} open requests, {suspended} suspended rooms, {len(closed)} homes closed."]
 
 
+def _read_old_messages(now: dt.datetime) -> None:
+    """The demo sign-ins start with only this week's messages unread, not two years' worth."""
+    for note in Notification.objects.filter(
+        recipient__email__in=[login.email for login in DEMO_LOGINS],
+        read_at__isnull=True,
+        created_at__lt=now - dt.timedelta(days=2),
+    ).select_related("recipient"):
+        notification_mark_read(user=note.recipient, notification=note, now=now)
+
+
 def load(*, rng: random.Random, now: dt.datetime, **_: object) -> list[str]:
     if CareHome.objects.exists():
         return ["Care homes already loaded."]
@@ -331,6 +343,7 @@ def load(*, rng: random.Random, now: dt.datetime, **_: object) -> list[str]:
             if rng.random() < HISTORY_SHARE:
                 _history(rng, room, cast, now, ref)
         _occupy(rng, home, home_rooms, cast, now, ref)
+    _read_old_messages(now)
     return [
         f"{count} care homes with {rooms} rooms and {ref[0]} bookings.",
         *_today(rng, cast, now, ref),

@@ -9,7 +9,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def search(page, live_server, room):
-    page.goto(f"{live_server.url}/care-homes/")
+    page.goto(f"{live_server.url}/care-homes/search/")
     page.fill("#id_postcode", "CM1 1AA")
     with page.expect_navigation():
         page.click("[data-testid=search-form] [type=submit]")
@@ -58,6 +58,6 @@ def test_a_health_searcher_books_a_room_the_home_accepts_and_later_ends(
 
 
 def test_the_map_view_draws_the_homes_and_keeps_the_list(page, live_server, world, estate):
-    page.goto(f"{live_server.url}/care-homes/?postcode=CM1+1AA&radius_km=50&view=map")
+    page.goto(f"{live_server.url}/care-homes/search/?postcode=CM1+1AA&radius_km=50&view=map")
     assert page.locator("svg.cm-map circle").count() == 2
     assert page.locator("[data-testid=result]").count() == 2

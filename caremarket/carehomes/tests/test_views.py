@@ -15,32 +15,41 @@ def date_fields(prefix, day):
     return {f"{prefix}_0": day.day, f"{prefix}_1": day.month, f"{prefix}_2": day.year}
 
 
+def test_the_care_homes_address_leads_to_the_search(db):
+    response = Client().get("/care-homes/")
+    assert response.status_code == 302 and response["Location"] == "/care-homes/search/"
+
+
 def test_the_public_search_shows_bed_counts_without_request_links(estate):
-    page = Client().get("/care-homes/", {"postcode": "CM1 1AA"}).content.decode()
+    page = Client().get("/care-homes/search/", {"postcode": "CM1 1AA"}).content.decode()
     assert "Willow House" in page
     assert "2 available beds" in page
     assert "Request" not in page
 
 
 def test_a_broker_sees_rooms_with_request_links(world, estate):
-    page = world.client_for(world.broker).get("/care-homes/", {"postcode": "CM1 1AA"})
+    page = world.client_for(world.broker).get("/care-homes/search/", {"postcode": "CM1 1AA"})
     assert f"/care-homes/rooms/{estate.block.pk}/request/" in page.content.decode()
 
 
 def test_the_contract_manager_sees_rooms_but_no_request_links(world, estate):
-    page = world.client_for(world.contract_manager).get("/care-homes/", {"postcode": "CM1 1AA"})
+    page = world.client_for(world.contract_manager).get(
+        "/care-homes/search/", {"postcode": "CM1 1AA"}
+    )
     html = page.content.decode()
     assert "Room 1" in html and "/request/" not in html
 
 
 def test_a_bad_postcode_is_reported_in_the_error_summary(estate):
-    page = Client().get("/care-homes/", {"postcode": "CM1 1ZZZ"}).content.decode()
+    page = Client().get("/care-homes/search/", {"postcode": "CM1 1ZZZ"}).content.decode()
     assert "govuk-error-summary" in page
     assert "is not a valid UK postcode" in page
 
 
 def test_the_map_view_plots_each_home_beside_the_list(estate):
-    html = Client().get("/care-homes/", {"postcode": "CM1 1AA", "radius_km": 50, "view": "map"})
+    html = Client().get(
+        "/care-homes/search/", {"postcode": "CM1 1AA", "radius_km": 50, "view": "map"}
+    )
     html = html.content.decode()
     assert "<svg" in html and "1. Willow House: 2 available beds" in html
     assert 'data-testid="results"' in html  # the list alternative

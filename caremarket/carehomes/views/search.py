@@ -43,13 +43,15 @@ class MapPoint:
 
 def map_points(results: list[HomeResult], location: Location | None) -> list[MapPoint]:
     """Project the homes (and the search centre) onto the SVG: equirectangular, fitted."""
-    places: list[tuple[float, float, HomeResult | None]] = [
+    # The searched postcode first, so a home at the same spot is drawn over it.
+    places: list[tuple[float, float, HomeResult | None]] = (
+        [(location.lat, location.lng, None)] if location is not None else []
+    )
+    places += [
         (r.home.lat, r.home.lng, r)
         for r in results
         if r.home.lat is not None and r.home.lng is not None
     ]
-    if location is not None:
-        places.append((location.lat, location.lng, None))
     if not places:
         return []
     lats = [p[0] for p in places]
