@@ -10,6 +10,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from caremarket.accounts.apis import router as accounts_router
 from caremarket.accounts.auth import required_auth
 from caremarket.audit.apis import router as audit_router
+from caremarket.carehomes.apis import router as carehomes_router
 from caremarket.common.errors import DomainError, ValidationFailed
 from caremarket.framework.apis import router as framework_router
 from caremarket.geography.apis import router as geography_router
@@ -79,3 +80,4 @@ api.add_router("", audit_router)
 api.add_router("", monitoring_router)
 api.add_router("", framework_router)
 api.add_router("", sourcing_router)
+api.add_router("", carehomes_router)

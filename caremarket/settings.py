@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "caremarket.monitoring",
     "caremarket.framework",
     "caremarket.sourcing",
+    "caremarket.carehomes",
 ]
 
 MIDDLEWARE = [
@@ -245,12 +246,14 @@ if not DEBUG and not TESTING:
 DEMO_LOADERS = [
     "caremarket.accounts.demo.load",
     "caremarket.geography.demo.load",
+    "caremarket.carehomes.demo.load",
     "caremarket.framework.demo.load",
     "caremarket.monitoring.demo.load",
     "caremarket.sourcing.demo.load",
 ]
 # Called after each CQC import with the location IDs it touched (see cqc.services).
 CQC_IMPORT_HOOKS: list[str] = [
+    "caremarket.carehomes.services.care_home_sync_from_cqc",
     "caremarket.framework.services.providers.branch_refresh_from_cqc",
 ]
 DEMO_LOGINS = "caremarket.accounts.demo.DEMO_LOGINS"

@@ -14,6 +14,7 @@ urlpatterns = [
     path("monitoring/", include("caremarket.monitoring.urls")),
     path("framework/", include("caremarket.framework.urls")),
     path("sourcing/", include("caremarket.sourcing.urls")),
+    path("care-homes/", include("caremarket.carehomes.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from caremarket.common.sql import sql_run_for_vendor
+
 _SQLITE_INSTALL = [
     """CREATE TRIGGER IF NOT EXISTS audit_event_no_update BEFORE UPDATE ON audit_auditevent
        BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;""",
@@ -16,8 +18,8 @@ _SQLITE_REMOVE = [
 ]
 _POSTGRES_INSTALL = [
     """CREATE OR REPLACE FUNCTION audit_event_refuse_change() RETURNS trigger AS $$
-       BEGIN RAISE EXCEPTION 'audit events are append-only'
-             USING ERRCODE = 'integrity_constraint_violation'; END; $$ LANGUAGE plpgsql;""",
+       BEGIN RAISE EXCEPTION 'audit events are append-only' USING ERRCODE = 'restrict_violation';
+       END; $$ LANGUAGE plpgsql;""",
     """CREATE OR REPLACE TRIGGER audit_event_no_change BEFORE UPDATE OR DELETE ON audit_auditevent
        FOR EACH ROW EXECUTE FUNCTION audit_event_refuse_change();""",
     # TRUNCATE bypasses row triggers; refuse it too.
@@ -30,16 +32,10 @@ _POSTGRES_REMOVE = [
 ]
 
 
-def _run(connection: Any, statements: list[str]) -> None:
-    with connection.cursor() as cursor:
-        for sql in statements:
-            cursor.execute(sql)
-
-
 def triggers_install(connection: Any) -> None:
-    _run(connection, _POSTGRES_INSTALL if connection.vendor == "postgresql" else _SQLITE_INSTALL)
+    sql_run_for_vendor(connection, postgresql=_POSTGRES_INSTALL, sqlite=_SQLITE_INSTALL)
 
 
 def triggers_remove(connection: Any) -> None:
     """Only for test teardown, which must empty every table between tests."""
-    _run(connection, _POSTGRES_REMOVE if connection.vendor == "postgresql" else _SQLITE_REMOVE)
+    sql_run_for_vendor(connection, postgresql=_POSTGRES_REMOVE, sqlite=_SQLITE_REMOVE)

@@ -17,7 +17,7 @@ class NavItem:
 
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Find a care home", "carehomes:search", None),
-    NavItem("My care homes", "carehomes:provider-homes", "carehomes.manage_own_homes"),
+    NavItem("Manage care homes", "carehomes:provider-homes", "carehomes.view_own_homes"),
     NavItem("Booking requests", "carehomes:requests", "carehomes.view_requests"),
     NavItem("Packages", "sourcing:package-list", "sourcing.view_packages"),
     NavItem("Offers", "sourcing:offer-list", "sourcing.answer_offers"),

@@ -1,0 +1,40 @@
+from caremarket.carehomes.models.bookings import (
+    HOLDING_STATUSES,
+    Booking,
+    BookingStatus,
+    Funding,
+    RejectionReason,
+    RejectionStage,
+)
+from caremarket.carehomes.models.flags import FlagChoices
+from caremarket.carehomes.models.homes import CareHome, CareType, Facility, HomePhoto
+from caremarket.carehomes.models.rooms import (
+    FREE_SINCE_ALWAYS,
+    ContractType,
+    HomeSuspension,
+    Room,
+    RoomFeature,
+    Suspension,
+    SuspensionReason,
+)
+
+__all__ = [
+    "FREE_SINCE_ALWAYS",
+    "HOLDING_STATUSES",
+    "Booking",
+    "BookingStatus",
+    "CareHome",
+    "CareType",
+    "ContractType",
+    "Facility",
+    "FlagChoices",
+    "Funding",
+    "HomePhoto",
+    "HomeSuspension",
+    "RejectionReason",
+    "RejectionStage",
+    "Room",
+    "RoomFeature",
+    "Suspension",
+    "SuspensionReason",
+]

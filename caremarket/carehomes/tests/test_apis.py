@@ -1,0 +1,196 @@
+import datetime as dt
+
+from django.test import Client
+
+from caremarket.carehomes.apis import VacanciesOut
+from caremarket.carehomes.models import Booking, BookingStatus
+from caremarket.carehomes.tests.helpers import submit
+
+JSON = "application/json"
+
+
+def post(client, url, data=None):
+    return client.post(url, data or {}, content_type=JSON)
+
+
+def request_body(room, today, **extra):
+    body = {
+        "room_id": room.pk,
+        "starts_on": today.isoformat(),
+        "person_reference": "CASE-77",
+        "funding": "local_authority",
+    }
+    body.update(extra)
+    return body
+
+
+def test_vacancies_are_open_to_the_public_with_counts_only(estate):
+    response = Client().get("/api/v1/vacancies", {"postcode": "CM1 1AA", "radius_km": 5})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["count"] == 1 and body["total_beds"] == 2
+    home = body["results"][0]
+    assert home["name"] == "Willow House" and home["available_beds"] == 2
+    assert home["rooms"] is None
+    assert body["location"]["exact"] is True
+
+
+def test_council_users_see_rooms_including_their_block_rooms(world, estate):
+    response = world.client_for(world.broker).get("/api/v1/vacancies", {"postcode": "CM1 1AA"})
+    rooms = {r["name"]: r for r in response.json()["results"][0]["rooms"]}
+    assert set(rooms) == {"Room 1", "Room 2", "Room 3"}
+    assert rooms["Room 1"]["block_owner"] == "Test County Council"
+    assert rooms["Room 2"]["features"] == ["en_suite", "nursing"]
+
+
+def test_the_vacancies_body_matches_its_published_schema(world, estate):
+    for client in (Client(), world.client_for(world.health_searcher)):
+        body = client.get("/api/v1/vacancies", {"postcode": "CM1 1AA", "radius_km": 50}).json()
+        assert VacanciesOut.model_validate(body).count == 2
+
+
+def test_vacancy_filters_are_query_parameters(world, estate):
+    client = world.client_for(world.broker)
+    response = client.get(
+        "/api/v1/vacancies",
+        {"district": "E07000070", "features": ["en_suite", "nursing"], "contract_type": "irn"},
+    )
+    rooms = response.json()["results"][0]["rooms"]
+    assert [r["name"] for r in rooms] == ["Room 2"]
+
+
+def test_bad_vacancy_parameters_answer_422_naming_the_parameter(estate):
+    response = Client().get("/api/v1/vacancies", {"postcode": "CM1 1AA", "care_type": "x"})
+    assert response.status_code == 422
+    assert "care_type" in response.json()["errors"]
+    response = Client().get("/api/v1/vacancies", {"radius_km": "far"})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["location"] == "query.radius_km"
+
+
+def test_a_booking_request_is_created_and_the_same_room_then_answers_409(world, estate):
+    client = world.client_for(world.broker)
+    created = post(client, "/api/v1/booking-requests", request_body(estate.spot, estate.today))
+    assert created.status_code == 201
+    assert created.json()["status"] == "requested"
+    again = post(
+        world.client_for(world.health_searcher),
+        "/api/v1/booking-requests",
+        request_body(estate.spot, estate.today, funding="nhs"),
+    )
+    assert again.status_code == 409
+    assert again.json()["code"] == "room_requested"
+    assert "Room 3 is reserved" in again.json()["detail"]
+
+
+def test_invalid_booking_input_answers_422_by_field(world, estate):
+    response = post(
+        world.client_for(world.broker),
+        "/api/v1/booking-requests",
+        request_body(estate.spot, estate.today, person_reference="Mrs Jones"),
+    )
+    assert response.status_code == 422
+    assert "person_reference" in response.json()["errors"]
+
+
+def test_a_room_the_caller_cannot_find_answers_404(world, estate):
+    response = post(
+        world.client_for(world.other_health_searcher),
+        "/api/v1/booking-requests",
+        request_body(estate.block, estate.today, funding="nhs"),
+    )
+    assert response.status_code == 404
+    assert not Booking.objects.exists()
+
+
+def test_a_room_the_caller_finds_but_may_not_book_answers_403(world, estate):
+    response = post(
+        world.client_for(world.contract_manager),
+        "/api/v1/booking-requests",
+        request_body(estate.spot, estate.today),
+    )
+    assert response.status_code == 403
+
+
+def test_anonymous_callers_cannot_send_requests(estate):
+    response = post(Client(), "/api/v1/booking-requests", request_body(estate.spot, estate.today))
+    assert response.status_code == 401
+
+
+def test_the_home_accepts_then_ends_through_the_api(world, estate):
+    booking = submit(world.broker, estate.spot, estate.now)
+    home = world.client_for(world.care_home_user)
+    accepted = post(home, f"/api/v1/booking-requests/{booking.pk}/accept")
+    assert accepted.status_code == 200 and accepted.json()["status"] == "accepted"
+    ended = post(home, f"/api/v1/bookings/{booking.pk}/end", {"note": "Returned home"})
+    assert ended.status_code == 200
+    assert ended.json()["status"] == "ended"
+    assert ended.json()["ends_on"] == estate.today.isoformat()
+
+
+def test_the_home_rejects_with_a_reason_code(world, estate):
+    booking = submit(world.broker, estate.spot, estate.now)
+    response = post(
+        world.client_for(world.care_home_admin),
+        f"/api/v1/booking-requests/{booking.pk}/reject",
+        {"stage": "after_assessment", "reason": "needs_not_met"},
+    )
+    assert response.status_code == 200
+    assert response.json()["rejection_reason"] == "needs_not_met"
+
+
+def test_an_unknown_rejection_reason_answers_422(world, estate):
+    booking = submit(world.broker, estate.spot, estate.now)
+    response = post(
+        world.client_for(world.care_home_admin),
+        f"/api/v1/booking-requests/{booking.pk}/reject",
+        {"stage": "after_assessment", "reason": "dislike"},
+    )
+    assert response.status_code == 422
+    assert "reason" in response.json()["errors"]
+
+
+def test_another_provider_cannot_see_the_request(world, estate):
+    booking = submit(world.broker, estate.spot, estate.now)
+    other = world.client_for(world.other_care_home_admin)
+    assert other.get(f"/api/v1/booking-requests/{booking.pk}").status_code == 404
+    assert post(other, f"/api/v1/booking-requests/{booking.pk}/accept").status_code == 404
+
+
+def test_the_requester_cannot_accept_its_own_request(world, estate):
+    booking = submit(world.broker, estate.spot, estate.now)
+    response = post(world.client_for(world.broker), f"/api/v1/booking-requests/{booking.pk}/accept")
+    assert response.status_code == 403
+
+
+def test_the_requester_cancels_and_the_room_is_free_again(world, estate):
+    booking = submit(world.broker, estate.spot, estate.now)
+    response = post(
+        world.client_for(world.council_admin), f"/api/v1/booking-requests/{booking.pk}/cancel"
+    )
+    assert response.status_code == 200
+    assert Booking.objects.get(pk=booking.pk).status == BookingStatus.CANCELLED
+
+
+def test_ending_a_request_that_was_never_accepted_answers_409(world, estate):
+    booking = submit(world.broker, estate.spot, estate.now)
+    response = post(world.client_for(world.care_home_user), f"/api/v1/bookings/{booking.pk}/end")
+    assert response.status_code == 409
+    assert response.json()["code"] == "wrong_status"
+
+
+def test_the_timeline_lists_who_did_what_for_the_homes_staff(world, estate):
+    booking = submit(world.broker, estate.spot, estate.now, ends_on=estate.today + dt.timedelta(3))
+    response = world.client_for(world.care_home_admin).get(
+        f"/api/v1/rooms/{estate.spot.pk}/timeline"
+    )
+    assert response.status_code == 200
+    entry = response.json()["entries"][0]
+    assert entry["id"] == booking.pk and entry["holds_room"] is True
+    assert entry["events"][0]["who"] == "Broker (Test County Council)"
+
+
+def test_the_timeline_is_not_found_for_people_outside_the_home(world, estate):
+    for user in (world.broker, world.other_care_home_admin):
+        response = world.client_for(user).get(f"/api/v1/rooms/{estate.spot.pk}/timeline")
+        assert response.status_code == 404

@@ -1,0 +1,162 @@
+"""Public pages: vacancy search (list and map), a home's profile, its photographs."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from caremarket.carehomes.forms import SearchForm
+from caremarket.carehomes.models import HomePhoto
+from caremarket.carehomes.selectors.homes import (
+    care_home_freshness,
+    care_home_get,
+    care_home_ratings,
+    home_suspension_current,
+)
+from caremarket.carehomes.selectors.search import (
+    PAGE_SIZE,
+    HomeResult,
+    VacancyQuery,
+    VacancyResults,
+    vacancy_rooms,
+    vacancy_search,
+)
+from caremarket.common.errors import DomainError
+from caremarket.common.forms import form_add_domain_error
+from caremarket.cqc.models import Domain
+from caremarket.geography.selectors import Location
+
+MAP_WIDTH, MAP_HEIGHT, MAP_PAD = 640, 440, 30
+
+
+@dataclass(frozen=True)
+class MapPoint:
+    x: float
+    y: float
+    number: int
+    result: HomeResult | None  # None for the searched postcode
+
+
+def map_points(results: list[HomeResult], location: Location | None) -> list[MapPoint]:
+    """Project the homes (and the search centre) onto the SVG: equirectangular, fitted."""
+    # The searched postcode first, so a home at the same spot is drawn over it.
+    places: list[tuple[float, float, HomeResult | None]] = (
+        [(location.lat, location.lng, None)] if location is not None else []
+    )
+    places += [
+        (r.home.lat, r.home.lng, r)
+        for r in results
+        if r.home.lat is not None and r.home.lng is not None
+    ]
+    if not places:
+        return []
+    lats = [p[0] for p in places]
+    lngs = [p[1] for p in places]
+    scale_x = math.cos(math.radians(sum(lats) / len(lats)))
+    span_x = max((max(lngs) - min(lngs)) * scale_x, 0.01)
+    span_y = max(max(lats) - min(lats), 0.01)
+    unit = min((MAP_WIDTH - 2 * MAP_PAD) / span_x, (MAP_HEIGHT - 2 * MAP_PAD) / span_y)
+    points = []
+    for lat, lng, result in places:
+        number = results.index(result) + 1 if result is not None else 0
+        points.append(
+            MapPoint(
+                x=round(MAP_PAD + (lng - min(lngs)) * scale_x * unit, 1),
+                y=round(MAP_HEIGHT - MAP_PAD - (lat - min(lats)) * unit, 1),
+                number=number,
+                result=result,
+            )
+        )
+    return points
+
+
+def _without(request: HttpRequest, *keys: str) -> str:
+    query = request.GET.copy()
+    for key in keys:
+        query.pop(key, None)
+    return query.urlencode()
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    professional = request.user.has_perm("carehomes.see_rooms_in_search")
+    searched = any(k in request.GET for k in ("postcode", "district"))
+    form = SearchForm(request.GET if searched else None, professional=professional)
+    found: VacancyResults | None = None
+    page = max(1, int(request.GET["page"])) if request.GET.get("page", "").isdigit() else 1
+    if searched and form.is_valid():
+        query: VacancyQuery = form.to_query()
+        if not (query.postcode or query.district):
+            form.add_error("postcode", "Enter a postcode or choose a district.")
+        else:
+            try:
+                found = vacancy_search(
+                    viewer=request.user,
+                    query=query,
+                    now=timezone.now(),
+                    offset=(page - 1) * PAGE_SIZE,
+                )
+            except DomainError as exc:
+                form_add_domain_error(form, exc)
+    view = "map" if request.GET.get("view") == "map" else "list"
+    context = {
+        "form": form,
+        "found": found,
+        "view": view,
+        "page": page,
+        "pages": math.ceil(found.total / PAGE_SIZE) if found else 0,
+        "points": map_points(found.results, found.location) if found and view == "map" else [],
+        "map_width": MAP_WIDTH,
+        "map_height": MAP_HEIGHT,
+        "base_query": _without(request, "view", "page", "submit"),
+    }
+    return render(request, "carehomes/search.html", context)
+
+
+def home_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    home = care_home_get(pk=pk)
+    if home is None:
+        raise Http404
+    now = timezone.now()
+    today = timezone.localdate(now)
+    rooms = list(
+        vacancy_rooms(viewer=request.user, query=VacancyQuery(), day=today)
+        .filter(home=home)
+        .select_related("block_owner")
+        .order_by("name")
+    )
+    ratings = care_home_ratings(home=home)
+    return render(
+        request,
+        "carehomes/home_detail.html",
+        {
+            "home": home,
+            "photos": list(home.photos.all()),
+            "available_beds": len(rooms),
+            "rooms": rooms if request.user.has_perm("carehomes.see_rooms_in_search") else None,
+            "freshness": care_home_freshness(home=home, now=now),
+            "ratings": [(d.value, ratings.ratings.get(d.value, "")) for d in Domain],
+            "rating_published_on": ratings.published_on,
+            "closure": home_suspension_current(home=home, day=today),
+            "can_manage": request.user.has_perm("carehomes.view_home_admin", home),
+        },
+    )
+
+
+def photo(request: HttpRequest, pk: int, size: str) -> FileResponse:
+    item = get_object_or_404(HomePhoto.objects.select_related("home"), pk=pk)
+    if not item.home.is_active and not request.user.has_perm(
+        "carehomes.view_home_admin", item.home
+    ):
+        raise Http404
+    image = item.thumbnail if size == "thumbnail" else item.image
+    try:
+        handle = image.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type="image/jpeg")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
