@@ -285,7 +285,7 @@ def generate(url: str, *, homes: int, rooms_per_home: float, seed: int = 2026) -
             "carehomes_suspension",
         ):
             sequence = f"pg_get_serial_sequence('{table}', 'id')"
-            conn.execute(f"SELECT setval({sequence}, (SELECT COALESCE(MAX(id), 1) FROM {table}))")  # noqa: S608
+            conn.execute(f"SELECT setval({sequence}, (SELECT COALESCE(MAX(id), 1) FROM {table}))")
         conn.commit()
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE")
