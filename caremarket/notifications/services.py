@@ -79,3 +79,14 @@ def notification_deliver_pending(*, now: dt.datetime, limit: int = 200) -> int:
                 continue
             sent += 1
     return sent
+
+
+def notification_outbox_settle(*, created_up_to: dt.datetime, now: dt.datetime) -> int:
+    """Mark queued messages up to a moment as sent without e-mailing them.
+
+    Loading demo history creates thousands of messages about events in the past; they belong
+    in the service's inbox, not in anyone's e-mail.
+    """
+    return Notification.objects.filter(
+        emailed_at__isnull=True, created_at__lte=created_up_to
+    ).update(emailed_at=now)

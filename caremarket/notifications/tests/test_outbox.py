@@ -4,7 +4,11 @@ from django.core import mail
 from django.utils import timezone
 
 from caremarket.notifications.models import Notification
-from caremarket.notifications.services import notification_deliver_pending, notification_send
+from caremarket.notifications.services import (
+    notification_deliver_pending,
+    notification_outbox_settle,
+    notification_send,
+)
 
 
 def test_notifications_are_emailed_once(world):
@@ -45,3 +49,14 @@ def test_people_see_only_their_own_notifications(world):
     mine = world.client_for(world.broker)
     assert mine.get("/api/v1/notifications").json()["count"] == 1
     assert mine.post(f"/api/v1/notifications/{note.pk}/read").json()["read_at"] is not None
+
+
+def test_settled_history_is_not_emailed_but_later_messages_are(world):
+    past = timezone.now() - dt.timedelta(days=2)
+    notification_send(recipients=[world.broker], event="t", subject="Old", body="b", now=past)
+    assert notification_outbox_settle(created_up_to=past, now=timezone.now()) == 1
+    notification_send(
+        recipients=[world.broker], event="t", subject="New", body="b", now=timezone.now()
+    )
+    assert notification_deliver_pending(now=timezone.now()) == 1
+    assert [m.subject for m in mail.outbox] == ["Care Market: New"]

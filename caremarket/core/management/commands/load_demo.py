@@ -9,6 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from caremarket.notifications.services import notification_outbox_settle
+
 
 class Command(BaseCommand):
     help = "Load realistic demo data through the real services. Safe to run again."
@@ -25,4 +27,6 @@ class Command(BaseCommand):
                 lines = import_string(path)(rng=rng, now=now)
             for line in lines:
                 self.stdout.write(f"  {path.split('.')[1]}: {line}")
+        settled = notification_outbox_settle(created_up_to=now, now=timezone.now())
+        self.stdout.write(f"  {settled} demo notifications kept in the service, not e-mailed.")
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
