@@ -195,8 +195,10 @@ def _an_offer_for_the_demo_provider(*, broker: User, rng: random.Random, now: dt
             provider__organisation__users__email="manager@brightpath.example",
             tier=1,
             position=1,
+            lot__service_type=ServiceType.PERSONAL_CARE,
             version=ranked_list_version_in_force(on=now.date()),
         )
+        .order_by("lot__district__name", "lot__cohort")
         .first()
     )
     if entry is None:

@@ -35,6 +35,7 @@ def _need(request: HttpRequest, perm: str) -> None:
 @login_required
 def package_list(request: HttpRequest) -> HttpResponse:
     _need(request, "sourcing.view_packages")
+    counts = selectors.package_counts_by_stage()
     district = request.GET.get("district", "")
     qs = selectors.package_list(
         stage=request.GET.get("stage") or None,
@@ -47,8 +48,10 @@ def package_list(request: HttpRequest) -> HttpResponse:
         {
             "page": Paginator(qs, 50).get_page(request.GET.get("page")),
             "stages": StageChoices.choices,
+            "stage_counts": [
+                (value, label, counts.get(value, 0)) for value, label in StageChoices.choices
+            ],
             "districts": district_list(),
-            "counts": selectors.package_counts_by_stage(),
             "filters": request.GET,
         },
     )

@@ -24,3 +24,10 @@ def test_the_offers_inbox_shows_the_deadline_and_not_the_person(world, sourcing,
 
 def test_a_care_home_provider_has_no_offers_inbox(world, sourcing):
     assert world.client_for(world.care_home_admin).get("/sourcing/offers/").status_code == 404
+
+
+def test_the_package_list_counts_every_status_including_none(world, sourcing):
+    sourcing.package(world.broker)
+    body = world.client_for(world.broker).get("/sourcing/packages/").content.decode()
+    assert '>Offering to tier 1</a>: <span class="cm-number">1</span>' in body
+    assert '>Placed</a>: <span class="cm-number">0</span>' in body
