@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Iterable
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -27,6 +26,7 @@ from caremarket.accounts.models import (
 )
 from caremarket.audit.services import audit_record
 from caremarket.common.errors import NotPermitted, ValidationFailed
+from caremarket.common.permissions import require
 from caremarket.common.services import model_full_clean, model_update
 
 EMAIL_TAKEN = (
@@ -37,12 +37,6 @@ ROLE_NOT_FOR_KIND = "The role {role} cannot be given to a user of a {kind}."
 NOT_PERMITTED_USERS = "You can only manage the users of your own organisation."
 CANNOT_DEACTIVATE_SELF = "You cannot deactivate your own account."
 TOKEN_PREFIX = "cm_"  # noqa: S105 (a public prefix, not a secret)
-
-
-def _require(actor: User | None, perm: str, obj: Any, message: str) -> None:
-    # actor None means the platform itself (imports, demo data, scheduled jobs).
-    if actor is not None and not actor.has_perm(perm, obj):
-        raise NotPermitted(message)
 
 
 def _normalise_email(email: str) -> str:
@@ -81,7 +75,7 @@ def organisation_create(
     email: str = "",
     phone: str = "",
 ) -> Organisation:
-    _require(
+    require(
         actor,
         "accounts.manage_organisations",
         None,
@@ -107,7 +101,7 @@ def organisation_create(
 def organisation_update(
     *, actor: User | None, organisation: Organisation, **data: object
 ) -> Organisation:
-    _require(
+    require(
         actor,
         "accounts.manage_organisations",
         None,
@@ -127,7 +121,7 @@ def organisation_update(
 def organisation_set_partners(
     *, actor: User | None, organisation: Organisation, partners: Iterable[Organisation]
 ) -> Organisation:
-    _require(
+    require(
         actor,
         "accounts.manage_organisations",
         None,
@@ -158,7 +152,7 @@ def user_create(
     password: str | None = None,
     send_invitation: bool = True,
 ) -> User:
-    _require(actor, "accounts.manage_users_of", organisation, NOT_PERMITTED_USERS)
+    require(actor, "accounts.manage_users_of", organisation, NOT_PERMITTED_USERS)
     email = _normalise_email(email)
     _check_email_free(email)
     _check_role(role, organisation)
@@ -201,7 +195,7 @@ def user_update(
     role: str | None = None,
     job_title: str | None = None,
 ) -> User:
-    _require(actor, "accounts.manage_user", user, NOT_PERMITTED_USERS)
+    require(actor, "accounts.manage_user", user, NOT_PERMITTED_USERS)
     data: dict[str, object] = {}
     if full_name is not None:
         data["full_name"] = full_name.strip()
@@ -225,7 +219,7 @@ def user_update(
 
 @transaction.atomic
 def user_deactivate(*, actor: User | None, user: User) -> User:
-    _require(actor, "accounts.manage_user", user, NOT_PERMITTED_USERS)
+    require(actor, "accounts.manage_user", user, NOT_PERMITTED_USERS)
     if actor is not None and actor.pk == user.pk:
         raise ValidationFailed(CANNOT_DEACTIVATE_SELF)
     if not user.is_active:
@@ -250,7 +244,7 @@ def user_reactivate(
     send_password_reset: bool = True,
 ) -> User:
     """Bring back an account, e.g. a shared mailbox passing to a new member of staff."""
-    _require(actor, "accounts.manage_user", user, NOT_PERMITTED_USERS)
+    require(actor, "accounts.manage_user", user, NOT_PERMITTED_USERS)
     changes: dict[str, list[object]] = {}
     if not user.is_active:
         user.is_active = True
@@ -273,7 +267,7 @@ def user_reactivate(
 
 @transaction.atomic
 def user_send_password_reset(*, actor: User | None, user: User) -> None:
-    _require(actor, "accounts.manage_user", user, NOT_PERMITTED_USERS)
+    require(actor, "accounts.manage_user", user, NOT_PERMITTED_USERS)
     audit_record(actor=actor, action="user.password_reset_sent", obj=user)
     transaction.on_commit(lambda: _send_password_email(user, subject="reset"))
 

@@ -26,13 +26,13 @@ from caremarket.carehomes.services.common import (
     check_room_free,
     day_text,
     local_day,
-    require,
     room_hold_added,
     room_lock,
     room_touch,
     save_hold,
 )
 from caremarket.common.errors import Conflict, ValidationFailed
+from caremarket.common.permissions import require
 from caremarket.notifications.services import notification_send
 
 # Providers record residents who arrived before they used the service; others book ahead.

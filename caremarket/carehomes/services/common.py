@@ -1,9 +1,8 @@
-"""Helpers shared by the care home services: permission checks, room locks, freshness."""
+"""Helpers shared by the care home services: room locks and freshness."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Model
@@ -12,13 +11,7 @@ from django.utils import formats, timezone
 from caremarket.carehomes.models import Booking, BookingStatus, CareHome, Room, Suspension
 from caremarket.carehomes.selectors.rooms import room_free_from, room_hold_conflict
 from caremarket.carehomes.triggers import OVERLAP
-from caremarket.common.errors import Conflict, NotPermitted
-
-
-def require(actor: Any, perm: str, obj: Any, message: str) -> None:
-    # actor None means the platform itself (imports, demo data, scheduled jobs).
-    if actor is not None and not actor.has_perm(perm, obj):
-        raise NotPermitted(message)
+from caremarket.common.errors import Conflict
 
 
 def local_day(now: dt.datetime) -> dt.date:

@@ -11,8 +11,8 @@ from django.db import IntegrityError, transaction
 from caremarket.accounts.models import Organisation, OrganisationKind, User
 from caremarket.audit.services import audit_record
 from caremarket.carehomes.models import CareHome, CareType, Facility, FlagChoices
-from caremarket.carehomes.services.common import require
 from caremarket.common.errors import NotFound, ValidationFailed
+from caremarket.common.permissions import require
 from caremarket.common.services import model_full_clean, model_update
 from caremarket.geography.postcodes import postcode_normalise
 from caremarket.geography.selectors import postcode_locate

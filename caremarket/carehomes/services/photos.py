@@ -14,8 +14,8 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from caremarket.accounts.models import User
 from caremarket.audit.services import audit_record
 from caremarket.carehomes.models import CareHome, HomePhoto
-from caremarket.carehomes.services.common import require
 from caremarket.common.errors import ValidationFailed
+from caremarket.common.permissions import require
 
 NOT_PERMITTED = "Only the home's provider administrators and council administrators can do this."
 MAX_PHOTO_BYTES = 5 * 1024 * 1024

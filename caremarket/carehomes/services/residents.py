@@ -24,9 +24,10 @@ from caremarket.carehomes.models import (
     Room,
 )
 from caremarket.carehomes.models.bookings import person_reference_validator
-from caremarket.carehomes.services.common import local_day, require
+from caremarket.carehomes.services.common import local_day
 from caremarket.carehomes.triggers import OVERLAP
 from caremarket.common.errors import ValidationFailed
+from caremarket.common.permissions import require
 from caremarket.common.tabular import parse_date, table_read
 
 COLUMNS = ("Room", "Person reference", "Start date", "Funding")

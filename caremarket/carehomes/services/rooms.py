@@ -18,9 +18,10 @@ from caremarket.carehomes.models import (
     Room,
     RoomFeature,
 )
-from caremarket.carehomes.services.common import require, room_lock
+from caremarket.carehomes.services.common import room_lock
 from caremarket.carehomes.services.homes import flags_from_codes
 from caremarket.common.errors import ValidationFailed
+from caremarket.common.permissions import require
 from caremarket.common.services import model_update
 
 NOT_PERMITTED = "Only the home's provider administrators and council administrators can do this."

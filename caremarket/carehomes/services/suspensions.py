@@ -20,13 +20,13 @@ from caremarket.carehomes.selectors.rooms import room_hold_conflict
 from caremarket.carehomes.services.common import (
     check_room_free,
     local_day,
-    require,
     room_hold_added,
     room_lock,
     room_touch,
     save_hold,
 )
 from caremarket.common.errors import Conflict, ValidationFailed
+from caremarket.common.permissions import require
 
 NOT_PERMITTED = "Only the home's provider administrators and council administrators can do this."
 

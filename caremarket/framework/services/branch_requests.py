@@ -10,9 +10,9 @@ from django.urls import reverse
 
 from caremarket.audit.services import audit_record
 from caremarket.common.errors import Conflict, ValidationFailed
+from caremarket.common.permissions import require
 from caremarket.framework.models import Branch, BranchChangeRequest, Provider
 from caremarket.framework.selectors.providers import contract_managers, provider_users
-from caremarket.framework.services.common import require
 from caremarket.framework.services.providers import branch_add, provider_eligibility_refresh
 from caremarket.notifications.services import notification_send
 

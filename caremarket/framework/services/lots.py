@@ -6,8 +6,8 @@ from typing import Any
 from django.db import transaction
 
 from caremarket.audit.services import audit_record
+from caremarket.common.permissions import require
 from caremarket.framework.models import Cohort, Lot, ServiceType
-from caremarket.framework.services.common import require
 from caremarket.geography.selectors import district_list
 
 

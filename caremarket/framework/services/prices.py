@@ -10,10 +10,10 @@ from django.db import transaction
 
 from caremarket.audit.services import audit_record
 from caremarket.common.errors import Conflict, ValidationFailed
+from caremarket.common.permissions import require
 from caremarket.common.services import model_full_clean
 from caremarket.framework.models import Lot, MatrixRate, PriceYear, Provider, RateSelection
 from caremarket.framework.selectors.prices import matrix_rates_for_lot
-from caremarket.framework.services.common import require
 from caremarket.geography.models import District
 
 NOT_CONTRACT_MANAGER = "Only the Live at Home team can change the price matrix."

@@ -12,12 +12,12 @@ from django.urls import reverse
 from caremarket.accounts.models import Organisation, OrganisationKind
 from caremarket.audit.services import audit_record
 from caremarket.common.errors import Conflict, DomainError, ValidationFailed
+from caremarket.common.permissions import require
 from caremarket.common.services import model_full_clean
 from caremarket.cqc.models import CqcLocation
 from caremarket.framework.models import Branch, Provider, RegistrationStatus, Tier
 from caremarket.framework.selectors.providers import contract_managers, provider_tier1_check
 from caremarket.framework.selectors.ranked_lists import ranked_list_version_in_force
-from caremarket.framework.services.common import require
 from caremarket.geography.models import District
 from caremarket.geography.selectors import postcode_locate
 from caremarket.notifications.services import notification_send

@@ -11,9 +11,9 @@ from django.db import IntegrityError, transaction
 
 from caremarket.audit.services import audit_record
 from caremarket.common.errors import Conflict, NotFound, ValidationFailed
+from caremarket.common.permissions import require
 from caremarket.framework.models import Lot, Provider, PurchaseOrder, RateUnit
 from caremarket.framework.selectors.prices import rate_in_force
-from caremarket.framework.services.common import require
 
 NOT_PERMITTED = "Only brokers and the Live at Home team can issue purchase orders."
 

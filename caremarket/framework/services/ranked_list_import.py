@@ -14,11 +14,11 @@ from django.db import transaction
 from openpyxl.utils import get_column_letter
 
 from caremarket.common.errors import ValidationFailed
+from caremarket.common.permissions import require
 from caremarket.common.tabular import table_read
 from caremarket.framework.models import Provider, RankedListVersion, Tier
 from caremarket.framework.selectors.lots import cohort_parse, lot_index, service_type_parse
 from caremarket.framework.selectors.tool import LIST_COLUMNS, NO_PROVIDERS
-from caremarket.framework.services.common import require
 from caremarket.framework.services.ranked_lists import (
     NOT_CONTRACT_MANAGER,
     DraftEntry,

@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from caremarket.audit.services import audit_record
 from caremarket.common.errors import Conflict, ValidationFailed
+from caremarket.common.permissions import require
 from caremarket.framework.models import (
     TIER1_MAX_PER_DISTRICT,
     Lot,
@@ -26,7 +27,6 @@ from caremarket.framework.models import (
 from caremarket.framework.selectors.lots import lot_list
 from caremarket.framework.selectors.providers import provider_list, provider_users
 from caremarket.framework.selectors.ranked_lists import ranked_list_version_latest_issued
-from caremarket.framework.services.common import require
 from caremarket.notifications.services import notification_send
 
 NOT_CONTRACT_MANAGER = "Only the Live at Home team can change the ranked lists."

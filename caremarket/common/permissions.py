@@ -1,3 +1,5 @@
+"""The one permission check services make before they write."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -6,6 +8,7 @@ from caremarket.common.errors import NotPermitted
 
 
 def require(actor: Any, perm: str, obj: Any, message: str) -> None:
-    # actor None means the platform itself (imports, demo data, scheduled jobs).
+    """Refuse unless the actor has the permission; actor None is the platform itself
+    (imports, demo data, scheduled jobs)."""
     if actor is not None and not actor.has_perm(perm, obj):
         raise NotPermitted(message)
