@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
+from caremarket.common.permissions import require_visible
 from caremarket.sourcing.models import Offer, Package
 from caremarket.sourcing.selectors import packages as selectors
 from caremarket.sourcing.services import offers, packages
@@ -144,16 +145,11 @@ class DeclineIn(Schema):
     reason: str
 
 
-def _need(request: HttpRequest, perm: str) -> None:
-    if not request.user.has_perm(perm):
-        raise Http404
-
-
 @router.post(
     "/packages", response={201: PackageOut}, summary="Create a package and start sourcing it"
 )
 def package_create(request: HttpRequest, payload: PackageIn) -> Status:
-    _need(request, "sourcing.manage_packages")
+    require_visible(request.user, "sourcing.manage_packages")
     package = packages.package_create(actor=request.user, now=timezone.now(), **payload.dict())
     return Status(201, selectors.package_detail(package_id=package.pk))
 
@@ -162,7 +158,7 @@ def package_create(request: HttpRequest, payload: PackageIn) -> Status:
     "/packages/{package_id}", response=PackageOut, summary="A package with its offer history"
 )
 def package_get(request: HttpRequest, package_id: int) -> Package:
-    _need(request, "sourcing.view_packages")
+    require_visible(request.user, "sourcing.view_packages")
     try:
         return selectors.package_detail(package_id=package_id)
     except Package.DoesNotExist:
@@ -171,7 +167,7 @@ def package_get(request: HttpRequest, package_id: int) -> Package:
 
 @router.get("/offers", response=list[ProviderOfferOut], summary="Offers made to your organisation")
 def offer_list(request: HttpRequest, open_only: bool = False) -> list[Offer]:
-    _need(request, "sourcing.answer_offers")
+    require_visible(request.user, "sourcing.answer_offers")
     return list(selectors.offer_list_for(user=request.user, open_only=open_only))
 
 

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from caremarket.common.errors import DomainError
 from caremarket.common.forms import form_add_domain_error
+from caremarket.common.permissions import require_visible
 from caremarket.framework.selectors.providers import provider_for_user
 from caremarket.geography.selectors import district_list
 from caremarket.sourcing.forms import (
@@ -27,14 +28,9 @@ from caremarket.sourcing.selectors.batching_workbook import batching_list_workbo
 from caremarket.sourcing.services import available, batching, batching_upload, offers, packages
 
 
-def _need(request: HttpRequest, perm: str) -> None:
-    if not request.user.has_perm(perm):
-        raise Http404
-
-
 @login_required
 def package_list(request: HttpRequest) -> HttpResponse:
-    _need(request, "sourcing.view_packages")
+    require_visible(request.user, "sourcing.view_packages")
     counts = selectors.package_counts_by_stage()
     district = request.GET.get("district", "")
     qs = selectors.package_list(
@@ -59,7 +55,7 @@ def package_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def package_create(request: HttpRequest) -> HttpResponse:
-    _need(request, "sourcing.manage_packages")
+    require_visible(request.user, "sourcing.manage_packages")
     form = PackageForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -76,7 +72,7 @@ def package_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def package_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _need(request, "sourcing.view_packages")
+    require_visible(request.user, "sourcing.view_packages")
     try:
         package = selectors.package_detail(package_id=pk)
     except Package.DoesNotExist:
@@ -97,7 +93,7 @@ def package_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def package_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    _need(request, "sourcing.manage_packages")
+    require_visible(request.user, "sourcing.manage_packages")
     package = get_object_or_404(Package, pk=pk)
     form = CancelForm(request.POST)
     if form.is_valid():
@@ -119,7 +115,7 @@ def package_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def package_place(request: HttpRequest, pk: int) -> HttpResponse:
-    _need(request, "sourcing.manage_packages")
+    require_visible(request.user, "sourcing.manage_packages")
     package = get_object_or_404(Package, pk=pk)
     form = DirectPlacementForm(request.POST)
     if form.is_valid():
@@ -138,7 +134,7 @@ def package_place(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def proposal_accept(request: HttpRequest, pk: int) -> HttpResponse:
-    _need(request, "sourcing.manage_packages")
+    require_visible(request.user, "sourcing.manage_packages")
     proposal = get_object_or_404(RateProposal, pk=pk)
     try:
         packages.package_place_from_proposal(
@@ -154,7 +150,7 @@ def proposal_accept(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def offer_list(request: HttpRequest) -> HttpResponse:
-    _need(request, "sourcing.answer_offers")
+    require_visible(request.user, "sourcing.answer_offers")
     all_offers = selectors.offer_list_for(user=request.user)
     return render(
         request,
@@ -213,7 +209,7 @@ def offer_decline(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def batching_page(request: HttpRequest) -> HttpResponse:
-    _need(request, "sourcing.view_batching_list")
+    require_visible(request.user, "sourcing.view_batching_list")
     now = timezone.now()
     current = batching_selectors.batching_list_open(now=now)
     provider = provider_for_user(user=request.user)
@@ -277,7 +273,7 @@ def batching_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def batching_download(request: HttpRequest) -> HttpResponse:
-    _need(request, "sourcing.view_batching_list")
+    require_visible(request.user, "sourcing.view_batching_list")
     current = batching_selectors.batching_list_open(now=timezone.now())
     provider = provider_for_user(user=request.user)
     if current is None or provider is None:
@@ -292,7 +288,7 @@ def batching_download(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def available_page(request: HttpRequest) -> HttpResponse:
-    _need(request, "sourcing.view_available_packages")
+    require_visible(request.user, "sourcing.view_available_packages")
     form = ProposalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         package = get_object_or_404(Package, pk=request.POST.get("package", "0"))

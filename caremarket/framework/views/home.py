@@ -5,14 +5,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from caremarket.common.permissions import require_visible
 from caremarket.framework.selectors.providers import branch_change_request_list, provider_for_user
 from caremarket.framework.selectors.ranked_lists import ranked_list_version_in_force
-from caremarket.framework.views.common import require_perm
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    require_perm(request, "framework.view_framework")
+    require_visible(request.user, "framework.view_framework")
     manager = request.user.has_perm("framework.manage_framework")
     return render(
         request,

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from caremarket.common.errors import DomainError
 from caremarket.common.forms import form_add_domain_error
+from caremarket.common.permissions import require_visible
 from caremarket.framework.forms import RateSelectForm
 from caremarket.framework.selectors.prices import (
     matrix_rate_list,
@@ -16,12 +17,12 @@ from caremarket.framework.selectors.prices import (
     rate_selection_list,
 )
 from caremarket.framework.services.prices import rate_select
-from caremarket.framework.views.common import require_perm, visible_provider
+from caremarket.framework.views.common import visible_provider
 
 
 @login_required
 def price_matrix(request: HttpRequest) -> HttpResponse:
-    require_perm(request, "framework.view_price_matrix")
+    require_visible(request.user, "framework.view_price_matrix")
     years = list(price_year_list())
     chosen = request.GET.get("year", "")
     year = next((y for y in years if str(y.pk) == chosen), None) or price_year_on(
@@ -40,7 +41,7 @@ def rate_selections(request: HttpRequest, pk: int) -> HttpResponse:
     can_select = request.user.has_perm("framework.select_rates", provider)
     form = RateSelectForm(request.POST or None)
     if request.method == "POST":
-        require_perm(request, "framework.select_rates", provider)
+        require_visible(request.user, "framework.select_rates", provider)
         if form.is_valid():
             try:
                 rate_select(

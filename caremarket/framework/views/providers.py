@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from caremarket.common.errors import DomainError
 from caremarket.common.forms import form_add_domain_error
+from caremarket.common.permissions import require_visible
 from caremarket.framework.forms import BranchChangeRequestForm, BranchDecisionForm
 from caremarket.framework.models import BranchChangeRequest
 from caremarket.framework.selectors.prices import rate_selection_list
@@ -21,12 +22,12 @@ from caremarket.framework.services.branch_requests import (
     branch_change_request_decide,
     branch_change_request_submit,
 )
-from caremarket.framework.views.common import require_perm, visible_provider
+from caremarket.framework.views.common import visible_provider
 
 
 @login_required
 def provider_list_page(request: HttpRequest) -> HttpResponse:
-    require_perm(request, "framework.list_providers")
+    require_visible(request.user, "framework.list_providers")
     q = request.GET.get("q", "").strip()
     page = Paginator(provider_list(search=q), 50).get_page(request.GET.get("page"))
     return render(request, "framework/provider_list.html", {"page": page, "q": q})
@@ -52,7 +53,7 @@ def provider_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def branch_request_create(request: HttpRequest, pk: int) -> HttpResponse:
     provider = visible_provider(request, pk)
-    require_perm(request, "framework.request_branch_change", provider)
+    require_visible(request.user, "framework.request_branch_change", provider)
     form = BranchChangeRequestForm(request.POST or None, provider=provider)
     if request.method == "POST" and form.is_valid():
         try:
@@ -71,7 +72,7 @@ def branch_request_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def branch_request_list(request: HttpRequest) -> HttpResponse:
-    require_perm(request, "framework.decide_branch_change")
+    require_visible(request.user, "framework.decide_branch_change")
     status = request.GET.get("status", "pending")
     requests = branch_change_request_list(status=status or None)
     page = Paginator(requests, 50).get_page(request.GET.get("page"))
@@ -87,11 +88,11 @@ def branch_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     change = get_object_or_404(
         BranchChangeRequest.objects.select_related("provider__organisation", "branch"), pk=pk
     )
-    require_perm(request, "framework.view_provider", change.provider)
+    require_visible(request.user, "framework.view_provider", change.provider)
     can_decide = request.user.has_perm("framework.decide_branch_change", change)
     form = BranchDecisionForm(request.POST or None)
     if request.method == "POST":
-        require_perm(request, "framework.decide_branch_change", change)
+        require_visible(request.user, "framework.decide_branch_change", change)
         if form.is_valid():
             try:
                 branch_change_request_decide(

@@ -5,16 +5,16 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from caremarket.common.permissions import require_visible
 from caremarket.framework.selectors.purchase_orders import (
     purchase_order_history,
     purchase_order_list_visible_to,
 )
-from caremarket.framework.views.common import require_perm
 
 
 @login_required
 def purchase_order_list(request: HttpRequest) -> HttpResponse:
-    require_perm(request, "framework.view_framework")
+    require_visible(request.user, "framework.view_framework")
     q = request.GET.get("q", "").strip()
     orders = purchase_order_list_visible_to(viewer=request.user, search=q)
     page = Paginator(orders, 50).get_page(request.GET.get("page"))

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from caremarket.common.errors import DomainError, ValidationFailed
 from caremarket.common.forms import form_add_domain_error
+from caremarket.common.permissions import require_visible
 from caremarket.framework.forms import (
     IssueForm,
     LotEditForm,
@@ -37,7 +38,6 @@ from caremarket.framework.services.ranked_lists import (
     ranked_list_draft_set_lot,
     ranked_list_issue,
 )
-from caremarket.framework.views.common import require_perm
 from caremarket.geography.selectors import district_list
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -49,14 +49,14 @@ def _chosen_version(request: HttpRequest) -> RankedListVersion | None:
     if number.isdigit():
         version = get_object_or_404(RankedListVersion, pk=int(number))
         if version.status != RankedListVersion.Status.ISSUED:
-            require_perm(request, "framework.manage_framework", version)
+            require_visible(request.user, "framework.manage_framework", version)
         return version
     return ranked_list_version_in_force(on=timezone.localdate())
 
 
 @login_required
 def ranked_lists(request: HttpRequest) -> HttpResponse:
-    require_perm(request, "framework.view_ranked_lists")
+    require_visible(request.user, "framework.view_ranked_lists")
     version = _chosen_version(request)
     district = request.GET.get("district", "")
     service_type = request.GET.get("service_type", "")
@@ -81,7 +81,7 @@ def ranked_lists(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def ranked_list_tool(request: HttpRequest) -> HttpResponse:
-    require_perm(request, "framework.view_ranked_lists")
+    require_visible(request.user, "framework.view_ranked_lists")
     version = _chosen_version(request)
     response = HttpResponse(ranked_list_tool_workbook(version=version), content_type=XLSX)
     suffix = f"version-{version.number}" if version and version.number else "draft"
@@ -91,7 +91,7 @@ def ranked_list_tool(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def positions(request: HttpRequest) -> HttpResponse:
-    require_perm(request, "framework.view_ranked_lists")
+    require_visible(request.user, "framework.view_ranked_lists")
     version = _chosen_version(request)
     chosen = request.GET.get("provider", "")
     provider = (
@@ -113,14 +113,14 @@ def positions(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def version_list(request: HttpRequest) -> HttpResponse:
-    require_perm(request, "framework.manage_framework")
+    require_visible(request.user, "framework.manage_framework")
     return render(request, "framework/version_list.html", {"versions": ranked_list_version_list()})
 
 
 @login_required
 def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
     version = get_object_or_404(RankedListVersion, pk=pk)
-    require_perm(request, "framework.manage_framework", version)
+    require_visible(request.user, "framework.manage_framework", version)
     previous = ranked_list_version_previous(version=version)
     draft = version.status == RankedListVersion.Status.DRAFT
     issue_form = IssueForm(request.POST or None, initial={"effective_from": timezone.localdate()})
@@ -152,7 +152,7 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def version_draft_create(request: HttpRequest) -> HttpResponse:
-    require_perm(request, "framework.manage_framework")
+    require_visible(request.user, "framework.manage_framework")
     version = ranked_list_draft_create(actor=request.user, now=timezone.now())
     messages.success(request, "A new draft has been started from the lists in force.")
     return redirect("framework:version-detail", pk=version.pk)
@@ -162,7 +162,7 @@ def version_draft_create(request: HttpRequest) -> HttpResponse:
 @require_POST
 def version_discard(request: HttpRequest, pk: int) -> HttpResponse:
     version = get_object_or_404(RankedListVersion, pk=pk)
-    require_perm(request, "framework.manage_framework", version)
+    require_visible(request.user, "framework.manage_framework", version)
     try:
         ranked_list_discard(actor=request.user, version=version, now=timezone.now())
     except DomainError as exc:
@@ -176,7 +176,7 @@ def version_discard(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def version_rank(request: HttpRequest, pk: int) -> HttpResponse:
     version = get_object_or_404(RankedListVersion, pk=pk)
-    require_perm(request, "framework.manage_framework", version)
+    require_visible(request.user, "framework.manage_framework", version)
     form = RankByScoresForm(request.POST)
     try:
         if not form.is_valid():
@@ -194,7 +194,7 @@ def version_rank(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def version_lot_edit(request: HttpRequest, pk: int, lot_pk: int) -> HttpResponse:
     version = get_object_or_404(RankedListVersion, pk=pk, status=RankedListVersion.Status.DRAFT)
-    require_perm(request, "framework.manage_framework", version)
+    require_visible(request.user, "framework.manage_framework", version)
     lot = get_object_or_404(Lot.objects.select_related("district"), pk=lot_pk)
     current = ranked_lists_of_version(version=version, lots=[lot])[0]
 
@@ -228,7 +228,7 @@ def version_lot_edit(request: HttpRequest, pk: int, lot_pk: int) -> HttpResponse
 
 @login_required
 def import_workbook(request: HttpRequest) -> HttpResponse:
-    require_perm(request, "framework.manage_framework")
+    require_visible(request.user, "framework.manage_framework")
     form = RankedListImportForm(request.POST or None, request.FILES or None)
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
