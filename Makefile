@@ -42,10 +42,10 @@ run: demo ## Start the web service and the task worker with demo data
 	  DEBUG=$${DEBUG:-true} $(PY) manage.py run_huey --logfile=var/worker.log & \
 	  DEBUG=$${DEBUG:-true} $(PY) manage.py runserver --noreload $(HOST):$(PORT)
 
-browser-deps: ## Install Debian's Chromium for the browser tests (when missing)
-	@bash scripts/ensure-chromium
+test-tools: ## Install Debian's Chromium and LibreOffice for the tests (when missing)
+	@bash scripts/ensure-test-tools
 
-test: install browser-deps ## Run the whole test suite (unit, API, browser)
+test: install test-tools ## Run the whole test suite (unit, API, browser)
 	$(VENV)/bin/pytest -n 2 --dist loadgroup -q
 
 lint: install ## ruff, import boundaries and the migrations check
@@ -72,4 +72,4 @@ bench: install ## Run the benchmarks under bench/
 clean: ## Remove the virtualenv, built assets and local data
 	rm -rf $(VENV) node_modules caremarket/static/build var
 
-.PHONY: help install migrate demo run browser-deps test lint typecheck format check deploy-check bench clean
+.PHONY: help install migrate demo run test-tools test lint typecheck format check deploy-check bench clean

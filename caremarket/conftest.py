@@ -112,7 +112,7 @@ def chromium_path() -> str:
     path = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
     if not os.path.exists(path):
         # Never skipped: a missing browser is a broken set-up, not an optional test.
-        pytest.fail(f"Chromium not found at {path}: run `make browser-deps`.")
+        pytest.fail(f"Chromium not found at {path}: run `make test-tools`.")
     return path
 
 
