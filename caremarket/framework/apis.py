@@ -29,6 +29,7 @@ from caremarket.framework.selectors.ranked_lists import (
     ranked_lists_of_version,
 )
 from caremarket.framework.services.prices import rate_select
+from caremarket.framework.services.providers import provider_agreement_end
 from caremarket.framework.services.purchase_orders import (
     purchase_order_change_hours,
     purchase_order_issue,
@@ -212,6 +213,37 @@ def positions(
             for p in provider_positions(provider=provider, version=version)
         ],
     }
+
+
+class AgreementEndIn(Schema):
+    left_on: dt.date
+    reason: str
+
+
+class ProviderOut(Schema):
+    id: int
+    name: str
+    cqc_provider_id: str
+    joined_on: dt.date
+    left_on: dt.date | None
+    left_reason: str
+    is_active: bool
+    tier1_eligible: bool
+
+
+@router.post(
+    "/providers/{provider_id}/end-agreement",
+    response=ProviderOut,
+    summary="Record that a provider's framework agreement has ended",
+)
+def provider_end_agreement(
+    request: HttpRequest, provider_id: int, payload: AgreementEndIn
+) -> Provider:
+    provider = _provider(request, provider_id)
+    _require(request, "framework.manage_framework")
+    return provider_agreement_end(
+        actor=request.user, provider=provider, now=timezone.now(), **payload.dict()
+    )
 
 
 @router.get("/price-years", response=list[YearOut], summary="Framework years of the price matrix")

@@ -38,6 +38,15 @@ class BranchChangeRequestForm(GovForm):
         field.queryset = provider.branches.filter(listed_in_agreement=True)
 
 
+class AgreementEndForm(GovForm):
+    submit_label = "End the agreement"
+    left_on = forms.DateField(
+        label="Date the agreement ended",
+        help_text="From this day the provider is offered no packages. For example, 2026-11-30.",
+    )
+    reason = forms.CharField(max_length=300, label="Why has the agreement ended?")
+
+
 class BranchDecisionForm(GovForm):
     submit_label = "Record the decision"
     decision = forms.ChoiceField(

@@ -38,6 +38,9 @@ class Provider(models.Model):
     cqc_provider_id = models.CharField("CQC provider ID", max_length=20, unique=True)
     joined_on = models.DateField()
     is_active = models.BooleanField(default=True)
+    # The day the agreement ended (off the framework from then); the history is kept.
+    left_on = models.DateField(null=True, blank=True)
+    left_reason = models.CharField(max_length=300, blank=True)
     # Derived from the CQC ratings of its listed branches at the last refresh.
     tier1_eligible = models.BooleanField(default=False)
     eligibility_problems = models.JSONField(default=list, blank=True)

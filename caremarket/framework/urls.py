@@ -9,6 +9,11 @@ urlpatterns = [
     path("providers/", providers.provider_list_page, name="provider-list"),
     path("providers/<int:pk>/", providers.provider_detail, name="provider-detail"),
     path(
+        "providers/<int:pk>/end-agreement/",
+        providers.provider_agreement_end_page,
+        name="provider-agreement-end",
+    ),
+    path(
         "providers/<int:pk>/branch-requests/new/",
         providers.branch_request_create,
         name="branch-request-create",

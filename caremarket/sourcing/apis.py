@@ -112,6 +112,8 @@ class PackageOut(Schema):
     route: str
     placed_with: str | None
     placed_at: dt.datetime | None
+    cancelled_at: dt.datetime | None
+    ended_on: dt.date | None
     created_at: dt.datetime
     offers: list[OfferOut]
     decisions: list[DecisionOut]
@@ -145,6 +147,11 @@ class DeclineIn(Schema):
     reason: str
 
 
+class EndIn(Schema):
+    ends_on: dt.date
+    reason: str
+
+
 @router.post(
     "/packages", response={201: PackageOut}, summary="Create a package and start sourcing it"
 )
@@ -163,6 +170,18 @@ def package_get(request: HttpRequest, package_id: int) -> Package:
         return selectors.package_detail(package_id=package_id)
     except Package.DoesNotExist:
         raise Http404 from None
+
+
+@router.post(
+    "/packages/{package_id}/end",
+    response=PackageOut,
+    summary="Record the last day of a placed package's care (ends its purchase order)",
+)
+def package_end(request: HttpRequest, package_id: int, payload: EndIn) -> Package:
+    require_visible(request.user, "sourcing.manage_packages")
+    package = get_object_or_404(Package, pk=package_id)
+    packages.package_end(actor=request.user, package=package, now=timezone.now(), **payload.dict())
+    return selectors.package_detail(package_id=package.pk)
 
 
 @router.get("/offers", response=list[ProviderOfferOut], summary="Offers made to your organisation")

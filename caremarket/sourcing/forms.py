@@ -47,6 +47,18 @@ class CancelForm(GovForm):
     reason = forms.CharField(max_length=300)
 
 
+class EndForm(GovForm):
+    submit_label = "Record the end of care"
+    ends_on = forms.DateField(
+        label="Last day of care", help_text="For example, 2026-11-27. It cannot be in the future."
+    )
+    reason = forms.CharField(
+        max_length=300,
+        label="Why has the care ended?",
+        help_text="For example, moved into a care home. No names.",
+    )
+
+
 class ProposalForm(GovForm):
     submit_label = "Send proposal"
     rate = forms.DecimalField(

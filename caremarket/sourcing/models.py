@@ -76,11 +76,21 @@ class Package(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
     created_at = models.DateTimeField()
+    # When sourcing stopped without a placement; with placed_at it dates every wait.
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    # The last day of care once a placed package has ended (inclusive, like purchase orders).
+    ended_on = models.DateField(null=True, blank=True)
     closed_reason = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["stage", "lot"], name="sourcing_package_stage_lot")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("start_date")),
+                name="sourcing_package_ends_after_start",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.reference

@@ -9,6 +9,7 @@ urlpatterns = [
     path("packages/<int:pk>/", views.package_detail, name="package-detail"),
     path("packages/<int:pk>/cancel/", views.package_cancel, name="package-cancel"),
     path("packages/<int:pk>/place/", views.package_place, name="package-place"),
+    path("packages/<int:pk>/end/", views.package_end, name="package-end"),
     path("proposals/<int:pk>/accept/", views.proposal_accept, name="proposal-accept"),
     path("offers/", views.offer_list, name="offer-list"),
     path("offers/<int:pk>/accept/", views.offer_accept, name="offer-accept"),

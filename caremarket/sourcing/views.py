@@ -18,6 +18,7 @@ from caremarket.sourcing.forms import (
     CancelForm,
     DeclineForm,
     DirectPlacementForm,
+    EndForm,
     PackageForm,
     ProposalForm,
 )
@@ -84,6 +85,7 @@ def package_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "package": package,
             "price_history": selectors.package_price_history(package=package),
             "cancel_form": CancelForm(),
+            "end_form": EndForm(),
             "direct_form": DirectPlacementForm(),
             "can_manage": request.user.has_perm("sourcing.manage_packages"),
         },
@@ -109,6 +111,27 @@ def package_cancel(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, exc.message)
     else:
         messages.error(request, "Say why the package is cancelled.")
+    return redirect("sourcing:package-detail", pk=pk)
+
+
+@login_required
+@require_POST
+def package_end(request: HttpRequest, pk: int) -> HttpResponse:
+    require_visible(request.user, "sourcing.manage_packages")
+    package = get_object_or_404(Package, pk=pk)
+    form = EndForm(request.POST)
+    if form.is_valid():
+        try:
+            packages.package_end(
+                actor=request.user, package=package, now=timezone.now(), **form.cleaned_data
+            )
+            messages.success(request, f"{package.reference}: the end of care has been recorded.")
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    else:
+        messages.error(
+            request, "Give the last day of care (for example 2026-11-27) and the reason."
+        )
     return redirect("sourcing:package-detail", pk=pk)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -151,9 +152,25 @@ def ranked_lists_of_version(
 
 
 def ranked_list_in_force(*, lot: Lot, on: dt.date) -> RankedList:
-    """The list sourcing offers a package in `lot` from on `on`, with the version that says so."""
+    """The list sourcing offers a package in `lot` from on `on`, with the version that says so.
+
+    Providers whose agreement had ended by `on` are left out: the issued list is history and
+    keeps them, but nobody offers care to a provider that has left the framework.
+    """
     version = ranked_list_version_in_force(on=on)
-    return ranked_lists_of_version(version=version, lots=[lot])[0]
+    listed = ranked_lists_of_version(version=version, lots=[lot])[0]
+    left = set(
+        Provider.objects.filter(
+            pk__in=[e.provider_id for e in listed.entries], left_on__lte=on
+        ).values_list("pk", flat=True)
+    )
+    if not left:
+        return listed
+    return dataclasses.replace(
+        listed,
+        tier1=[e for e in listed.tier1 if e.provider_id not in left],
+        tier2=[e for e in listed.tier2 if e.provider_id not in left],
+    )
 
 
 def provider_positions(*, provider: Provider, version: RankedListVersion | None) -> list[Position]:

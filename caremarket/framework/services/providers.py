@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from caremarket.accounts.models import Organisation, OrganisationKind
 from caremarket.audit.services import audit_record
@@ -51,6 +52,50 @@ def provider_create(
         obj=provider,
         at=now,
         data={"cqc_provider_id": provider.cqc_provider_id, "joined_on": joined_on},
+    )
+    return provider
+
+
+@transaction.atomic
+def provider_agreement_end(
+    *, actor: Any, provider: Provider, left_on: dt.date, reason: str, now: dt.datetime
+) -> Provider:
+    """The provider's agreement ended on `left_on`: from that day it is off the framework.
+
+    Its record, orders and past list positions are kept; sourcing offers it nothing from that
+    day (ranked_list_in_force leaves it out), and the care it already delivers carries on.
+    """
+    require(actor, "framework.manage_framework", provider, NOT_CONTRACT_MANAGER)
+    provider = (
+        Provider.objects.select_for_update().select_related("organisation").get(pk=provider.pk)
+    )
+    if provider.left_on is not None:
+        raise Conflict(f"{provider.name}'s agreement already ended on {provider.left_on:%d %B %Y}.")
+    if not reason.strip():
+        raise ValidationFailed({"reason": ["Say why the agreement ends."]})
+    if left_on <= provider.joined_on:
+        raise ValidationFailed(
+            {
+                "left_on": [
+                    f"The agreement must end after {provider.name} joined, "
+                    f"on {provider.joined_on:%d %B %Y}."
+                ]
+            }
+        )
+    if left_on > timezone.localdate(now):
+        raise ValidationFailed(
+            {"left_on": ["The end date cannot be in the future: record it once it has ended."]}
+        )
+    provider.left_on, provider.left_reason = left_on, reason.strip()
+    provider.is_active = False
+    provider.save(update_fields=["left_on", "left_reason", "is_active"])
+    audit_record(
+        actor=actor,
+        action="framework_provider.agreement_ended",
+        obj=provider,
+        at=now,
+        changes={"left_on": [None, left_on]},
+        data={"reason": provider.left_reason},
     )
     return provider
 

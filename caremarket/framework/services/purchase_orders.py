@@ -189,3 +189,42 @@ def purchase_order_change_hours(
         supersedes=current,
         **priced,
     )
+
+
+@transaction.atomic
+def purchase_order_end(
+    *, package_reference: str, ends_on: dt.date, reason: str, actor: Any, now: dt.datetime
+) -> PurchaseOrder | None:
+    """The package's care has ended: its current order ends on the last day of care.
+
+    A package placed outside the price matrix has no order, and nothing changes (None).
+    """
+    current = (
+        PurchaseOrder.objects.select_for_update()
+        .select_related("provider__organisation")
+        .filter(package_reference=package_reference, ends_on__isnull=True)
+        .first()
+    )
+    if current is None:
+        return None
+    require(actor, "framework.issue_purchase_orders", current.provider, NOT_PERMITTED)
+    if ends_on < current.starts_on:
+        raise ValidationFailed(
+            {
+                "ends_on": [
+                    f"{current.reference} for package {package_reference} starts on "
+                    f"{current.starts_on:%d %B %Y}: the care cannot end before it."
+                ]
+            }
+        )
+    current.ends_on = ends_on
+    current.save(update_fields=["ends_on"])
+    audit_record(
+        actor=actor,
+        action="framework_purchase_order.ended",
+        obj=current,
+        at=now,
+        changes={"ends_on": [None, ends_on]},
+        data={"reason": reason.strip(), "package_ended": True},
+    )
+    return current

@@ -6,11 +6,16 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from caremarket.common.errors import DomainError
 from caremarket.common.forms import form_add_domain_error
 from caremarket.common.permissions import require_visible
-from caremarket.framework.forms import BranchChangeRequestForm, BranchDecisionForm
+from caremarket.framework.forms import (
+    AgreementEndForm,
+    BranchChangeRequestForm,
+    BranchDecisionForm,
+)
 from caremarket.framework.models import BranchChangeRequest
 from caremarket.framework.selectors.prices import rate_selection_list
 from caremarket.framework.selectors.providers import (
@@ -22,6 +27,7 @@ from caremarket.framework.services.branch_requests import (
     branch_change_request_decide,
     branch_change_request_submit,
 )
+from caremarket.framework.services.providers import provider_agreement_end
 from caremarket.framework.views.common import visible_provider
 
 
@@ -46,8 +52,30 @@ def provider_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "selections": rate_selection_list(provider=provider),
             "can_request": request.user.has_perm("framework.request_branch_change", provider),
             "can_select_rates": request.user.has_perm("framework.select_rates", provider),
+            "end_form": AgreementEndForm()
+            if request.user.has_perm("framework.manage_framework") and provider.left_on is None
+            else None,
         },
     )
+
+
+@login_required
+@require_POST
+def provider_agreement_end_page(request: HttpRequest, pk: int) -> HttpResponse:
+    provider = visible_provider(request, pk)
+    require_visible(request.user, "framework.manage_framework")
+    form = AgreementEndForm(request.POST)
+    if form.is_valid():
+        try:
+            provider_agreement_end(
+                actor=request.user, provider=provider, now=timezone.now(), **form.cleaned_data
+            )
+            messages.success(request, f"{provider.name}'s agreement has ended.")
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    else:
+        messages.error(request, "Give the date the agreement ended and the reason.")
+    return redirect("framework:provider-detail", pk=pk)
 
 
 @login_required

@@ -13,6 +13,7 @@ from caremarket.audit.services import audit_record
 from caremarket.common.errors import NotPermitted, ValidationFailed
 from caremarket.common.services import model_full_clean
 from caremarket.framework.models import Lot
+from caremarket.framework.services.purchase_orders import purchase_order_end
 from caremarket.geography.selectors import postcode_locate
 from caremarket.sourcing.engine import decide
 from caremarket.sourcing.engine.model import Route, Stage
@@ -127,27 +128,56 @@ def package_cancel(*, actor: Any, package: Package, reason: str, now: dt.datetim
         ),
     )
     package.closed_reason = reason.strip()
-    package.save(update_fields=["closed_reason"])
+    package.cancelled_at = now
+    package.save(update_fields=["closed_reason", "cancelled_at"])
     return package
 
 
 @transaction.atomic
-def package_end(*, actor: Any, package: Package, reason: str, now: dt.datetime) -> Package:
-    """The care has finished (the person moved, went into a care home, or died)."""
+def package_end(
+    *, actor: Any, package: Package, ends_on: dt.date, reason: str, now: dt.datetime
+) -> Package:
+    """The care has finished (the person moved, went into a care home, or died).
+
+    `ends_on` is the last day of care. The current purchase order ends with it, so the
+    market figures and the provider's orders agree on when the care stopped.
+    """
     _require_broker(actor)
+    if not reason.strip():
+        raise ValidationFailed({"reason": ["Say why the care has ended."]})
     package = package_lock(package.pk)
     if package.stage != Stage.PLACED.value:
-        raise ValidationFailed("Only a placed package can be ended.")
+        raise ValidationFailed(
+            f"{package.reference} is {package.get_stage_display().lower()}: "
+            "only a placed package can be ended."
+        )
+    if ends_on < package.start_date:
+        raise ValidationFailed(
+            {
+                "ends_on": [
+                    f"The last day of care cannot be before the start date, "
+                    f"{package.start_date:%d %B %Y}. Cancel the package if care never started."
+                ]
+            }
+        )
+    if ends_on > timezone.localdate(now):
+        raise ValidationFailed(
+            {"ends_on": ["The last day of care cannot be in the future: record it once it ends."]}
+        )
+    purchase_order_end(
+        package_reference=package.reference, ends_on=ends_on, reason=reason, actor=actor, now=now
+    )
     package.stage = Stage.ENDED.value
+    package.ended_on = ends_on
     package.closed_reason = reason.strip()
-    package.save(update_fields=["stage", "closed_reason"])
+    package.save(update_fields=["stage", "ended_on", "closed_reason"])
     audit_record(
         actor=actor,
         action="package.ended",
         obj=package,
         at=now,
-        changes={"stage": [Stage.PLACED.value, Stage.ENDED.value]},
-        data={"reason": reason},
+        changes={"stage": [Stage.PLACED.value, Stage.ENDED.value], "ended_on": [None, ends_on]},
+        data={"reason": reason.strip()},
     )
     return package
 

@@ -6,6 +6,7 @@ import pytest
 from caremarket.audit.models import AuditEvent
 from caremarket.common.errors import Conflict, NotFound, NotPermitted, ValidationFailed
 from caremarket.framework.models import PurchaseOrder
+from caremarket.framework.services.providers import provider_agreement_end
 from caremarket.notifications.models import Notification
 from caremarket.sourcing.models import BatchingList, Offer, SourcingDecision
 from caremarket.sourcing.services import available, batching, offers, packages
@@ -303,3 +304,15 @@ def test_visit_monitoring_can_check_people_against_placed_packages(world, sourci
     assert service_users_unknown(
         organisation=sourcing.second.organisation, references=["AS-12345"]
     ) == {"AS-12345"}
+
+
+def test_a_provider_whose_agreement_has_ended_is_offered_nothing(world, sourcing):
+    provider_agreement_end(
+        actor=world.contract_manager,
+        provider=sourcing.first,
+        left_on=THURSDAY.date(),
+        reason="Left the market",
+        now=THURSDAY,
+    )
+    package = sourcing.package(world.broker)
+    assert open_offer(package).provider == sourcing.second
