@@ -168,6 +168,10 @@ STATICFILES_DIRS: list[Path | tuple[str, Path]] = [BASE_DIR / "caremarket" / "st
 _govuk_dist = BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk"
 if _govuk_dist.exists():
     STATICFILES_DIRS.append(("govuk", _govuk_dist))
+# Chart.js draws the dashboards' charts over the tables that carry the same figures.
+_chartjs_dist = BASE_DIR / "node_modules" / "chart.js" / "dist"
+if _chartjs_dist.exists():
+    STATICFILES_DIRS.append(("chartjs", _chartjs_dist))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -27,6 +27,7 @@ from caremarket.carehomes.selectors.search import (
 )
 from caremarket.common.errors import DomainError
 from caremarket.common.forms import form_add_domain_error
+from caremarket.common.maps import project
 from caremarket.cqc.models import Domain
 from caremarket.geography.selectors import Location
 
@@ -52,26 +53,18 @@ def map_points(results: list[HomeResult], location: Location | None) -> list[Map
         for r in results
         if r.home.lat is not None and r.home.lng is not None
     ]
-    if not places:
-        return []
-    lats = [p[0] for p in places]
-    lngs = [p[1] for p in places]
-    scale_x = math.cos(math.radians(sum(lats) / len(lats)))
-    span_x = max((max(lngs) - min(lngs)) * scale_x, 0.01)
-    span_y = max(max(lats) - min(lats), 0.01)
-    unit = min((MAP_WIDTH - 2 * MAP_PAD) / span_x, (MAP_HEIGHT - 2 * MAP_PAD) / span_y)
-    points = []
-    for lat, lng, result in places:
-        number = results.index(result) + 1 if result is not None else 0
-        points.append(
-            MapPoint(
-                x=round(MAP_PAD + (lng - min(lngs)) * scale_x * unit, 1),
-                y=round(MAP_HEIGHT - MAP_PAD - (lat - min(lats)) * unit, 1),
-                number=number,
-                result=result,
-            )
+    xy = project(
+        [(lat, lng) for lat, lng, _ in places], width=MAP_WIDTH, height=MAP_HEIGHT, pad=MAP_PAD
+    )
+    return [
+        MapPoint(
+            x=x,
+            y=y,
+            number=results.index(result) + 1 if result is not None else 0,
+            result=result,
         )
-    return points
+        for (x, y), (_, _, result) in zip(xy, places, strict=True)
+    ]
 
 
 def _without(request: HttpRequest, *keys: str) -> str:

@@ -6,10 +6,9 @@ import io
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from caremarket.common.spreadsheets import safe_row
+from caremarket.common.spreadsheets import sheet_table_write
 from caremarket.framework.models import RankedListVersion
 from caremarket.framework.selectors.ranked_lists import ranked_lists_of_version
 
@@ -50,19 +49,6 @@ def _title(ws: Worksheet, version: RankedListVersion | None) -> None:
     ws.append([])
 
 
-def _table(ws: Worksheet, columns: tuple[str, ...], rows: list[list[object]]) -> None:
-    ws.append(list(columns))
-    header_row = ws.max_row
-    for cell in ws[header_row]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        ws.append(safe_row(row))
-    ws.freeze_panes = f"A{header_row + 1}"
-    ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(columns))}{ws.max_row}"
-    for index, name in enumerate(columns, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = max(12, min(45, len(name) + 24))
-
-
 def ranked_list_tool_workbook(*, version: RankedListVersion | None) -> bytes:
     """The workbook providers download; the same "Ranked lists" sheet can be edited and imported."""
     lists = ranked_lists_of_version(version=version)
@@ -92,10 +78,10 @@ def ranked_list_tool_workbook(*, version: RankedListVersion | None) -> bytes:
     assert sheet is not None
     sheet.title = LISTS_SHEET
     _title(sheet, version)
-    _table(sheet, LIST_COLUMNS, list_rows)
+    sheet_table_write(sheet, LIST_COLUMNS, list_rows)
     second = book.create_sheet(POSITIONS_SHEET)
     _title(second, version)
-    _table(second, POSITION_COLUMNS, positions)
+    sheet_table_write(second, POSITION_COLUMNS, positions)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

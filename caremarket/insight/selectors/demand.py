@@ -1,0 +1,235 @@
+"""Live demand for providers: packages not yet sourced, with no personal data.
+
+What a provider may see of a package here is its reference, district, outward code, service,
+cohort, hours, start date, urgency, stage and how long it has waited; never the person's
+reference, the full postcode, the needs or who was offered it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Q
+
+from caremarket.framework.models import Cohort, ServiceType
+from caremarket.geography.models import OutwardCode
+from caremarket.insight.selectors.periods import Period, range_last_weeks
+from caremarket.sourcing.engine.calendar import LONDON
+from caremarket.sourcing.engine.model import OPEN_STAGES
+from caremarket.sourcing.models import Package, StageChoices, Urgency
+
+SERVICE_LABELS = dict(ServiceType.choices)
+COHORT_LABELS = dict(Cohort.choices)
+STAGE_LABELS = dict(StageChoices.choices)
+OPEN_STAGE_VALUES = sorted(s.value for s in OPEN_STAGES)
+
+
+def waited_text(waited: dt.timedelta) -> str:
+    days, seconds = waited.days, waited.seconds
+    hours = seconds // 3600
+    if days:
+        return f"{days} day{'s' if days != 1 else ''} {hours} hour{'s' if hours != 1 else ''}"
+    if hours:
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    return f"{seconds // 60} minutes"
+
+
+@dataclass(frozen=True)
+class DemandPackage:
+    reference: str
+    district: str
+    district_code: str
+    outward_code: str
+    service_type: str
+    cohort: str
+    hours_per_week: Decimal
+    start_date: dt.date
+    urgent: bool
+    stage: str
+    waiting_since: dt.datetime
+    waited: dt.timedelta
+
+    @property
+    def service_type_label(self) -> str:
+        return SERVICE_LABELS.get(self.service_type, self.service_type)
+
+    @property
+    def cohort_label(self) -> str:
+        return COHORT_LABELS.get(self.cohort, self.cohort)
+
+    @property
+    def stage_label(self) -> str:
+        return STAGE_LABELS.get(self.stage, self.stage)
+
+    @property
+    def waited_text(self) -> str:
+        return waited_text(self.waited)
+
+
+def demand_packages(
+    *,
+    now: dt.datetime,
+    district_code: str = "",
+    service_type: str = "",
+    cohort: str = "",
+) -> list[DemandPackage]:
+    """Every package still being sourced, longest waiting first."""
+    qs = Package.objects.filter(stage__in=OPEN_STAGE_VALUES).select_related("district", "lot")
+    if district_code:
+        qs = qs.filter(district__code=district_code)
+    if service_type:
+        qs = qs.filter(lot__service_type=service_type)
+    if cohort:
+        qs = qs.filter(lot__cohort=cohort)
+    return [
+        DemandPackage(
+            reference=p.reference,
+            district=p.district.name,
+            district_code=p.district.code,
+            outward_code=p.outward_code,
+            service_type=p.lot.service_type,
+            cohort=p.lot.cohort,
+            hours_per_week=p.hours_per_week,
+            start_date=p.start_date,
+            urgent=p.urgency == Urgency.URGENT,
+            stage=p.stage,
+            waiting_since=p.created_at,
+            waited=max(now - p.created_at, dt.timedelta(0)),
+        )
+        for p in qs.order_by("created_at", "id")
+    ]
+
+
+@dataclass(frozen=True)
+class LotDemand:
+    district: str
+    service_type: str
+    cohort: str
+    packages: int
+    hours_per_week: Decimal
+    longest_wait: dt.timedelta
+    median_wait: dt.timedelta
+
+    @property
+    def service_type_label(self) -> str:
+        return SERVICE_LABELS.get(self.service_type, self.service_type)
+
+    @property
+    def cohort_label(self) -> str:
+        return COHORT_LABELS.get(self.cohort, self.cohort)
+
+    @property
+    def longest_wait_text(self) -> str:
+        return waited_text(self.longest_wait)
+
+    @property
+    def median_wait_text(self) -> str:
+        return waited_text(self.median_wait)
+
+
+def demand_by_lot(*, packages: list[DemandPackage]) -> list[LotDemand]:
+    groups: dict[tuple[str, str, str], list[DemandPackage]] = defaultdict(list)
+    for p in packages:
+        groups[(p.district, p.service_type, p.cohort)].append(p)
+    return [
+        LotDemand(
+            district=district,
+            service_type=service,
+            cohort=cohort,
+            packages=len(members),
+            hours_per_week=sum((p.hours_per_week for p in members), Decimal(0)),
+            longest_wait=max(p.waited for p in members),
+            median_wait=statistics.median_low([p.waited for p in members]),
+        )
+        for (district, service, cohort), members in sorted(groups.items())
+    ]
+
+
+@dataclass(frozen=True)
+class AreaDemand:
+    outward_code: str
+    district: str
+    packages: int
+    hours_per_week: Decimal
+    lat: float | None
+    lng: float | None
+
+
+def demand_by_outward_code(*, packages: list[DemandPackage]) -> list[AreaDemand]:
+    groups: dict[str, list[DemandPackage]] = defaultdict(list)
+    for p in packages:
+        groups[p.outward_code].append(p)
+    where = {o.code: o for o in OutwardCode.objects.filter(code__in=groups)}
+    areas = []
+    for code, members in sorted(groups.items()):
+        place = where.get(code)
+        areas.append(
+            AreaDemand(
+                outward_code=code,
+                # Outward codes can cross districts: name every district its packages are in.
+                district=", ".join(sorted({p.district for p in members})),
+                packages=len(members),
+                hours_per_week=sum((p.hours_per_week for p in members), Decimal(0)),
+                lat=place.lat if place else None,
+                lng=place.lng if place else None,
+            )
+        )
+    return areas
+
+
+@dataclass(frozen=True)
+class DemandWeek:
+    period: Period
+    referred: int  # new packages in the week
+    placed: int
+    cancelled: int
+    waiting: int  # still unsourced at the end of the week (or now, for this week)
+    hours_waiting: Decimal
+
+
+def demand_trend(*, now: dt.datetime, weeks: int = 12) -> list[DemandWeek]:
+    """Week by week: packages referred, placed and cancelled, and those left waiting."""
+    periods = range_last_weeks(weeks=weeks, today=now.astimezone(LONDON).date()).periods()
+    first = dt.datetime.combine(periods[0].starts_on, dt.time(0), tzinfo=LONDON)
+    rows = Package.objects.filter(created_at__lte=now).filter(
+        Q(created_at__gte=first)
+        | Q(placed_at__isnull=True, cancelled_at__isnull=True)
+        | Q(placed_at__gte=first)
+        | Q(cancelled_at__gte=first)
+    )
+    events = list(rows.values_list("created_at", "placed_at", "cancelled_at", "hours_per_week"))
+    result = []
+    for period in periods:
+        start = dt.datetime.combine(period.starts_on, dt.time(0), tzinfo=LONDON)
+        end = min(
+            now,
+            dt.datetime.combine(period.ends_on + dt.timedelta(days=1), dt.time(0), tzinfo=LONDON),
+        )
+
+        def within(
+            at: dt.datetime | None, start: dt.datetime = start, end: dt.datetime = end
+        ) -> bool:
+            return at is not None and start <= at < end
+
+        waiting = [
+            hours
+            for created, placed, cancelled, hours in events
+            if created < end
+            and (placed is None or placed >= end)
+            and (cancelled is None or cancelled >= end)
+        ]
+        result.append(
+            DemandWeek(
+                period=period,
+                referred=sum(1 for e in events if within(e[0])),
+                placed=sum(1 for e in events if within(e[1])),
+                cancelled=sum(1 for e in events if within(e[2])),
+                waiting=len(waiting),
+                hours_waiting=sum(waiting, Decimal(0)),
+            )
+        )
+    return result

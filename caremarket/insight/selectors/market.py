@@ -1,0 +1,425 @@
+"""The council's market table, kept live: the figures of its Market Position Statement
+(providers, adults, hours, ratings, utilisation, joiners and leavers, time to source, how
+packages were placed, care home beds), as at any day and over any range."""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Max, Min
+
+from caremarket.framework.models import Provider, PurchaseOrder
+from caremarket.insight.selectors.care_book import CareBook, CareTotals, care_book
+from caremarket.insight.selectors.care_homes import BedCounts, beds_on, room_histories
+from caremarket.insight.selectors.periods import DateRange, Period
+from caremarket.insight.selectors.providers import (
+    MarketProvider,
+    market_key_of,
+    market_providers,
+    organisation_cqc_ids,
+)
+from caremarket.sourcing.engine.calendar import LONDON
+from caremarket.sourcing.engine.model import Route
+from caremarket.sourcing.models import Package, RouteChoices
+from caremarket.sourcing.services.engine_io import sourcing_rules
+
+WEEKS_A_YEAR = Decimal("52.1775")  # 365.2425 / 7: a year's spend at this week's rate
+ROUTE_LABELS = dict(RouteChoices.choices)
+ROUTES = [r.value for r in Route]
+
+
+def share(part: int | Decimal, whole: int | Decimal) -> float | None:
+    return float(part) / float(whole) if whole else None
+
+
+def percentile(values: list[float], fraction: float) -> float | None:
+    """The nearest-rank value at or below the fraction, as the sourcing simulation reports it."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[int(fraction * (len(ordered) - 1))]
+
+
+def _instant(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(0), tzinfo=LONDON)
+
+
+@dataclass(frozen=True)
+class Placement:
+    reference: str
+    route: str
+    placed_on: dt.date
+    working_hours: float  # from referral to placement, office hours only
+
+
+def placements(*, span: DateRange) -> list[Placement]:
+    """Packages placed in the range, with how long each took to source."""
+    calendar = sourcing_rules().calendar
+    rows = Package.objects.filter(
+        placed_at__gte=_instant(span.starts_on),
+        placed_at__lt=_instant(span.ends_on + dt.timedelta(days=1)),
+    ).values_list("reference", "route", "created_at", "placed_at")
+    return [
+        Placement(
+            reference=reference,
+            route=route,
+            placed_on=placed_at.astimezone(LONDON).date(),
+            working_hours=calendar.working_hours_between(created_at, placed_at),
+        )
+        for reference, route, created_at, placed_at in rows
+    ]
+
+
+@dataclass(frozen=True)
+class Sourcing:
+    referred: int
+    cancelled: int
+    placed: int
+    by_route: dict[str, int]
+    median_hours: float | None
+    p90_hours: float | None
+
+    def route_share(self, route: str) -> float | None:
+        return share(self.by_route.get(route, 0), self.placed)
+
+
+def sourcing_summary(*, placed: list[Placement], span: DateRange) -> Sourcing:
+    start, end = _instant(span.starts_on), _instant(span.ends_on + dt.timedelta(days=1))
+    hours = [p.working_hours for p in placed]
+    return Sourcing(
+        referred=Package.objects.filter(created_at__gte=start, created_at__lt=end).count(),
+        cancelled=Package.objects.filter(cancelled_at__gte=start, cancelled_at__lt=end).count(),
+        placed=len(placed),
+        by_route=dict(Counter(p.route for p in placed)),
+        median_hours=statistics.median(hours) if hours else None,
+        p90_hours=percentile(hours, 0.9),
+    )
+
+
+@dataclass(frozen=True)
+class Movement:
+    name: str
+    on: dt.date
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Movements:
+    framework_joined: list[Movement]
+    framework_left: list[Movement]
+    started: list[Movement]  # first council-funded care began in the range
+    stopped: list[Movement]  # last council-funded care ended in the range, none since
+
+
+def _framework_on(day: dt.date) -> list[Provider]:
+    return [
+        p
+        for p in Provider.objects.select_related("organisation").filter(joined_on__lte=day)
+        if p.left_on is None or p.left_on > day
+    ]
+
+
+def movements(*, book: CareBook, span: DateRange, names: dict[int, str]) -> Movements:
+    firsts: dict[int, dt.date] = {}
+    lasts: dict[int, dt.date | None] = {}
+    for s in book.spans:
+        org = s.organisation_id
+        firsts[org] = min(firsts.get(org, s.starts_on), s.starts_on)
+        if org not in lasts or lasts[org] is not None:
+            lasts[org] = None if s.ends_on is None else max(lasts.get(org) or s.ends_on, s.ends_on)
+    providers = Provider.objects.select_related("organisation")
+    return Movements(
+        framework_joined=[
+            Movement(p.name, p.joined_on)
+            for p in providers.filter(joined_on__gte=span.starts_on, joined_on__lte=span.ends_on)
+        ],
+        framework_left=[
+            Movement(p.name, p.left_on, p.left_reason)
+            for p in providers.filter(left_on__gte=span.starts_on, left_on__lte=span.ends_on)
+            if p.left_on is not None
+        ],
+        started=sorted(
+            (
+                Movement(names.get(org, f"Organisation {org}"), day)
+                for org, day in firsts.items()
+                if span.contains(day)
+            ),
+            key=lambda m: (m.on, m.name),
+        ),
+        stopped=sorted(
+            (
+                Movement(names.get(org, f"Organisation {org}"), day)
+                for org, day in lasts.items()
+                if day is not None and span.contains(day)
+            ),
+            key=lambda m: (m.on, m.name),
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    label: str
+    value: int | float | Decimal | None
+    kind: str  # count, percent, hours, money, working_hours
+    note: str = ""
+
+
+@dataclass
+class MarketTable:
+    span: DateRange
+    as_at: dt.date
+    sections: list[tuple[str, list[Figure]]] = field(default_factory=list)
+
+    def figure(self, key: str) -> Figure:
+        for _, figures in self.sections:
+            for f in figures:
+                if f.key == key:
+                    return f
+        raise KeyError(key)
+
+
+def _good_share(
+    providers: list[MarketProvider],
+) -> tuple[float | None, int]:
+    rated = [p for p in providers if p.rated]
+    return share(sum(1 for p in rated if p.good_or_outstanding), len(rated)), len(rated)
+
+
+def _package_quality(
+    totals_day: dt.date,
+    book: CareBook,
+    register: dict[str, MarketProvider],
+    cqc_ids: dict[int, str],
+) -> tuple[float | None, int]:
+    rated = good = 0
+    for span in book.live_on(totals_day):
+        provider = register.get(market_key_of(span.organisation_id, cqc_ids))
+        if provider is None or not provider.rated:
+            continue
+        rated += 1
+        good += provider.good_or_outstanding
+    return share(good, rated), rated
+
+
+@dataclass
+class Market:
+    """Everything the dashboard shows for one range, computed once."""
+
+    table: MarketTable
+    periods: list[Period]
+    care: dict[dt.date, CareTotals]  # as at each period's last day
+    sourcing_by_period: list[Sourcing]
+    movements: Movements
+    beds_by_district: dict[int | None, BedCounts]
+    beds_total: BedCounts
+    care_by_district: dict[object, CareTotals]
+
+
+def market(*, span: DateRange) -> Market:
+    as_at = span.ends_on
+    periods = span.periods()
+    book = care_book(until=as_at)
+    days = [p.ends_on for p in periods]
+    care = book.totals_on(days)
+    today = care[as_at]
+    placed = placements(span=span)
+    sourcing = sourcing_summary(placed=placed, span=span)
+    sourcing_by_period = [
+        sourcing_summary(
+            placed=[p for p in placed if period.starts_on <= p.placed_on <= period.ends_on],
+            span=DateRange(period.starts_on, period.ends_on),
+        )
+        for period in periods
+    ]
+    cqc_ids = organisation_cqc_ids()
+    register = market_providers()
+    active_keys = {market_key_of(org, cqc_ids) for org in today.organisations}
+    whole = list(register.values())
+    # Providers delivering council-funded care count in the market even if CQC's file lacks them.
+    known = set(register) | active_keys
+    whole_share, whole_rated = _good_share(whole)
+    framework = _framework_on(as_at)
+    framework_register = [
+        register[market_key_of(p.organisation_id, cqc_ids)]
+        for p in framework
+        if market_key_of(p.organisation_id, cqc_ids) in register
+    ]
+    framework_share, framework_rated = _good_share(framework_register)
+    package_share, package_rated = _package_quality(as_at, book, register, cqc_ids)
+    names = {p.organisation_id: p.name for p in whole if p.organisation_id is not None}
+    moved = movements(book=book, span=span, names=names)
+    beds = beds_on(histories=room_histories(until=as_at), days=[as_at])[0]
+    table = MarketTable(span=span, as_at=as_at)
+    table.sections = [
+        (
+            f"Whole market, as at {as_at:%-d %B %Y}",
+            [
+                Figure(
+                    "providers",
+                    "Home care providers",
+                    len(known),
+                    "count",
+                    "Registered with the CQC in the area, or delivering council-funded care.",
+                ),
+                Figure(
+                    "active_providers",
+                    "Active providers",
+                    len(active_keys),
+                    "count",
+                    "Delivering council-funded care on the day.",
+                ),
+                Figure(
+                    "providers_good_share",
+                    "Providers rated Good or Outstanding",
+                    whole_share,
+                    "percent",
+                    f"Of {whole_rated} rated providers: every rated location Good or Outstanding.",
+                ),
+                Figure(
+                    "providers_started",
+                    "Providers that started working with the council",
+                    len(moved.started),
+                    "count",
+                    "First council-funded care began in the range.",
+                ),
+                Figure(
+                    "providers_stopped",
+                    "Providers that stopped working with the council",
+                    len(moved.stopped),
+                    "count",
+                    "Last council-funded care ended in the range.",
+                ),
+            ],
+        ),
+        (
+            f"Council-funded home care, as at {as_at:%-d %B %Y}",
+            [
+                Figure(
+                    "adults",
+                    "Adults receiving council-funded home care",
+                    today.adult_count,
+                    "count",
+                ),
+                Figure("packages", "Packages of care", today.packages, "count"),
+                Figure(
+                    "hours_per_week", "Commissioned hours a week", today.hours_per_week, "hours"
+                ),
+                Figure("weekly_spend", "Commissioned spend a week", today.weekly_spend, "money"),
+                Figure(
+                    "annual_spend",
+                    "A year's spend at this rate",
+                    today.weekly_spend * WEEKS_A_YEAR,
+                    "money",
+                ),
+                Figure(
+                    "packages_good_share",
+                    "Packages with providers rated Good or Outstanding",
+                    package_share,
+                    "percent",
+                    f"Of {package_rated} packages with rated providers.",
+                ),
+                Figure(
+                    "framework_providers",
+                    "Providers on the Live at Home framework",
+                    len(framework),
+                    "count",
+                ),
+                Figure(
+                    "framework_good_share",
+                    "Framework providers rated Good or Outstanding",
+                    framework_share,
+                    "percent",
+                    f"Of {framework_rated} rated framework providers.",
+                ),
+                Figure(
+                    "utilisation",
+                    "Framework utilisation",
+                    today.utilisation,
+                    "percent",
+                    "Commissioned hours under framework purchase orders.",
+                ),
+                Figure(
+                    "framework_joined",
+                    "Providers joining the framework",
+                    len(moved.framework_joined),
+                    "count",
+                    "In the range.",
+                ),
+                Figure(
+                    "framework_left",
+                    "Providers leaving the framework",
+                    len(moved.framework_left),
+                    "count",
+                    "In the range.",
+                ),
+            ],
+        ),
+        (
+            f"Sourcing, {span.label}",
+            [
+                Figure("referred", "Packages referred", sourcing.referred, "count"),
+                Figure("placed", "Packages placed", sourcing.placed, "count"),
+                Figure("cancelled", "Packages cancelled", sourcing.cancelled, "count"),
+                Figure(
+                    "median_hours",
+                    "Median time to source",
+                    sourcing.median_hours,
+                    "working_hours",
+                    "Office hours from referral to placement.",
+                ),
+                Figure(
+                    "p90_hours",
+                    "Time to source, 90th percentile",
+                    sourcing.p90_hours,
+                    "working_hours",
+                ),
+                *[
+                    Figure(
+                        f"route_{route}",
+                        f"Placed via {ROUTE_LABELS[route].lower()}",
+                        sourcing.route_share(route),
+                        "percent",
+                        f"{sourcing.by_route.get(route, 0)} of {sourcing.placed} placements.",
+                    )
+                    for route in ROUTES
+                ],
+            ],
+        ),
+        (
+            f"Care homes, as at {as_at:%-d %B %Y}",
+            [
+                Figure("care_home_rooms", "Care home rooms", beds.total.rooms, "count"),
+                Figure("care_home_occupancy", "Occupancy", beds.total.occupancy, "percent"),
+                Figure(
+                    "care_home_vacancies",
+                    "Vacant rooms",
+                    beds.total.vacancies,
+                    "count",
+                    f"{beds.total.reserved} of them reserved.",
+                ),
+                Figure("care_home_suspended", "Suspended rooms", beds.total.suspended, "count"),
+            ],
+        ),
+    ]
+    return Market(
+        table=table,
+        periods=periods,
+        care=care,
+        sourcing_by_period=sourcing_by_period,
+        movements=moved,
+        beds_by_district=beds.by_district,
+        beds_total=beds.total,
+        care_by_district=book.totals_by(as_at, "district_id"),
+    )
+
+
+def first_and_last_care() -> tuple[dt.date | None, dt.date | None]:
+    """The span of the platform's records, for the range form's hints."""
+    agg = PurchaseOrder.objects.aggregate(first=Min("starts_on"), last=Max("starts_on"))
+    return agg["first"], agg["last"]
