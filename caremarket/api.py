@@ -14,6 +14,7 @@ from caremarket.carehomes.apis import router as carehomes_router
 from caremarket.common.errors import DomainError, ValidationFailed
 from caremarket.framework.apis import router as framework_router
 from caremarket.geography.apis import router as geography_router
+from caremarket.insight.apis import router as insight_router
 from caremarket.monitoring.apis import router as monitoring_router
 from caremarket.notifications.apis import router as notifications_router
 from caremarket.sourcing.apis import router as sourcing_router
@@ -81,3 +82,4 @@ api.add_router("", monitoring_router)
 api.add_router("", framework_router)
 api.add_router("", sourcing_router)
 api.add_router("", carehomes_router)
+api.add_router("", insight_router)

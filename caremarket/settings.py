@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "caremarket.framework",
     "caremarket.sourcing",
     "caremarket.carehomes",
+    "caremarket.insight",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,7 @@ urlpatterns = [
     path("framework/", include("caremarket.framework.urls")),
     path("sourcing/", include("caremarket.sourcing.urls")),
     path("care-homes/", include("caremarket.carehomes.urls")),
+    path("insight/", include("caremarket.insight.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -43,7 +43,12 @@ class Sheet:
 
     @property
     def slug(self) -> str:
-        return "-".join("".join(c if c.isalnum() else " " for c in self.title.lower()).split())
+        return sheet_slug(self.title)
+
+
+def sheet_slug(title: str) -> str:
+    """How one table of a download is named in a URL and a CSV file name."""
+    return "-".join("".join(c if c.isalnum() else " " for c in title.lower()).split())
 
 
 def sheet_table_write(ws: Worksheet, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:

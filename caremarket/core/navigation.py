@@ -24,7 +24,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Framework", "framework:home", "framework.view_framework"),
     NavItem("Visit monitoring", "monitoring:home", "monitoring.view_monitoring"),
     NavItem("Demand", "insight:demand", "insight.view_demand"),
-    NavItem("Market", "insight:market", "insight.view_market"),
+    NavItem("Market", "insight:market", "insight.open_market"),
     NavItem("Users", "accounts:user-list", "accounts.list_users"),
     NavItem("Organisations", "accounts:organisation-list", "accounts.manage_organisations"),
     NavItem("Audit trail", "audit:list", "audit.view_trail"),

@@ -31,10 +31,15 @@ from caremarket.framework.selectors.prices import matrix_rates_for_lot
 from caremarket.framework.selectors.ranked_lists import ranked_lists_of_version
 from caremarket.framework.services.lots import lot_create_all
 from caremarket.framework.services.prices import matrix_rate_create, price_year_create, rate_select
-from caremarket.framework.services.providers import branch_add, provider_create
+from caremarket.framework.services.providers import (
+    branch_add,
+    provider_agreement_end,
+    provider_create,
+)
 from caremarket.framework.services.purchase_orders import (
     purchase_order_carry_over,
     purchase_order_change_hours,
+    purchase_order_end,
     purchase_order_issue,
 )
 from caremarket.framework.services.ranked_lists import (
@@ -108,6 +113,11 @@ BASE_RATES = {  # 2025/26 county-wide bands; 2026/27 rises 4%
     ServiceType.LIVE_IN: (RateUnit.WEEK, ["1150.00", "1225.00", "1300.00"]),
 }
 RURAL = ("Maldon", "Uttlesford")  # rural districts pay more for personal care
+# The council's book of home care when the framework began, carried over at the old prices.
+BOOK_PACKAGES = 1500
+BOOK_ENDED = 0.3  # a share of them ends during the framework's first year
+BOOK_HOURS = (3.5, 5, 7, 7, 10.5, 10.5, 14, 14, 17.5, 21, 28)
+LEAVERS = 2  # framework providers whose agreements have since ended
 RATING_FIELDS = ("Location ID", "Domain", "Latest Rating", "Publication Date")
 
 
@@ -404,6 +414,85 @@ def _purchase_orders(providers: dict[str, Provider], lots: list[Lot]) -> int:
     return count
 
 
+def _book_of_care(
+    rng: random.Random, providers: list[Provider], lots: list[Lot], now: dt.datetime
+) -> tuple[int, int]:
+    """Packages that began before the framework, each kept at its old price (carried over).
+
+    Tier-1-standard providers hold most of the book, as the council sources from them first;
+    about a third of the packages end during the framework's first year.
+    """
+    today = now.date()
+    weights = [3 if p.tier1_eligible else 1 for p in providers]
+    by_district: dict[int, list[Lot]] = defaultdict(list)
+    for lot in lots:
+        by_district[lot.district_id].append(lot)
+    served = {
+        p.pk: sorted({e.lot.district_id for e in p.positions.select_related("lot")})
+        for p in providers
+    }
+    ended = 0
+    for n in range(1, BOOK_PACKAGES + 1):
+        provider = rng.choices(providers, weights=weights)[0]
+        district_id = rng.choice(served[provider.pk] or list(by_district))
+        service = rng.choices(list(BASE_RATES), weights=[90, 3, 3, 4])[0]
+        cohort = rng.choices([Cohort.OLDER_PEOPLE, Cohort.LD_AUTISM], weights=[69, 31])[0]
+        lot = next(
+            lot
+            for lot in by_district[district_id]
+            if lot.service_type == service and lot.cohort == cohort
+        )
+        unit, amounts = BASE_RATES[service]
+        hours = (
+            Decimal(str(rng.choice(BOOK_HOURS)))
+            if service == ServiceType.PERSONAL_CARE
+            else Decimal(56 if unit == RateUnit.NIGHT else 168)
+        )
+        starts_on = dt.date(2021, 8, 2) + dt.timedelta(days=rng.randint(0, 1550))
+        reference = f"LAH21-{n:05d}"
+        purchase_order_carry_over(
+            package_reference=reference,
+            provider=provider,
+            lot=lot,
+            hours_per_week=hours,
+            rate=(Decimal(amounts[0]) * Decimal("0.92")).quantize(Decimal("0.01")),
+            unit=unit,
+            starts_on=starts_on,
+            actor=None,
+            now=_at(START),
+        )
+        if rng.random() < BOOK_ENDED:
+            last_day = START + dt.timedelta(days=rng.randint(0, (today - START).days - 1))
+            purchase_order_end(
+                package_reference=reference,
+                ends_on=last_day,
+                reason=rng.choice(["Moved into a care home", "Died", "Moved out of the area"]),
+                actor=None,
+                now=_at(last_day + dt.timedelta(days=1)),
+            )
+            ended += 1
+    return BOOK_PACKAGES, ended
+
+
+def _leavers(rng: random.Random, providers: list[Provider], now: dt.datetime) -> list[Provider]:
+    """Providers that left the framework since it began: the market table counts them."""
+    leavers = []
+    for provider in rng.sample([p for p in providers if p.name != BRIGHTPATH], LEAVERS):
+        left_on = now.date() - dt.timedelta(days=rng.randint(20, 60))
+        leavers.append(
+            provider_agreement_end(
+                actor=None,
+                provider=provider,
+                left_on=left_on,
+                reason=rng.choice(
+                    ["Closed the business", "Sold to another provider", "Handed back the contract"]
+                ),
+                now=_at(left_on),
+            )
+        )
+    return leavers
+
+
 def load(*, rng: random.Random, now: dt.datetime, **_: object) -> list[str]:
     if Provider.objects.exists():
         return ["Framework providers already loaded."]
@@ -449,6 +538,8 @@ def load(*, rng: random.Random, now: dt.datetime, **_: object) -> list[str]:
         )
     _prices(lots, list(providers.values()), versions[-1])
     orders = _purchase_orders(providers, lots)
+    book, book_ended = _book_of_care(rng, list(providers.values()), lots, now)
+    leavers = _leavers(rng, list(providers.values()), now)
     tier1 = sum(1 for p in providers.values() if p.tier1_eligible)
     return [
         f"{len(providers)} framework providers ({tier1} meet the tier-1 standard) with "
@@ -456,4 +547,8 @@ def load(*, rng: random.Random, now: dt.datetime, **_: object) -> list[str]:
         f"{len(lots)} lots; {len(versions)} issued versions of every ranked list.",
         "Price matrix for 2025/26 and 2026/27 with providers' rate selections.",
         f"{orders} purchase orders, some carried over from the previous framework.",
+        f"A book of {book} packages carried over at their old prices; {book_ended} have ended.",
+        f"{len(leavers)} providers have left the framework: "
+        + ", ".join(p.name for p in leavers)
+        + ".",
     ]

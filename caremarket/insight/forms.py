@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django import forms
 
@@ -27,8 +28,8 @@ class RangeForm(GovForm):
     starts_on = forms.DateField(label="From", required=False, help_text="For example, 2026-09-01")
     ends_on = forms.DateField(label="To", required=False, help_text="For example, 2026-11-30")
 
-    def __init__(self, *args: object, today: dt.date, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, today: dt.date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.today = today
 
     def clean(self) -> dict[str, object]:
@@ -64,8 +65,8 @@ class DemandFilterForm(forms.Form):
     )
     cohort = forms.ChoiceField(choices=[("", "All cohorts"), *Cohort.choices], required=False)
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.fields["district"].choices = [  # type: ignore[attr-defined]
             ("", "All districts"),
             *[(d.code, d.name) for d in district_list()],

@@ -13,3 +13,5 @@ rules.add_perm("insight.view_demand", is_council_staff | is_home_care_provider_s
 rules.add_perm("insight.view_market", is_council_staff)
 # Beds by district and care type: the discharge teams of NHS partners plan with it too.
 rules.add_perm("insight.view_care_home_market", is_council_staff | is_health_searcher)
+# The "Market" item of the navigation: the dashboard, or for NHS partners its care home part.
+rules.add_perm("insight.open_market", is_council_staff | is_health_searcher)

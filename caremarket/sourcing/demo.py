@@ -1,32 +1,43 @@
-"""A realistic working week of sourcing, replayed through the real services up to now.
+"""Six working weeks of sourcing, replayed through the real services up to now.
 
 Packages arrive through office hours; providers answer, decline or let offers lapse; the 16:00
-Batching List, the 10:00 close and the Monday and Thursday lists run on the council's timetable.
-So a broker and a provider see a live working day straight after `make run`.
+Batching List, the 10:00 close and the Monday and Thursday lists run on the council's timetable;
+spot providers outside the framework propose rates for the Available Packages, and some care
+ends. So a broker and a provider see a live working day straight after `make run`, and the
+market figures have weeks of history.
 """
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import heapq
+import io
 import itertools
 import random
 from decimal import Decimal
 from typing import Any
 
-from caremarket.accounts.models import User
+from caremarket.accounts.models import Organisation, OrganisationKind, Role, User
+from caremarket.accounts.services import organisation_create, user_create
+from caremarket.cqc.services import cqc_directory_import, cqc_ratings_import
 from caremarket.framework.models import Cohort, Provider, RankedListEntry, ServiceType
 from caremarket.framework.selectors.ranked_lists import (
     ranked_list_in_force,
     ranked_list_version_in_force,
 )
 from caremarket.geography.models import District, Postcode
-from caremarket.sourcing.models import Offer, Package
+from caremarket.sourcing.engine.model import Stage
+from caremarket.sourcing.models import Offer, Package, RateProposal
 from caremarket.sourcing.services import available, batching, offers, packages
 from caremarket.sourcing.services.engine_io import sourcing_rules
 
-WORKING_DAYS = 5
+WORKING_DAYS = 30
 PACKAGES_PER_DAY = 7
+SPOT_AGENCIES = 40  # home care agencies in the area that are not on the framework
+SPOT_WITH_USERS = 8  # of them, the ones that work with the council and answer the lists
+ENDS = 0.1  # placed packages whose care ends within the weeks replayed
+END_REASONS = ("Moved into a care home", "Died", "Care no longer needed", "Moved away")
 VISITS = (
     "1 call a day, 45 minutes",
     "2 calls a day, 30 minutes",
@@ -49,6 +60,84 @@ def _staff_of(organisation_id: int) -> User | None:
     )
 
 
+def _spot_market(rng: random.Random, now: dt.datetime) -> list[User]:
+    """Home care agencies registered in the area but not on the framework (the spot market),
+    written to CQC files and imported like the real ones; a few work with the council."""
+    postcodes = list(
+        Postcode.objects.filter(
+            oslaua__in=District.objects.filter(in_council_area=True).values("code")
+        ).values_list("postcode", flat=True)
+    )
+    directory = io.StringIO()
+    writer = csv.writer(directory)
+    writer.writerow(
+        [
+            "Name",
+            "Address",
+            "Postcode",
+            "Service types",
+            "Provider name",
+            "Local authority",
+            "CQC Location ID (for office use only)",
+            "CQC Provider ID (for office use only)",
+        ]
+    )
+    ratings = io.StringIO()
+    rating_writer = csv.writer(ratings)
+    rating_writer.writerow(["Location ID", "Domain", "Latest Rating", "Publication Date"])
+    agencies = []
+    for n in range(1, SPOT_AGENCIES + 1):
+        name = f"{rng.choice(SPOT_NAMES)} {rng.choice(SPOT_KINDS)} {n}"
+        provider_id, location_id = f"1-7{n:08d}", f"1-7{n:04d}0001"
+        writer.writerow(
+            [
+                name,
+                f"{rng.randint(1, 300)} Station Road",
+                rng.choice(postcodes),
+                "Homecare agencies",
+                f"{name} Ltd",
+                "Essex",
+                location_id,
+                provider_id,
+            ]
+        )
+        overall = rng.choices(
+            ["Outstanding", "Good", "Requires improvement", "Inadequate", ""],
+            weights=[3, 55, 25, 4, 13],  # some agencies are new and not yet inspected
+        )[0]
+        if overall:
+            published = (now - dt.timedelta(days=rng.randint(30, 1000))).date().isoformat()
+            rating_writer.writerow([location_id, "Overall", overall, published])
+        agencies.append((f"{name} Ltd", provider_id))
+    cqc_directory_import(
+        data=directory.getvalue().encode(), filename="demo-spot-agencies.csv", now=now
+    )
+    cqc_ratings_import(data=ratings.getvalue().encode(), filename="demo-spot-ratings.csv", now=now)
+    staff = []
+    for name, provider_id in agencies[:SPOT_WITH_USERS]:
+        org = Organisation.objects.filter(
+            name=name, kind=OrganisationKind.HOME_CARE_PROVIDER
+        ).first() or organisation_create(
+            actor=None, name=name, kind=OrganisationKind.HOME_CARE_PROVIDER, reference=provider_id
+        )
+        slug = "".join(c for c in name.lower() if c.isalnum())[:30]
+        staff.append(
+            user_create(
+                actor=None,
+                organisation=org,
+                email=f"office@{slug}.example",
+                full_name=f"{name.split()[0]} Office",
+                role=Role.PROVIDER_ADMIN,
+                send_invitation=False,
+            )
+        )
+    return staff
+
+
+SPOT_NAMES = ("Abbey", "Blossom", "Caring", "Coastal", "Dedham", "Essex", "Kindly", "Oak", "Valley")
+SPOT_KINDS = ("Homecare", "Care at Home", "Domiciliary Care", "Support Services")
+
+
 def load(*, rng: random.Random, now: dt.datetime, **_: Any) -> list[str]:
     if Package.objects.exists():
         return ["Sourcing demo already loaded."]
@@ -57,6 +146,7 @@ def load(*, rng: random.Random, now: dt.datetime, **_: Any) -> list[str]:
         return ["Sourcing demo skipped: no broker or no ranked list in force."]
     rules = sourcing_rules()
     cal = rules.calendar
+    spot_staff = _spot_market(rng, now - dt.timedelta(days=60))
     days: list[dt.date] = []
     day = cal.local(now).date()
     while len(days) < WORKING_DAYS:
@@ -102,6 +192,12 @@ def load(*, rng: random.Random, now: dt.datetime, **_: Any) -> list[str]:
                 if answer_at < offer.deadline:
                     push(answer_at, "answer", offer.pk, roll < 0.3)
 
+    def schedule_end(package_id: int) -> None:
+        if rng.random() < ENDS:
+            start = Package.objects.values_list("start_date", flat=True).get(pk=package_id)
+            day = start + dt.timedelta(days=rng.randint(5, 30))
+            push(cal.at(day, dt.time(11)), "end", package_id)
+
     created = 0
     while heap:
         at, _seq, kind, data = heapq.heappop(heap)
@@ -139,6 +235,7 @@ def load(*, rng: random.Random, now: dt.datetime, **_: Any) -> list[str]:
             staff = _staff_of(offer.provider.organisation_id)
             if accept:
                 offers.offer_accept(actor=staff, offer=offer, now=at)
+                schedule_end(offer.package_id)
             else:
                 offers.offer_decline(
                     actor=staff,
@@ -174,11 +271,66 @@ def load(*, rng: random.Random, now: dt.datetime, **_: Any) -> list[str]:
             batching.batching_lists_close_due(now=at)
             schedule_answers(at)
         elif kind == "available":
-            available.available_list_issue(now=at)
+            issued = available.available_list_issue(now=at)
+            for package in issued.packages.all() if issued else []:
+                roll = rng.random()
+                if roll < 0.45 and spot_staff:  # a spot agency proposes, the broker takes it
+                    proposer = rng.choice(spot_staff)
+                    push(
+                        at + dt.timedelta(hours=rng.randint(1, 5)), "propose", package.pk, proposer
+                    )
+                elif roll < 0.6 and spot_staff:  # bought spot after the calls round the market
+                    push(cal.add_working_time(at, dt.timedelta(hours=9)), "spot", package.pk)
+        elif kind == "propose":
+            package_id, proposer = data
+            package = Package.objects.get(pk=package_id)
+            if package.stage != Stage.AVAILABLE.value or package.awaiting_available_list:
+                continue
+            proposal = available.rate_proposal_submit(
+                actor=proposer,
+                package=package,
+                rate=Decimal(rng.choice(["24.50", "25.75", "26.50", "27.00"])),
+                notes="We have carers in the area from next week.",
+                now=at,
+            )
+            push(cal.add_working_time(at, dt.timedelta(hours=3)), "take", proposal.pk)
+        elif kind == "take":
+            proposal = RateProposal.objects.select_related("package").get(pk=data[0])
+            if proposal.status != RateProposal.Status.OPEN:
+                continue
+            if proposal.package.stage != Stage.AVAILABLE.value:
+                continue
+            packages.package_place_from_proposal(actor=broker, proposal=proposal, now=at)
+            schedule_end(proposal.package_id)
+        elif kind == "spot":
+            package = Package.objects.get(pk=data[0])
+            if package.stage != Stage.AVAILABLE.value:
+                continue
+            packages.package_place_directly(
+                actor=broker,
+                package=package,
+                organisation=rng.choice(spot_staff).organisation,
+                rate=Decimal(rng.choice(["27.50", "28.00", "29.50"])),
+                route="spot",
+                note="No framework provider could cover the calls.",
+                now=at,
+            )
+            schedule_end(package.pk)
+        elif kind == "end":
+            package = Package.objects.get(pk=data[0])
+            last_day = cal.local(at).date() - dt.timedelta(days=1)
+            if package.stage == Stage.PLACED.value and last_day >= package.start_date:
+                packages.package_end(
+                    actor=broker,
+                    package=package,
+                    ends_on=last_day,
+                    reason=rng.choice(END_REASONS),
+                    now=at,
+                )
     _an_offer_for_the_demo_provider(broker=broker, rng=rng, now=now)
     counts = {
         s: Package.objects.filter(stage=s).count()
-        for s in ("tier1", "batching", "tier2", "available", "placed")
+        for s in ("tier1", "batching", "tier2", "available", "placed", "ended", "cancelled")
     }
     return [
         f"{created + 1} packages over {WORKING_DAYS} working days: "

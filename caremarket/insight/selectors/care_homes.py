@@ -8,8 +8,9 @@ A room's state on a day follows the precedence of the bed states the homes see
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import F, Q
@@ -25,16 +26,14 @@ from caremarket.carehomes.models import (
 )
 from caremarket.carehomes.selectors.homes import STALE_AFTER_DAYS
 from caremarket.geography.models import District
+from caremarket.insight.selectors.periods import DateRange, Period
+from caremarket.sourcing.engine.calendar import LONDON
 
 OCCUPIED, SUSPENDED, RESERVED, VACANT = "occupied", "suspended", "reserved", "vacant"
 CARE_TYPE_LABELS = dict(CareType.choices)
 
 # [starts_on, ends_on): ends_on exclusive or None, as bookings and suspensions store them.
 Interval = tuple[dt.date, dt.date | None]
-
-
-def _covers(interval: Interval, day: dt.date) -> bool:
-    return interval[0] <= day and (interval[1] is None or interval[1] > day)
 
 
 @dataclass
@@ -48,6 +47,11 @@ class BedCounts:
     def add(self, state: str) -> None:
         self.rooms += 1
         setattr(self, state, getattr(self, state) + 1)
+
+    def add_counts(self, counted: Counter[str]) -> None:
+        for state, n in counted.items():
+            self.rooms += n
+            setattr(self, state, getattr(self, state) + n)
 
     @property
     def vacancies(self) -> int:
@@ -72,34 +76,48 @@ class RoomHistory:
     suspended: list[Interval] = field(default_factory=list)
     reserved: list[Interval] = field(default_factory=list)
 
+    def states_on(self, days: list[dt.date]) -> list[str | None]:
+        """The room's state on each of the (sorted) days; None before the room existed."""
+        rank = [0] * len(days)  # 0 vacant, 1 reserved, 2 suspended, 3 occupied
+        for level, intervals in ((3, self.occupied), (2, self.suspended), (1, self.reserved)):
+            for start, end in intervals:
+                lo = bisect.bisect_left(days, start)
+                hi = len(days) if end is None else bisect.bisect_left(days, end)
+                for i in range(lo, hi):
+                    if rank[i] < level:
+                        rank[i] = level
+        born = bisect.bisect_left(days, self.created_on)
+        return [None if i < born else _STATES[r] for i, r in enumerate(rank)]
+
     def state_on(self, day: dt.date) -> str | None:
-        if day < self.created_on:
-            return None
-        if any(_covers(i, day) for i in self.occupied):
-            return OCCUPIED
-        if any(_covers(i, day) for i in self.suspended):
-            return SUSPENDED
-        if any(_covers(i, day) for i in self.reserved):
-            return RESERVED
-        return VACANT
+        return self.states_on([day])[0]
+
+
+_STATES = (VACANT, RESERVED, SUSPENDED, OCCUPIED)
+
+
+def _local_date(at: dt.datetime) -> dt.date:
+    return at.astimezone(LONDON).date()
 
 
 def _day_after(at: dt.datetime | None) -> dt.date | None:
-    return timezone.localdate(at) + dt.timedelta(days=1) if at is not None else None
+    return _local_date(at) + dt.timedelta(days=1) if at is not None else None
 
 
 def room_histories(*, until: dt.date) -> list[RoomHistory]:
     """Every room of an active home with what held it, from the bookings and suspensions."""
     rooms = {
-        r["pk"]: RoomHistory(
-            room_id=r["pk"],
-            home_id=r["home_id"],
-            district_id=r["home__district_id"],
-            care_types=r["home__care_types"],
-            nursing=r["home__provides_nursing"],
-            created_on=timezone.localdate(r["created_at"]),
+        pk: RoomHistory(
+            room_id=pk,
+            home_id=home_id,
+            district_id=district_id,
+            care_types=care_types,
+            nursing=nursing,
+            created_on=_local_date(created_at),
         )
-        for r in Room.objects.filter(home__is_active=True).values(
+        for pk, home_id, district_id, care_types, nursing, created_at in Room.objects.filter(
+            home__is_active=True
+        ).values_list(
             "pk",
             "home_id",
             "home__district_id",
@@ -108,12 +126,16 @@ def room_histories(*, until: dt.date) -> list[RoomHistory]:
             "created_at",
         )
     }
-    bookings = Booking.objects.filter(room_id__in=rooms, starts_on__lte=until).values_list(
+    # A booking requested by `until` may reserve the room before it starts.
+    requested_by = dt.datetime.combine(until + dt.timedelta(days=1), dt.time(0), tzinfo=LONDON)
+    bookings = Booking.objects.filter(
+        Q(starts_on__lte=until) | Q(requested_at__lt=requested_by), room__home__is_active=True
+    ).values_list(
         "room_id", "status", "starts_on", "ends_on", "requested_at", "decided_at", "cancelled_at"
     )
     for room_id, status, starts_on, ends_on, requested, decided, cancelled in bookings:
         room = rooms[room_id]
-        asked = timezone.localdate(requested)
+        asked = _local_date(requested)
         if status in (BookingStatus.ACCEPTED, BookingStatus.ENDED):
             room.occupied.append((starts_on, ends_on))
             if asked < starts_on:  # promised from the request until the person arrives
@@ -123,7 +145,7 @@ def room_histories(*, until: dt.date) -> list[RoomHistory]:
         else:  # rejected or cancelled: it reserved the room while it waited for an answer
             room.reserved.append((asked, _day_after(decided or cancelled)))
     for room_id, starts_on, ends_on in Suspension.objects.filter(
-        room_id__in=rooms, starts_on__lte=until
+        room__home__is_active=True, starts_on__lte=until
     ).values_list("room_id", "starts_on", "ends_on"):
         rooms[room_id].suspended.append((starts_on, ends_on))
     return list(rooms.values())
@@ -142,31 +164,39 @@ class BedsOn:
 def beds_on(*, histories: list[RoomHistory], days: list[dt.date]) -> list[BedsOn]:
     """Room states counted on each day, in total, by district and by care type (a home that
     cares for several groups counts in each of them)."""
-    results = []
-    for day in days:
-        total, nursing, residential = BedCounts(), BedCounts(), BedCounts()
-        by_district: dict[int | None, BedCounts] = defaultdict(BedCounts)
-        by_care_type: dict[str, BedCounts] = defaultdict(BedCounts)
-        for room in histories:
-            state = room.state_on(day)
-            if state is None:
-                continue
-            total.add(state)
-            by_district[room.district_id].add(state)
-            (nursing if room.nursing else residential).add(state)
-            for code in CareType.codes(room.care_types):
-                by_care_type[code].add(state)
-        results.append(
-            BedsOn(
-                day=day,
-                total=total,
-                by_district=dict(by_district),
-                by_care_type=dict(by_care_type),
-                nursing=nursing,
-                residential=residential,
-            )
+    ordered = sorted(set(days))
+    # Rooms alike in district, care types and nursing are counted together, then spread out.
+    tallies: dict[tuple[int | None, int, bool], list[Counter[str]]] = {}
+    for room in histories:
+        key = (room.district_id, room.care_types, room.nursing)
+        tally = tallies.setdefault(key, [Counter() for _ in ordered])
+        for i, state in enumerate(room.states_on(ordered)):
+            if state is not None:
+                tally[i][state] += 1
+    results = {}
+    for i, day in enumerate(ordered):
+        beds = BedsOn(
+            day=day,
+            total=BedCounts(),
+            by_district=defaultdict(BedCounts),
+            by_care_type=defaultdict(BedCounts),
+            nursing=BedCounts(),
+            residential=BedCounts(),
         )
-    return results
+        for (district_id, care_types, nursing), tally in tallies.items():
+            counted = tally[i]
+            groups = [
+                beds.total,
+                beds.by_district[district_id],
+                beds.nursing if nursing else beds.residential,
+                *[beds.by_care_type[code] for code in CareType.codes(care_types)],
+            ]
+            for group in groups:
+                group.add_counts(counted)
+        beds.by_district = dict(beds.by_district)
+        beds.by_care_type = dict(beds.by_care_type)
+        results[day] = beds
+    return [results[day] for day in days]
 
 
 def district_names() -> dict[int | None, str]:
@@ -237,3 +267,40 @@ def stale_homes(*, now: dt.datetime) -> list[StaleHome]:
         )
         for h in homes
     ]
+
+
+@dataclass(frozen=True)
+class CareHomeMarket:
+    span: DateRange
+    periods: list[Period]
+    series: list[BedsOn]  # one per period, as at its last day
+    suspended: list[SuspendedHome]
+    stale: list[StaleHome]
+    names: dict[int | None, str]
+
+    @property
+    def latest(self) -> BedsOn:
+        return self.series[-1]
+
+    def districts(self, beds: BedsOn) -> list[tuple[int | None, str, BedCounts]]:
+        return sorted(
+            ((i, self.names.get(i, self.names[None]), b) for i, b in beds.by_district.items()),
+            key=lambda row: row[1],
+        )
+
+    def care_types(self, beds: BedsOn) -> list[tuple[str, BedCounts]]:
+        return sorted((CARE_TYPE_LABELS.get(c, c), b) for c, b in beds.by_care_type.items())
+
+
+def care_home_market(*, span: DateRange, now: dt.datetime) -> CareHomeMarket:
+    periods = span.periods()
+    return CareHomeMarket(
+        span=span,
+        periods=periods,
+        series=beds_on(
+            histories=room_histories(until=span.ends_on), days=[p.ends_on for p in periods]
+        ),
+        suspended=suspended_rooms_on(day=timezone.localdate(now)),
+        stale=stale_homes(now=now),
+        names=district_names(),
+    )

@@ -35,7 +35,8 @@ def waited_text(waited: dt.timedelta) -> str:
         return f"{days} day{'s' if days != 1 else ''} {hours} hour{'s' if hours != 1 else ''}"
     if hours:
         return f"{hours} hour{'s' if hours != 1 else ''}"
-    return f"{seconds // 60} minutes"
+    minutes = seconds // 60
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
 
 
 @dataclass(frozen=True)
@@ -233,3 +234,36 @@ def demand_trend(*, now: dt.datetime, weeks: int = 12) -> list[DemandWeek]:
             )
         )
     return result
+
+
+@dataclass(frozen=True)
+class Demand:
+    at: dt.datetime
+    packages: list[DemandPackage]
+    by_lot: list[LotDemand]
+    areas: list[AreaDemand]
+    trend: list[DemandWeek]
+
+    @property
+    def hours_per_week(self) -> Decimal:
+        return sum((p.hours_per_week for p in self.packages), Decimal(0))
+
+    @property
+    def urgent(self) -> int:
+        return sum(1 for p in self.packages if p.urgent)
+
+
+def demand(
+    *, now: dt.datetime, district_code: str = "", service_type: str = "", cohort: str = ""
+) -> Demand:
+    """Everything the demand page and API show, at one instant."""
+    packages = demand_packages(
+        now=now, district_code=district_code, service_type=service_type, cohort=cohort
+    )
+    return Demand(
+        at=now,
+        packages=packages,
+        by_lot=demand_by_lot(packages=packages),
+        areas=demand_by_outward_code(packages=packages),
+        trend=demand_trend(now=now),
+    )

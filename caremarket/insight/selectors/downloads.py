@@ -8,22 +8,10 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from caremarket.common.spreadsheets import Sheet
-from caremarket.insight.selectors.care_homes import (
-    CARE_TYPE_LABELS,
-    BedCounts,
-    BedsOn,
-    StaleHome,
-    SuspendedHome,
-    district_names,
-)
-from caremarket.insight.selectors.demand import (
-    AreaDemand,
-    DemandPackage,
-    DemandWeek,
-    LotDemand,
-)
-from caremarket.insight.selectors.market import ROUTE_LABELS, ROUTES, Figure, Market
+from caremarket.common.spreadsheets import Sheet, sheet_slug
+from caremarket.insight.selectors.care_homes import BedCounts, CareHomeMarket
+from caremarket.insight.selectors.demand import Demand
+from caremarket.insight.selectors.market import ROUTE_PHRASES, ROUTES, Figure, Market
 from caremarket.sourcing.engine.calendar import LONDON
 
 
@@ -43,6 +31,31 @@ def figure_value(f: Figure) -> int | float | None:
     )
 
 
+MARKET_TABLES = (
+    "Market table",
+    "By period",
+    "By district",
+    "Providers joining and leaving",
+)
+DEMAND_TABLES = (
+    "Packages",
+    "By lot",
+    "By outward code",
+    "Weekly trend",
+)
+CARE_HOME_TABLES = (
+    "By district",
+    "By care type",
+    "Suspended rooms",
+    "Stale vacancy data",
+)
+
+
+def table_links(titles: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(slug, title) of each table, for the pages' CSV download links."""
+    return [(sheet_slug(t), t) for t in titles]
+
+
 FIGURE_UNITS = {
     "percent": "%",
     "hours": "hours a week",
@@ -59,52 +72,42 @@ def market_sheets(*, market: Market, generated_at: dt.datetime) -> list[Sheet]:
         f"{table.span.label}; figures as at {table.as_at:%-d %B %Y}; "
         f"downloaded {generated_at:%-d %B %Y %H:%M}",
     ]
-    names = district_names()
-    route_columns = [f"Placed via {ROUTE_LABELS[r].lower()}" for r in ROUTES]
-    by_period = []
-    for period, sourcing in zip(market.periods, market.sourcing_by_period, strict=True):
-        care = market.care[period.ends_on]
-        by_period.append(
-            [
-                period.label,
-                period.starts_on,
-                period.ends_on,
-                care.adult_count,
-                care.packages,
-                _number(care.hours_per_week),
-                _number(care.weekly_spend),
-                care.provider_count,
-                percent(care.utilisation),
-                sourcing.referred,
-                sourcing.placed,
-                _number(sourcing.median_hours),
-                _number(sourcing.p90_hours),
-                *[sourcing.by_route.get(r, 0) for r in ROUTES],
-            ]
-        )
-    district_ids = sorted(
-        set(market.beds_by_district) | set(market.care_by_district),
-        key=lambda d: names.get(d, ""),  # type: ignore[arg-type]
-    )
-    by_district = []
-    for district_id in district_ids:
-        care = market.care_by_district.get(district_id)
-        beds = market.beds_by_district.get(district_id, BedCounts())  # type: ignore[arg-type]
-        by_district.append(
-            [
-                names.get(district_id, "District not known"),  # type: ignore[arg-type]
-                care.adult_count if care else 0,
-                care.packages if care else 0,
-                _number(care.hours_per_week) if care else 0,
-                care.provider_count if care else 0,
-                beds.rooms,
-                beds.occupied,
-                beds.vacancies,
-                beds.reserved,
-                beds.suspended,
-                percent(beds.occupancy),
-            ]
-        )
+    route_columns = [f"Placed through {ROUTE_PHRASES[r]}" for r in ROUTES]
+    by_period = [
+        [
+            period.label,
+            period.starts_on,
+            period.ends_on,
+            care.adult_count,
+            care.packages,
+            _number(care.hours_per_week),
+            _number(care.weekly_spend),
+            care.provider_count,
+            percent(care.utilisation),
+            sourcing.referred,
+            sourcing.placed,
+            _number(sourcing.median_hours),
+            _number(sourcing.p90_hours),
+            *[sourcing.by_route.get(r, 0) for r in ROUTES],
+        ]
+        for period, care, sourcing in market.by_period()
+    ]
+    by_district = [
+        [
+            name,
+            care.adult_count,
+            care.packages,
+            _number(care.hours_per_week),
+            care.provider_count,
+            beds.rooms,
+            beds.occupied,
+            beds.vacancies,
+            beds.reserved,
+            beds.suspended,
+            percent(beds.occupancy),
+        ]
+        for name, care, beds in market.by_district()
+    ]
     moved = market.movements
     movements = [
         *[["Joined the framework", m.name, m.on, m.detail] for m in moved.framework_joined],
@@ -114,7 +117,7 @@ def market_sheets(*, market: Market, generated_at: dt.datetime) -> list[Sheet]:
     ]
     return [
         Sheet(
-            title="Market table",
+            title=MARKET_TABLES[0],
             heading=heading,
             columns=["Section", "Figure", "Value", "Unit", "Note"],
             rows=[
@@ -124,7 +127,7 @@ def market_sheets(*, market: Market, generated_at: dt.datetime) -> list[Sheet]:
             ],
         ),
         Sheet(
-            title="By period",
+            title=MARKET_TABLES[1],
             heading=heading,
             columns=[
                 "Period",
@@ -145,7 +148,7 @@ def market_sheets(*, market: Market, generated_at: dt.datetime) -> list[Sheet]:
             rows=by_period,
         ),
         Sheet(
-            title="By district",
+            title=MARKET_TABLES[2],
             heading=heading,
             columns=[
                 "District",
@@ -163,7 +166,7 @@ def market_sheets(*, market: Market, generated_at: dt.datetime) -> list[Sheet]:
             rows=by_district,
         ),
         Sheet(
-            title="Providers joining and leaving",
+            title=MARKET_TABLES[3],
             heading=heading,
             columns=["Movement", "Provider", "Date", "Detail"],
             rows=movements,
@@ -171,21 +174,15 @@ def market_sheets(*, market: Market, generated_at: dt.datetime) -> list[Sheet]:
     ]
 
 
-def demand_sheets(
-    *,
-    packages: list[DemandPackage],
-    by_lot: list[LotDemand],
-    areas: list[AreaDemand],
-    trend: list[DemandWeek],
-    generated_at: dt.datetime,
-) -> list[Sheet]:
+def demand_sheets(*, demand: Demand) -> list[Sheet]:
+    at = demand.at.astimezone(LONDON)
     heading = [
         "Live demand for home care",
-        f"Packages not yet sourced at {generated_at:%-d %B %Y %H:%M}. No personal data.",
+        f"Packages not yet sourced at {at:%-d %B %Y %H:%M}. No personal data.",
     ]
     return [
         Sheet(
-            title="Packages",
+            title=DEMAND_TABLES[0],
             heading=heading,
             columns=[
                 "Package",
@@ -214,11 +211,11 @@ def demand_sheets(
                     p.waiting_since.astimezone(LONDON).replace(tzinfo=None),
                     round(p.waited.total_seconds() / 3600, 1),
                 ]
-                for p in packages
+                for p in demand.packages
             ],
         ),
         Sheet(
-            title="By lot",
+            title=DEMAND_TABLES[1],
             heading=heading,
             columns=[
                 "District",
@@ -239,19 +236,20 @@ def demand_sheets(
                     round(lot.longest_wait.total_seconds() / 3600, 1),
                     round(lot.median_wait.total_seconds() / 3600, 1),
                 ]
-                for lot in by_lot
+                for lot in demand.by_lot
             ],
         ),
         Sheet(
-            title="By outward code",
+            title=DEMAND_TABLES[2],
             heading=heading,
             columns=["Outward code", "District", "Packages", "Hours a week"],
             rows=[
-                [a.outward_code, a.district, a.packages, _number(a.hours_per_week)] for a in areas
+                [a.outward_code, a.district, a.packages, _number(a.hours_per_week)]
+                for a in demand.areas
             ],
         ),
         Sheet(
-            title="Weekly trend",
+            title=DEMAND_TABLES[3],
             heading=heading,
             columns=[
                 "Week",
@@ -274,57 +272,48 @@ def demand_sheets(
                     w.waiting,
                     _number(w.hours_waiting),
                 ]
-                for w in trend
+                for w in demand.trend
             ],
         ),
     ]
 
 
-def care_home_sheets(
-    *,
-    series: list[BedsOn],
-    labels: list[str],
-    suspended: list[SuspendedHome],
-    stale: list[StaleHome],
-    generated_at: dt.datetime,
-) -> list[Sheet]:
+def care_home_sheets(*, market: CareHomeMarket, generated_at: dt.datetime) -> list[Sheet]:
     heading = [
         "Care home market",
         f"Room states at the end of each period; downloaded {generated_at:%-d %B %Y %H:%M}",
     ]
-    names = district_names()
     counts = ["Rooms", "Occupied", "Vacant", "Vacant but reserved", "Suspended", "Occupancy (%)"]
 
     def cells(b: BedCounts) -> list[object]:
         return [b.rooms, b.occupied, b.vacancies, b.reserved, b.suspended, percent(b.occupancy)]
 
+    pairs = list(zip(market.periods, market.series, strict=True))
     by_district = [
-        [label, day.day, names.get(district_id, "District not known"), *cells(b)]
-        for label, day in zip(labels, series, strict=True)
-        for district_id, b in sorted(
-            day.by_district.items(), key=lambda item: names.get(item[0], "")
-        )
+        [period.label, beds.day, name, *cells(b)]
+        for period, beds in pairs
+        for _, name, b in market.districts(beds)
     ]
     by_care_type = [
-        [label, day.day, CARE_TYPE_LABELS.get(code, code), *cells(b)]
-        for label, day in zip(labels, series, strict=True)
-        for code, b in sorted(day.by_care_type.items())
+        [period.label, beds.day, label, *cells(b)]
+        for period, beds in pairs
+        for label, b in market.care_types(beds)
     ]
     return [
         Sheet(
-            title="By district",
+            title=CARE_HOME_TABLES[0],
             heading=heading,
             columns=["Period", "As at", "District", *counts],
             rows=by_district,
         ),
         Sheet(
-            title="By care type",
+            title=CARE_HOME_TABLES[1],
             heading=heading,
             columns=["Period", "As at", "Care type", *counts],
             rows=by_care_type,
         ),
         Sheet(
-            title="Suspended rooms",
+            title=CARE_HOME_TABLES[2],
             heading=heading,
             columns=[
                 "Care home",
@@ -345,11 +334,11 @@ def care_home_sheets(
                     s.since,
                     s.until,
                 ]
-                for s in suspended
+                for s in market.suspended
             ],
         ),
         Sheet(
-            title="Stale vacancy data",
+            title=CARE_HOME_TABLES[3],
             heading=heading,
             columns=[
                 "Care home",
@@ -366,7 +355,7 @@ def care_home_sheets(
                     h.updated_at.astimezone(LONDON).replace(tzinfo=None),
                     h.days,
                 ]
-                for h in stale
+                for h in market.stale
             ],
         ),
     ]

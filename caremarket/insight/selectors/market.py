@@ -10,11 +10,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Max, Min
-
-from caremarket.framework.models import Provider, PurchaseOrder
+from caremarket.framework.models import Provider
 from caremarket.insight.selectors.care_book import CareBook, CareTotals, care_book
-from caremarket.insight.selectors.care_homes import BedCounts, beds_on, room_histories
+from caremarket.insight.selectors.care_homes import (
+    BedCounts,
+    beds_on,
+    district_names,
+    room_histories,
+)
 from caremarket.insight.selectors.periods import DateRange, Period
 from caremarket.insight.selectors.providers import (
     MarketProvider,
@@ -30,6 +33,14 @@ from caremarket.sourcing.services.engine_io import sourcing_rules
 WEEKS_A_YEAR = Decimal("52.1775")  # 365.2425 / 7: a year's spend at this week's rate
 ROUTE_LABELS = dict(RouteChoices.choices)
 ROUTES = [r.value for r in Route]
+ROUTE_PHRASES = {
+    Route.TIER1.value: "tier 1, in rank order",
+    Route.BATCHING.value: "the Batching List",
+    Route.TIER2.value: "tier 2, in rank order",
+    Route.AVAILABLE.value: "the Available Packages list",
+    Route.MINI_COMPETITION.value: "a mini-competition",
+    Route.SPOT.value: "spot purchase",
+}
 
 
 def share(part: int | Decimal, whole: int | Decimal) -> float | None:
@@ -71,6 +82,7 @@ def placements(*, span: DateRange) -> list[Placement]:
             working_hours=calendar.working_hours_between(created_at, placed_at),
         )
         for reference, route, created_at, placed_at in rows
+        if placed_at is not None  # the filter says so; this tells the type checker
     ]
 
 
@@ -113,6 +125,15 @@ class Movements:
     framework_left: list[Movement]
     started: list[Movement]  # first council-funded care began in the range
     stopped: list[Movement]  # last council-funded care ended in the range, none since
+
+    @property
+    def listed(self) -> list[tuple[str, list[Movement]]]:
+        return [
+            ("Joined the Live at Home framework", self.framework_joined),
+            ("Left the Live at Home framework", self.framework_left),
+            ("Started working with the council", self.started),
+            ("Stopped working with the council", self.stopped),
+        ]
 
 
 def _framework_on(day: dt.date) -> list[Provider]:
@@ -219,6 +240,27 @@ class Market:
     beds_by_district: dict[int | None, BedCounts]
     beds_total: BedCounts
     care_by_district: dict[object, CareTotals]
+    district_names: dict[int | None, str]
+
+    def by_period(self) -> list[tuple[Period, CareTotals, Sourcing]]:
+        return [
+            (p, self.care[p.ends_on], s)
+            for p, s in zip(self.periods, self.sourcing_by_period, strict=True)
+        ]
+
+    def by_district(self) -> list[tuple[str, CareTotals, BedCounts]]:
+        """Every district with care or care homes, as at the range's last day."""
+        ids: set[int | None] = set(self.beds_by_district)
+        ids |= {i for i in self.care_by_district if isinstance(i, int)}
+        rows = [
+            (
+                self.district_names.get(i, self.district_names[None]),
+                self.care_by_district.get(i, CareTotals()),
+                self.beds_by_district.get(i, BedCounts()),
+            )
+            for i in ids
+        ]
+        return sorted(rows, key=lambda row: row[0])
 
 
 def market(*, span: DateRange) -> Market:
@@ -416,10 +458,5 @@ def market(*, span: DateRange) -> Market:
         beds_by_district=beds.by_district,
         beds_total=beds.total,
         care_by_district=book.totals_by(as_at, "district_id"),
+        district_names=district_names(),
     )
-
-
-def first_and_last_care() -> tuple[dt.date | None, dt.date | None]:
-    """The span of the platform's records, for the range form's hints."""
-    agg = PurchaseOrder.objects.aggregate(first=Min("starts_on"), last=Max("starts_on"))
-    return agg["first"], agg["last"]
