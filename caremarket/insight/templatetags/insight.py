@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django import template
@@ -35,7 +35,7 @@ def figure(f: Figure) -> str:
     if f.kind == "percent":
         return share(float(value))
     if f.kind == "money":
-        return f"£{Decimal(value):,.0f}"
+        return f"£{Decimal(value).quantize(Decimal(1), rounding=ROUND_HALF_UP):,}"
     if f.kind == "hours":
         return f"{Decimal(value):,.1f}"
     if f.kind == "working_hours":
