@@ -39,6 +39,8 @@ PRICE_YEAR_2 = dt.date(2026, 11, 9)  # rates for new orders rose 4% from here
 CQC_HOME_CARE_PROVIDERS = 332  # registered in the council's area
 FRAMEWORK_PROVIDERS = 115
 SPOT_ORGANISATIONS = 72  # non-framework agencies the council has placed with
+DORMANT_FRAMEWORK = 7  # on the framework, no package yet
+PAST_SPOT = 15  # spot agencies whose council-funded care all ended in the year
 OUT_OF_AREA_AGENCIES = 40  # in the CQC file, branches outside the area (filtered out)
 GOOD_SHARE = 0.89
 TARGET_ADULTS = 7465
@@ -136,7 +138,7 @@ def _quarter_hours(value: float) -> Decimal:
 
 def _hours_for(rng: random.Random, service: str) -> Decimal:
     if service == "personal_care":
-        return _quarter_hours(min(70.0, max(1.75, rng.lognormvariate(2.31, 0.6))))
+        return _quarter_hours(min(70.0, max(1.75, rng.lognormvariate(2.2, 0.6))))
     if service in ("night_sleep", "night_awake"):
         return Decimal(8 * rng.choice((3, 4, 5, 5, 7, 7, 7)))
     return Decimal(rng.choice((112, 140, 168)))
@@ -337,6 +339,13 @@ class Market:
             p["band"] = rng.randrange(4)
         self.framework = framework
         self.spot = [p for p in providers if p["kind"] == "spot"]
+        # Not everyone works: a few framework providers have won nothing yet, and some spot
+        # agencies only had care from before the platform, all of which ended in the year.
+        for p in sorted(framework, key=lambda p: p["size"])[:DORMANT_FRAMEWORK]:
+            p["size"] = 0
+        self.past_spot = self.spot[-PAST_SPOT:]
+        for p in self.past_spot:
+            p["size"] = 0
         self.by_district: dict[tuple[str, int], list[dict]] = defaultdict(list)
         for p in framework + self.spot:
             for district_id in p["serves"]:
@@ -354,9 +363,12 @@ class Market:
         self.counts["spot_organisations"] = len(self.spot)
 
     def provider_for(self, kind: str, district_id: int) -> dict:
-        members = self.by_district.get((kind, district_id))
+        """A provider serving the district, larger ones more often; dormant ones never."""
+        members = [p for p in self.by_district.get((kind, district_id), []) if p["size"]]
         if not members:
-            members = self.framework if kind == "framework" else self.spot
+            members = [
+                p for p in (self.framework if kind == "framework" else self.spot) if p["size"]
+            ]
         return self.rng.choices(members, [p["size"] for p in members])[0]
 
     def matrix_rate(self, p: dict, service: str, district_id: int, on: dt.date) -> Decimal:
@@ -486,7 +498,8 @@ class Market:
         for _ in range(LEGACY_SPOT):
             starts = PLATFORM_START - dt.timedelta(days=rng.randint(20, 5 * 365))
             created = cal.at(starts - dt.timedelta(days=7), dt.time(11))
-            ends = rng.random() < CARRIED_OVER_ENDING
+            past = rng.random() < 0.12
+            ends = past or rng.random() < CARRIED_OVER_ENDING
             service = "personal_care" if rng.random() < 0.95 else "night_sleep"
             district_id, outward = self.district()
             self.person_count += 1
@@ -505,7 +518,9 @@ class Market:
                     if ends
                     else None
                 ),
-                organisation_id=self.provider_for("spot", district_id)["organisation_id"],
+                organisation_id=(
+                    rng.choice(self.past_spot) if past else self.provider_for("spot", district_id)
+                )["organisation_id"],
                 provider_id=None,
                 route="spot",
                 rate=self.agreed_rate(service),
