@@ -365,6 +365,7 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=20.0, help="seconds of demand load")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--no-api", action="store_true")
+    parser.add_argument("--no-parts", action="store_true", help="skip timing the steps")
     parser.add_argument("--measure", choices=CASES, help=argparse.SUPPRESS)
     parser.add_argument("--profile", choices=CASES, help="cProfile one selector and stop")
     args = parser.parse_args()
@@ -387,6 +388,11 @@ def main() -> None:
     print(f"Dataset: {json.dumps(planned)}")
     print(f"Load average before: {load_average()} ({os.cpu_count()} CPUs)")
     results: dict[str, object] = {"dataset": planned, "in_process": in_process(args.runs)}
+    if not args.no_parts:
+        from insight.parts import report
+
+        print(f"Steps, best of 3 (load {load_average()}):")
+        results["parts"] = report()
     if not args.no_api:
         results["api"] = through_api(url, args.workers, args.requests, args.duration, planned)
         api = results["api"]

@@ -8,16 +8,14 @@ happened (the framework began on 9 November 2025).
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import random
 from collections import defaultdict
 from decimal import Decimal
 
 from caremarket.accounts.models import Organisation, OrganisationKind
 from caremarket.accounts.services import organisation_create
-from caremarket.cqc.services import cqc_directory_import, cqc_ratings_import
+from caremarket.cqc.demo import DemoLocation, DemoRating, cqc_demo_files_import
 from caremarket.framework.models import (
     Cohort,
     Lot,
@@ -118,7 +116,6 @@ BOOK_PACKAGES = 1500
 BOOK_ENDED = 0.3  # a share of them ends during the framework's first year
 BOOK_HOURS = (3.5, 5, 7, 7, 10.5, 10.5, 14, 14, 17.5, 21, 28)
 LEAVERS = 2  # framework providers whose agreements have since ended
-RATING_FIELDS = ("Location ID", "Domain", "Latest Rating", "Publication Date")
 
 
 def _at(day: dt.date, hour: int = 10) -> dt.datetime:
@@ -132,44 +129,23 @@ def _names(rng: random.Random) -> list[str]:
 
 def _cqc_files(rng: random.Random, plan: list[dict], now: dt.datetime) -> None:
     """Write the providers' branches into CQC files and import them like the real ones."""
-    directory = io.StringIO()
-    writer = csv.writer(directory)
-    writer.writerow(
-        [
-            "Name",
-            "Address",
-            "Postcode",
-            "Service types",
-            "Provider name",
-            "Local authority",
-            "CQC Location ID (for office use only)",
-            "CQC Provider ID (for office use only)",
-        ]
-    )
-    ratings = io.StringIO()
-    rating_writer = csv.writer(ratings)
-    rating_writer.writerow(RATING_FIELDS)
+    locations, ratings = [], []
     for p in plan:
         for b in p["branches"]:
-            writer.writerow(
-                [
-                    b["name"],
-                    f"{rng.randint(1, 200)} High Street, {b['district'].name}",
-                    b["postcode"],
-                    "Homecare agencies",
-                    p["name"],
-                    "Essex",
-                    b["location_id"],
-                    p["cqc_id"],
-                ]
+            locations.append(
+                DemoLocation(
+                    location_id=b["location_id"],
+                    provider_id=p["cqc_id"],
+                    name=b["name"],
+                    provider_name=p["name"],
+                    address=f"{rng.randint(1, 200)} High Street, {b['district'].name}",
+                    postcode=b["postcode"],
+                )
             )
             for domain, rating in b["ratings"].items():
                 published = START - dt.timedelta(days=rng.randint(60, 900))
-                rating_writer.writerow([b["location_id"], domain, rating, published.isoformat()])
-    cqc_directory_import(
-        data=directory.getvalue().encode(), filename="demo-home-care-directory.csv", now=now
-    )
-    cqc_ratings_import(data=ratings.getvalue().encode(), filename="demo-ratings.csv", now=now)
+                ratings.append(DemoRating(b["location_id"], domain, rating, published))
+    cqc_demo_files_import(name="demo-home-care", locations=locations, ratings=ratings, now=now)
 
 
 def _ratings(rng: random.Random, good: bool) -> dict[str, str]:

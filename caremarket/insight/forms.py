@@ -29,6 +29,7 @@ class RangeForm(GovForm):
     ends_on = forms.DateField(label="To", required=False, help_text="For example, 2026-11-30")
 
     def __init__(self, *args: Any, today: dt.date, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"preset": DEFAULT_PRESET})
         super().__init__(*args, **kwargs)
         self.today = today
 

@@ -9,10 +9,8 @@ market figures have weeks of history.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import heapq
-import io
 import itertools
 import random
 from decimal import Decimal
@@ -20,7 +18,7 @@ from typing import Any
 
 from caremarket.accounts.models import Organisation, OrganisationKind, Role, User
 from caremarket.accounts.services import organisation_create, user_create
-from caremarket.cqc.services import cqc_directory_import, cqc_ratings_import
+from caremarket.cqc.demo import DemoLocation, DemoRating, cqc_demo_files_import
 from caremarket.framework.models import Cohort, Provider, RankedListEntry, ServiceType
 from caremarket.framework.selectors.ranked_lists import (
     ranked_list_in_force,
@@ -68,51 +66,29 @@ def _spot_market(rng: random.Random, now: dt.datetime) -> list[User]:
             oslaua__in=District.objects.filter(in_council_area=True).values("code")
         ).values_list("postcode", flat=True)
     )
-    directory = io.StringIO()
-    writer = csv.writer(directory)
-    writer.writerow(
-        [
-            "Name",
-            "Address",
-            "Postcode",
-            "Service types",
-            "Provider name",
-            "Local authority",
-            "CQC Location ID (for office use only)",
-            "CQC Provider ID (for office use only)",
-        ]
-    )
-    ratings = io.StringIO()
-    rating_writer = csv.writer(ratings)
-    rating_writer.writerow(["Location ID", "Domain", "Latest Rating", "Publication Date"])
-    agencies = []
+    locations, ratings, agencies = [], [], []
     for n in range(1, SPOT_AGENCIES + 1):
         name = f"{rng.choice(SPOT_NAMES)} {rng.choice(SPOT_KINDS)} {n}"
         provider_id, location_id = f"1-7{n:08d}", f"1-7{n:04d}0001"
-        writer.writerow(
-            [
-                name,
-                f"{rng.randint(1, 300)} Station Road",
-                rng.choice(postcodes),
-                "Homecare agencies",
-                f"{name} Ltd",
-                "Essex",
-                location_id,
-                provider_id,
-            ]
+        locations.append(
+            DemoLocation(
+                location_id=location_id,
+                provider_id=provider_id,
+                name=name,
+                provider_name=f"{name} Ltd",
+                address=f"{rng.randint(1, 300)} Station Road",
+                postcode=rng.choice(postcodes),
+            )
         )
         overall = rng.choices(
             ["Outstanding", "Good", "Requires improvement", "Inadequate", ""],
             weights=[3, 55, 25, 4, 13],  # some agencies are new and not yet inspected
         )[0]
         if overall:
-            published = (now - dt.timedelta(days=rng.randint(30, 1000))).date().isoformat()
-            rating_writer.writerow([location_id, "Overall", overall, published])
+            published = (now - dt.timedelta(days=rng.randint(30, 1000))).date()
+            ratings.append(DemoRating(location_id, "Overall", overall, published))
         agencies.append((f"{name} Ltd", provider_id))
-    cqc_directory_import(
-        data=directory.getvalue().encode(), filename="demo-spot-agencies.csv", now=now
-    )
-    cqc_ratings_import(data=ratings.getvalue().encode(), filename="demo-spot-ratings.csv", now=now)
+    cqc_demo_files_import(name="demo-spot-agencies", locations=locations, ratings=ratings, now=now)
     staff = []
     for name, provider_id in agencies[:SPOT_WITH_USERS]:
         org = Organisation.objects.filter(

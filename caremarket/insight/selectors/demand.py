@@ -39,8 +39,21 @@ def waited_text(waited: dt.timedelta) -> str:
     return f"{minutes} minute{'s' if minutes != 1 else ''}"
 
 
+class _Labels:
+    service_type: str
+    cohort: str
+
+    @property
+    def service_type_label(self) -> str:
+        return SERVICE_LABELS.get(self.service_type, self.service_type)
+
+    @property
+    def cohort_label(self) -> str:
+        return COHORT_LABELS.get(self.cohort, self.cohort)
+
+
 @dataclass(frozen=True)
-class DemandPackage:
+class DemandPackage(_Labels):
     reference: str
     district: str
     district_code: str
@@ -53,14 +66,6 @@ class DemandPackage:
     stage: str
     waiting_since: dt.datetime
     waited: dt.timedelta
-
-    @property
-    def service_type_label(self) -> str:
-        return SERVICE_LABELS.get(self.service_type, self.service_type)
-
-    @property
-    def cohort_label(self) -> str:
-        return COHORT_LABELS.get(self.cohort, self.cohort)
 
     @property
     def stage_label(self) -> str:
@@ -106,7 +111,7 @@ def demand_packages(
 
 
 @dataclass(frozen=True)
-class LotDemand:
+class LotDemand(_Labels):
     district: str
     service_type: str
     cohort: str
@@ -114,14 +119,6 @@ class LotDemand:
     hours_per_week: Decimal
     longest_wait: dt.timedelta
     median_wait: dt.timedelta
-
-    @property
-    def service_type_label(self) -> str:
-        return SERVICE_LABELS.get(self.service_type, self.service_type)
-
-    @property
-    def cohort_label(self) -> str:
-        return COHORT_LABELS.get(self.cohort, self.cohort)
 
     @property
     def longest_wait_text(self) -> str:
