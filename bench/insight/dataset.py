@@ -217,6 +217,9 @@ class Market:
         )
         # The CQC register: every home care provider in the area, some with two branches.
         providers = []
+        good = set(
+            rng.sample(range(CQC_HOME_CARE_PROVIDERS), round(GOOD_SHARE * CQC_HOME_CARE_PROVIDERS))
+        )
         for n in range(CQC_HOME_CARE_PROVIDERS):
             kind = (
                 "framework"
@@ -237,7 +240,7 @@ class Market:
                     "name": f"Bench Home Care {n + 1} Ltd",
                     "serves": sorted(serves),
                     "branches": 2 if kind == "framework" and rng.random() < 0.25 else 1,
-                    "good": rng.random() < GOOD_SHARE,
+                    "good": n in good,
                     "size": rng.paretovariate(1.3),
                 }
             )

@@ -5,10 +5,14 @@ Targets (set with this benchmark): GET /api/v1/market?preset=52w under 2 s; GET
 concurrent clients; on the 2-core machine, PostgreSQL beside the server and the load generator.
 
     python bench/insight/run.py [--rebuild] [--runs 5] [--duration 20] [--workers 2]
-    python bench/insight/run.py --profile market_52w   # where one selector's time goes
+    python bench/insight/run.py --profile market_52w   # cProfile one selector and stop
 
-The dataset (bench/insight/dataset.py) is built in the database bench_insight and reused on the
-day it was built (the API's ranges end today, so it is rebuilt on another day).
+It prints, and writes to results.json: each selector's best and median of --runs runs in its own
+process with its peak RSS; the steps of each selector timed on their own (parts.py); the three
+endpoints through gunicorn with the figures they answer beside the planned ones.
+
+The dataset (dataset.py) is built in the database bench_insight and reused on the day it was
+built (the API's ranges end today, so it is rebuilt on another day).
 """
 
 from __future__ import annotations
@@ -123,6 +127,14 @@ def run_case(case: str):
 
 
 def peak_rss_mb() -> float:
+    """This process's peak resident memory. VmHWM starts afresh at exec; ru_maxrss would
+    include the parent's memory at the fork."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -266,6 +278,14 @@ def drive(clients: int, duration: float, one_request) -> dict:
     }
 
 
+def show(path: str, row: dict) -> None:
+    print(
+        f"  {path} at {row['clients']:2} clients: p50 {row['p50_ms']} ms,"
+        f" p95 {row['p95_ms']} ms, max {row['max_ms']} ms, {row['per_second']} req/s"
+        f" ({row['requests']} requests, {row['errors']} errors; load {row['load']})"
+    )
+
+
 def figures_of(body: dict) -> dict[str, object]:
     return {f["key"]: f["value"] for f in body["figures"]}
 
@@ -338,8 +358,9 @@ def through_api(url: str, workers: int, count: int, duration: float, planned: di
                 f" ({count} sequential; status {row['statuses']}; {row['bytes']} bytes;"
                 f" load {row['load']})"
             )
-        status, demand_body = get(port, "/api/v1/demand", provider)
+        status, raw = get(port, "/api/v1/demand", provider)
         assert status == 200, status
+        demand_body = json.loads(raw)
 
         def one_demand() -> bool:
             return get(port, "/api/v1/demand", provider)[0] == 200
@@ -347,13 +368,19 @@ def through_api(url: str, workers: int, count: int, duration: float, planned: di
         for clients, seconds in ((1, min(duration, 5.0)), (16, duration)):
             row = drive(clients, seconds, one_demand)
             results[f"demand_{clients}"] = row
-            print(
-                f"  /api/v1/demand at {clients:2} clients: p50 {row['p50_ms']} ms,"
-                f" p95 {row['p95_ms']} ms, max {row['max_ms']} ms, {row['per_second']} req/s"
-                f" ({row['requests']} requests, {row['errors']} errors; load {row['load']})"
-            )
+            show("/api/v1/demand", row)
+
+        # The floor: the cheapest authenticated endpoint (the caller's own record) on the
+        # same machine, to tell the demand work from Django's request cycle and the token.
+        def one_me() -> bool:
+            return get(port, "/api/v1/me", provider)[0] == 200
+
+        row = drive(16, min(duration, 10.0), one_me)
+        results["me_16"] = row
+        show("/api/v1/me (floor)", row)
     sanity(market_body, homes_body, demand_body, planned)
     results["figures"] = figures_of(market_body)
+    results["bodies"] = {"market": market_body, "care_homes": homes_body}
     return results
 
 
@@ -416,6 +443,7 @@ def main() -> None:
             verdict = "MET" if value < target else "MISSED"
             results["targets"][label] = {"value": value, "verdict": verdict}
             print(f"Target {label}: {verdict} ({value} {unit}, worst case)")
+        api.pop("bodies")
     results["load_after"] = load_average()
     (HERE / "results.json").write_text(json.dumps(results, indent=2, default=str) + "\n")
 

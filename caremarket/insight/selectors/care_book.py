@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Count, Max, Min, Q
 
 from caremarket.framework.models import PurchaseOrder, RateUnit
 from caremarket.sourcing.engine.model import Stage
@@ -121,74 +121,161 @@ class CareBook:
 
 
 def care_book(*, overlapping_from: dt.date | None = None, until: dt.date | None = None) -> CareBook:
-    """Every span of care that overlaps [overlapping_from, until] (either end open)."""
-    orders = PurchaseOrder.objects.select_related("provider", "lot")
+    """Every span of care that overlaps [overlapping_from, until] (either end open).
+
+    Rows are read as plain values, not model instances: at a county's scale (some 15,000
+    orders and packages) building instances costs most of the dashboard's time.
+    """
+    orders = PurchaseOrder.objects.all()
     packages = Package.objects.filter(
         stage__in=[Stage.PLACED.value, Stage.ENDED.value], placed_with__isnull=False
-    ).select_related("lot")
+    )
     if until is not None:
         orders = orders.filter(starts_on__lte=until)
         packages = packages.filter(start_date__lte=until)
     if overlapping_from is not None:
         orders = orders.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=overlapping_from))
         packages = packages.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=overlapping_from))
-    by_reference = {p.reference: p for p in packages}
-    # Orders name their package by reference; packages outside the window may own some.
-    missing = {o.package_reference for o in orders} - set(by_reference)
-    people = dict(
-        Package.objects.filter(reference__in=missing).values_list("reference", "person_reference")
+    order_rows = list(
+        orders.values_list(
+            "package_reference",
+            "provider__organisation_id",
+            "lot__district_id",
+            "lot__service_type",
+            "lot__cohort",
+            "hours_per_week",
+            "rate",
+            "unit",
+            "starts_on",
+            "ends_on",
+        )
     )
-    routes = dict(Package.objects.filter(reference__in=missing).values_list("reference", "route"))
+    package_rows = {
+        row[0]: row
+        for row in packages.values_list(
+            "reference",
+            "person_reference",
+            "route",
+            "placed_with_id",
+            "district_id",
+            "lot__service_type",
+            "lot__cohort",
+            "hours_per_week",
+            "agreed_rate",
+            "start_date",
+            "ended_on",
+        )
+    }
+    # Orders name their package by reference; packages outside the window may own some.
+    owners = {
+        reference: (person, route)
+        for reference, person, route in Package.objects.filter(
+            reference__in={row[0] for row in order_rows} - set(package_rows)
+        ).values_list("reference", "person_reference", "route")
+    }
     spans: list[CareSpan] = []
     ordered: set[str] = set()
-    for o in orders:
-        ordered.add(o.package_reference)
-        package = by_reference.get(o.package_reference)
-        adult = (
-            package.person_reference
+    for reference, org, district, service, cohort, hours, rate, unit, starts, ends in order_rows:
+        ordered.add(reference)
+        package = package_rows.get(reference)
+        adult, route = (
+            (package[1], package[2])
             if package
-            else people.get(o.package_reference, f"package {o.package_reference}")
+            else owners.get(reference, (f"package {reference}", CARRIED_OVER))
         )
-        route = package.route if package else routes.get(o.package_reference, CARRIED_OVER)
         spans.append(
             CareSpan(
-                reference=o.package_reference,
+                reference=reference,
                 adult=adult,
-                organisation_id=o.provider.organisation_id,
-                district_id=o.lot.district_id,
-                service_type=o.lot.service_type,
-                cohort=o.lot.cohort,
-                hours_per_week=o.hours_per_week,
-                weekly_cost=weekly_cost(rate=o.rate, unit=o.unit, hours_per_week=o.hours_per_week),
-                starts_on=o.starts_on,
-                ends_on=o.ends_on,
+                organisation_id=org,
+                district_id=district,
+                service_type=service,
+                cohort=cohort,
+                hours_per_week=hours,
+                weekly_cost=weekly_cost(rate=rate, unit=unit, hours_per_week=hours),
+                starts_on=starts,
+                ends_on=ends,
                 framework=True,
                 route=route or CARRIED_OVER,
             )
         )
+    # A framework package whose orders all fall outside the window is still not spot care.
     ordered |= set(
-        PurchaseOrder.objects.filter(package_reference__in=set(by_reference) - ordered)
+        PurchaseOrder.objects.filter(package_reference__in=set(package_rows) - ordered)
         .values_list("package_reference", flat=True)
         .distinct()
     )
-    for p in by_reference.values():
-        if p.reference in ordered or p.placed_with_id is None:
+    for row in package_rows.values():
+        reference, person, route, org, district, service, cohort, hours, agreed, starts, ends = row
+        if reference in ordered:
             continue
         # Rates agreed outside the matrix are hourly (the placement and proposal forms ask so).
         spans.append(
             CareSpan(
-                reference=p.reference,
-                adult=p.person_reference,
-                organisation_id=p.placed_with_id,
-                district_id=p.district_id,
-                service_type=p.lot.service_type,
-                cohort=p.lot.cohort,
-                hours_per_week=p.hours_per_week,
-                weekly_cost=(p.agreed_rate or Decimal(0)) * p.hours_per_week,
-                starts_on=p.start_date,
-                ends_on=p.ended_on,
+                reference=reference,
+                adult=person,
+                organisation_id=org,
+                district_id=district,
+                service_type=service,
+                cohort=cohort,
+                hours_per_week=hours,
+                weekly_cost=(agreed or Decimal(0)) * hours,
+                starts_on=starts,
+                ends_on=ends,
                 framework=False,
-                route=p.route,
+                route=route,
             )
         )
     return CareBook(spans=spans)
+
+
+@dataclass(frozen=True)
+class CareBounds:
+    first_day: dt.date
+    last_day: dt.date | None  # None while any of its care goes on
+
+
+def care_bounds(*, until: dt.date) -> dict[int, CareBounds]:
+    """Each organisation's first and last day of council-funded care, as it stood on `until`.
+
+    Counted in the database: orders and placed packages give the same days for the same care
+    (a package's order starts with it and ends with it), so both are read without matching.
+    """
+    found: dict[int, CareBounds] = {}
+    sources = (
+        (
+            PurchaseOrder.objects.filter(starts_on__lte=until),
+            "provider__organisation_id",
+            "starts_on",
+            "ends_on",
+        ),
+        (
+            Package.objects.filter(
+                stage__in=[Stage.PLACED.value, Stage.ENDED.value],
+                placed_with__isnull=False,
+                start_date__lte=until,
+            ),
+            "placed_with_id",
+            "start_date",
+            "ended_on",
+        ),
+    )
+    for qs, org_field, start_field, end_field in sources:
+        rows = qs.values(org_field).annotate(
+            first=Min(start_field),
+            last=Max(end_field),
+            going_on=Count(
+                "pk", filter=Q(**{f"{end_field}__isnull": True}) | Q(**{f"{end_field}__gt": until})
+            ),
+        )
+        for row in rows:
+            org = row[org_field]
+            last = None if row["going_on"] else row["last"]
+            seen = found.get(org)
+            if seen is not None:
+                first = min(seen.first_day, row["first"])
+                last = None if seen.last_day is None or last is None else max(seen.last_day, last)
+            else:
+                first = row["first"]
+            found[org] = CareBounds(first_day=first, last_day=last)
+    return found

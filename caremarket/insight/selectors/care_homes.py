@@ -14,6 +14,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from caremarket.carehomes.models import (
@@ -96,16 +97,17 @@ class RoomHistory:
 _STATES = (VACANT, RESERVED, SUSPENDED, OCCUPIED)
 
 
-def _local_date(at: dt.datetime) -> dt.date:
-    return at.astimezone(LONDON).date()
+def _earlier(a: dt.date | None, b: dt.date | None) -> dt.date | None:
+    """The earlier of two exclusive ends, where None is no end."""
+    return b if a is None else a if b is None else min(a, b)
 
 
-def _day_after(at: dt.datetime | None) -> dt.date | None:
-    return _local_date(at) + dt.timedelta(days=1) if at is not None else None
+def room_histories(*, until: dt.date, since: dt.date | None = None) -> list[RoomHistory]:
+    """Every room of an active home with what held it between `since` and `until`.
 
-
-def room_histories(*, until: dt.date) -> list[RoomHistory]:
-    """Every room of an active home with what held it, from the bookings and suspensions."""
+    London dates come from the database (TruncDate), which costs far less than converting
+    every timestamp in Python at a county's scale.
+    """
     rooms = {
         pk: RoomHistory(
             room_id=pk,
@@ -113,40 +115,49 @@ def room_histories(*, until: dt.date) -> list[RoomHistory]:
             district_id=district_id,
             care_types=care_types,
             nursing=nursing,
-            created_on=_local_date(created_at),
+            created_on=created_on,
         )
-        for pk, home_id, district_id, care_types, nursing, created_at in Room.objects.filter(
+        for pk, home_id, district_id, care_types, nursing, created_on in Room.objects.filter(
             home__is_active=True
-        ).values_list(
+        )
+        .annotate(created_on=TruncDate("created_at", tzinfo=LONDON))
+        .values_list(
             "pk",
             "home_id",
             "home__district_id",
             "home__care_types",
             "home__provides_nursing",
-            "created_at",
+            "created_on",
         )
     }
     # A booking requested by `until` may reserve the room before it starts.
     requested_by = dt.datetime.combine(until + dt.timedelta(days=1), dt.time(0), tzinfo=LONDON)
     bookings = Booking.objects.filter(
         Q(starts_on__lte=until) | Q(requested_at__lt=requested_by), room__home__is_active=True
-    ).values_list(
-        "room_id", "status", "starts_on", "ends_on", "requested_at", "decided_at", "cancelled_at"
     )
-    for room_id, status, starts_on, ends_on, requested, decided, cancelled in bookings:
+    suspensions = Suspension.objects.filter(room__home__is_active=True, starts_on__lte=until)
+    if since is not None:
+        # Nothing of a booking outlasts its period, reservations included (see below).
+        bookings = bookings.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=since))
+        suspensions = suspensions.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=since))
+    one_day = dt.timedelta(days=1)
+    for room_id, status, starts_on, ends_on, asked, answered in bookings.annotate(
+        asked=TruncDate("requested_at", tzinfo=LONDON),
+        answered=TruncDate(Coalesce("decided_at", "cancelled_at"), tzinfo=LONDON),
+    ).values_list("room_id", "status", "starts_on", "ends_on", "asked", "answered"):
         room = rooms[room_id]
-        asked = _local_date(requested)
         if status in (BookingStatus.ACCEPTED, BookingStatus.ENDED):
             room.occupied.append((starts_on, ends_on))
             if asked < starts_on:  # promised from the request until the person arrives
                 room.reserved.append((asked, starts_on))
         elif status == BookingStatus.REQUESTED:
             room.reserved.append((asked, ends_on))
-        else:  # rejected or cancelled: it reserved the room while it waited for an answer
-            room.reserved.append((asked, _day_after(decided or cancelled)))
-    for room_id, starts_on, ends_on in Suspension.objects.filter(
-        room__home__is_active=True, starts_on__lte=until
-    ).values_list("room_id", "starts_on", "ends_on"):
+        else:
+            # Rejected or cancelled: it reserved the room while it waited for an answer, and
+            # never beyond the period it asked for (as the homes' own bed states count it).
+            answered_end = answered + one_day if answered is not None else None
+            room.reserved.append((asked, _earlier(answered_end, ends_on)))
+    for room_id, starts_on, ends_on in suspensions.values_list("room_id", "starts_on", "ends_on"):
         rooms[room_id].suspended.append((starts_on, ends_on))
     return list(rooms.values())
 
@@ -298,7 +309,8 @@ def care_home_market(*, span: DateRange, now: dt.datetime) -> CareHomeMarket:
         span=span,
         periods=periods,
         series=beds_on(
-            histories=room_histories(until=span.ends_on), days=[p.ends_on for p in periods]
+            histories=room_histories(since=periods[0].ends_on, until=span.ends_on),
+            days=[p.ends_on for p in periods],
         ),
         suspended=suspended_rooms_on(day=timezone.localdate(now)),
         stale=stale_homes(now=now),

@@ -13,7 +13,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncWeek
 
 from caremarket.framework.models import Cohort, ServiceType
 from caremarket.geography.models import OutwardCode
@@ -189,45 +190,55 @@ class DemandWeek:
     hours_waiting: Decimal
 
 
+def _weekly(field: str, first: dt.datetime, now: dt.datetime) -> dict[dt.date, tuple[int, Decimal]]:
+    """Packages, and their hours, whose `field` instant falls in each week (Monday to Sunday,
+    London time), counted by the database so no row crosses into Python."""
+    rows = (
+        Package.objects.filter(**{f"{field}__gte": first, f"{field}__lte": now})
+        .annotate(week=TruncWeek(field, tzinfo=LONDON))
+        .values("week")
+        .annotate(n=Count("pk"), hours=Sum("hours_per_week"))
+    )
+    return {r["week"].astimezone(LONDON).date(): (r["n"], r["hours"] or Decimal(0)) for r in rows}
+
+
 def demand_trend(*, now: dt.datetime, weeks: int = 12) -> list[DemandWeek]:
-    """Week by week: packages referred, placed and cancelled, and those left waiting."""
+    """Week by week: packages referred, placed and cancelled, and those left waiting.
+
+    A package waits from its referral until it is placed or cancelled, so the queue at the end
+    of a week is the queue before the first week, plus the referrals since, less the packages
+    placed or cancelled since.
+    """
     periods = range_last_weeks(weeks=weeks, today=now.astimezone(LONDON).date()).periods()
     first = dt.datetime.combine(periods[0].starts_on, dt.time(0), tzinfo=LONDON)
-    rows = Package.objects.filter(created_at__lte=now).filter(
-        Q(created_at__gte=first)
-        | Q(placed_at__isnull=True, cancelled_at__isnull=True)
-        | Q(placed_at__gte=first)
-        | Q(cancelled_at__gte=first)
+    before = Package.objects.filter(created_at__lt=first).aggregate(
+        n=Count("pk", filter=Q(placed_at__isnull=True) | Q(placed_at__gte=first)),
+        hours=Sum("hours_per_week", filter=Q(placed_at__isnull=True) | Q(placed_at__gte=first)),
+        gone=Count("pk", filter=Q(placed_at__isnull=True, cancelled_at__lt=first)),
+        gone_hours=Sum("hours_per_week", filter=Q(placed_at__isnull=True, cancelled_at__lt=first)),
     )
-    events = list(rows.values_list("created_at", "placed_at", "cancelled_at", "hours_per_week"))
+    waiting = before["n"] - before["gone"]
+    hours = (before["hours"] or Decimal(0)) - (before["gone_hours"] or Decimal(0))
+    referred, placed, cancelled = (
+        _weekly(field, first, now) for field in ("created_at", "placed_at", "cancelled_at")
+    )
+    nothing = (0, Decimal(0))
     result = []
     for period in periods:
-        start = dt.datetime.combine(period.starts_on, dt.time(0), tzinfo=LONDON)
-        end = min(
-            now,
-            dt.datetime.combine(period.ends_on + dt.timedelta(days=1), dt.time(0), tzinfo=LONDON),
+        monday = period.starts_on - dt.timedelta(days=period.starts_on.weekday())
+        came, went, stopped = (
+            counts.get(monday, nothing) for counts in (referred, placed, cancelled)
         )
-
-        def within(
-            at: dt.datetime | None, start: dt.datetime = start, end: dt.datetime = end
-        ) -> bool:
-            return at is not None and start <= at < end
-
-        waiting = [
-            hours
-            for created, placed, cancelled, hours in events
-            if created < end
-            and (placed is None or placed >= end)
-            and (cancelled is None or cancelled >= end)
-        ]
+        waiting += came[0] - went[0] - stopped[0]
+        hours += came[1] - went[1] - stopped[1]
         result.append(
             DemandWeek(
                 period=period,
-                referred=sum(1 for e in events if within(e[0])),
-                placed=sum(1 for e in events if within(e[1])),
-                cancelled=sum(1 for e in events if within(e[2])),
-                waiting=len(waiting),
-                hours_waiting=sum(waiting, Decimal(0)),
+                referred=came[0],
+                placed=went[0],
+                cancelled=stopped[0],
+                waiting=waiting,
+                hours_waiting=hours,
             )
         )
     return result

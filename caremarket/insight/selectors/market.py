@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from caremarket.framework.models import Provider
-from caremarket.insight.selectors.care_book import CareBook, CareTotals, care_book
+from caremarket.insight.selectors.care_book import CareBook, CareTotals, care_book, care_bounds
 from caremarket.insight.selectors.care_homes import (
     BedCounts,
     beds_on,
@@ -144,14 +144,15 @@ def _framework_on(day: dt.date) -> list[Provider]:
     ]
 
 
-def movements(*, book: CareBook, span: DateRange, names: dict[int, str]) -> Movements:
-    firsts: dict[int, dt.date] = {}
-    lasts: dict[int, dt.date | None] = {}
-    for s in book.spans:
-        org = s.organisation_id
-        firsts[org] = min(firsts.get(org, s.starts_on), s.starts_on)
-        if org not in lasts or lasts[org] is not None:
-            lasts[org] = None if s.ends_on is None else max(lasts.get(org) or s.ends_on, s.ends_on)
+def movements(*, span: DateRange, names: dict[int, str]) -> Movements:
+    bounds = care_bounds(until=span.ends_on)
+
+    def named(days: dict[int, dt.date]) -> list[Movement]:
+        return sorted(
+            (Movement(names.get(org, f"Organisation {org}"), day) for org, day in days.items()),
+            key=lambda m: (m.on, m.name),
+        )
+
     providers = Provider.objects.select_related("organisation")
     return Movements(
         framework_joined=[
@@ -163,21 +164,13 @@ def movements(*, book: CareBook, span: DateRange, names: dict[int, str]) -> Move
             for p in providers.filter(left_on__gte=span.starts_on, left_on__lte=span.ends_on)
             if p.left_on is not None
         ],
-        started=sorted(
-            (
-                Movement(names.get(org, f"Organisation {org}"), day)
-                for org, day in firsts.items()
-                if span.contains(day)
-            ),
-            key=lambda m: (m.on, m.name),
-        ),
-        stopped=sorted(
-            (
-                Movement(names.get(org, f"Organisation {org}"), day)
-                for org, day in lasts.items()
-                if day is not None and span.contains(day)
-            ),
-            key=lambda m: (m.on, m.name),
+        started=named({o: b.first_day for o, b in bounds.items() if span.contains(b.first_day)}),
+        stopped=named(
+            {
+                o: b.last_day
+                for o, b in bounds.items()
+                if b.last_day is not None and span.contains(b.last_day)
+            }
         ),
     )
 
@@ -266,8 +259,9 @@ class Market:
 def market(*, span: DateRange) -> Market:
     as_at = span.ends_on
     periods = span.periods()
-    book = care_book(until=as_at)
     days = [p.ends_on for p in periods]
+    # Only the care live on some period's last day is counted: the window bounds the work.
+    book = care_book(overlapping_from=min(days), until=as_at)
     care = book.totals_on(days)
     today = care[as_at]
     placed = placements(span=span)
@@ -295,8 +289,8 @@ def market(*, span: DateRange) -> Market:
     framework_share, framework_rated = _good_share(framework_register)
     package_share, package_rated = _package_quality(as_at, book, register, cqc_ids)
     names = {p.organisation_id: p.name for p in whole if p.organisation_id is not None}
-    moved = movements(book=book, span=span, names=names)
-    beds = beds_on(histories=room_histories(until=as_at), days=[as_at])[0]
+    moved = movements(span=span, names=names)
+    beds = beds_on(histories=room_histories(since=as_at, until=as_at), days=[as_at])[0]
     table = MarketTable(span=span, as_at=as_at)
     table.sections = [
         (

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from caremarket.framework.services.purchase_orders import purchase_order_change_hours
-from caremarket.insight.selectors.care_book import care_book, weekly_cost
+from caremarket.insight.selectors.care_book import CareBounds, care_book, care_bounds, weekly_cost
 from caremarket.insight.tests.conftest import AS_AT, WEEK1_END
 from caremarket.sourcing.tests.conftest import at
 
@@ -85,3 +85,19 @@ def test_a_weekly_cost_follows_the_unit_of_the_rate(rate, unit, hours, expected)
 def test_the_night_length_is_a_setting(settings):
     settings.INSIGHT_HOURS_PER_NIGHT = 10
     assert weekly_cost(rate=Decimal(100), unit="night", hours_per_week=Decimal(50)) == 500
+
+
+def test_each_providers_first_and_last_day_of_care(market_world):
+    s = market_world.sourcing
+    bounds = care_bounds(until=AS_AT)
+    org = {p.organisation_id: p for p in (s.first, s.second, s.tier2)}
+    assert {org[o].name: (b.first_day, b.last_day) for o, b in bounds.items() if o in org} == {
+        "Meadow Home Care": (dt.date(2024, 1, 1), None),  # OLD-1 and P1 go on; P6 ended
+        "Good Care 1": (dt.date(2026, 11, 23), None),
+        "Weak Care": (dt.date(2023, 5, 1), dt.date(2026, 11, 18)),
+    }
+    assert bounds[s.spot_user.organisation_id] == CareBounds(dt.date(2026, 11, 25), None)
+    # On the 17th Weak Care's last package had not ended yet, and nobody else had begun.
+    earlier = care_bounds(until=dt.date(2026, 11, 17))
+    assert earlier[s.tier2.organisation_id].last_day is None
+    assert set(earlier) == {s.first.organisation_id, s.tier2.organisation_id}

@@ -195,3 +195,40 @@ def test_inactive_homes_are_left_out(estate):
         histories=room_histories(until=dt.date(2026, 11, 8)), days=[dt.date(2026, 11, 8)]
     )
     assert beds.total.rooms == 1
+
+
+def test_reading_only_the_holds_that_reach_the_days_counted_changes_nothing(estate):
+    days = [dt.date(2026, 11, d) for d in (12, 16, 20, 29)]
+    everything = beds_on(histories=room_histories(until=max(days)), days=days)
+    bounded = beds_on(histories=room_histories(since=min(days), until=max(days)), days=days)
+    assert [counts(b.total) for b in bounded] == [counts(b.total) for b in everything]
+
+
+def test_a_request_answered_late_reserves_its_room_no_longer_than_it_asked(world, estate):
+    willow, _ = estate
+    room = services.room_create(
+        actor=None,
+        home=willow,
+        name="Room 5",
+        contract_type=ContractType.SPOT,
+        accepts_la_rate=True,
+        now=at(2026, 11, 2, 9),
+    )
+    late = bookings.booking_request_submit(
+        actor=world.broker,
+        room=room,
+        starts_on=dt.date(2026, 11, 3),
+        ends_on=dt.date(2026, 11, 6),
+        person_reference="AS-200",
+        funding="local_authority",
+        now=at(2026, 11, 2, 12),
+    )
+    bookings.booking_request_reject(
+        actor=world.care_home_admin,
+        booking=late,
+        stage="before_assessment",
+        reason="no_staff",
+        now=at(2026, 11, 10, 9),
+    )
+    history = next(h for h in room_histories(until=dt.date(2026, 11, 30)) if h.room_id == room.pk)
+    assert history.states_on([dt.date(2026, 11, 5), dt.date(2026, 11, 6)]) == ["reserved", "vacant"]
