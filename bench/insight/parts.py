@@ -19,7 +19,14 @@ def best_of(fn: Callable[[], object], runs: int) -> float:
 def timings(runs: int = 3) -> list[tuple[str, float]]:
     from django.utils import timezone
 
-    from caremarket.insight.selectors import care_homes, demand, market, providers
+    from caremarket.insight.selectors import (
+        care_homes,
+        demand,
+        market,
+        movements,
+        placements,
+        providers,
+    )
     from caremarket.insight.selectors.care_book import care_book, care_bounds
     from caremarket.insight.selectors.periods import DateRange, range_preset
 
@@ -29,7 +36,7 @@ def timings(runs: int = 3) -> list[tuple[str, float]]:
     periods = span.periods()
     days = [p.ends_on for p in periods]
     book = care_book(overlapping_from=min(days), until=span.ends_on)
-    placed = market.placements(span=span)
+    placed = placements.placements(span=span)
     histories = care_homes.room_histories(since=min(days), until=span.ends_on)
     cqc_ids = providers.organisation_cqc_ids()
     register = providers.market_providers()
@@ -46,13 +53,13 @@ def timings(runs: int = 3) -> list[tuple[str, float]]:
     )
     add(f"  book.totals_on({len(days)} days)", lambda: book.totals_on(days))
     add("  care_bounds(until=today), for joiners and leavers", lambda: care_bounds(until=today))
-    add(f"  placements(span): {len(placed)} placed", lambda: market.placements(span=span))
+    add(f"  placements(span): {len(placed)} placed", lambda: placements.placements(span=span))
     add(
         f"  sourcing_summary, whole range and {len(periods)} periods",
         lambda: [
-            market.sourcing_summary(placed=placed, span=span),
+            placements.sourcing_summary(placed=placed, span=span),
             *[
-                market.sourcing_summary(
+                placements.sourcing_summary(
                     placed=[p for p in placed if q.starts_on <= p.placed_on <= q.ends_on],
                     span=DateRange(q.starts_on, q.ends_on),
                 )
@@ -67,7 +74,7 @@ def timings(runs: int = 3) -> list[tuple[str, float]]:
     add(
         "  framework on the day, package quality",
         lambda: (
-            market._framework_on(span.ends_on),
+            movements.framework_on(span.ends_on),
             market._package_quality(span.ends_on, book, register, cqc_ids),
         ),
     )

@@ -14,7 +14,7 @@ from caremarket.common.permissions import require_visible
 from caremarket.insight.selectors.care_homes import BedCounts, care_home_market
 from caremarket.insight.selectors.demand import demand
 from caremarket.insight.selectors.downloads import FIGURE_UNITS, figure_value, percent
-from caremarket.insight.selectors.market import ROUTES, market
+from caremarket.insight.selectors.market import market
 from caremarket.insight.selectors.periods import (
     DEFAULT_PRESET,
     PRESETS,
@@ -22,6 +22,7 @@ from caremarket.insight.selectors.periods import (
     range_between,
     range_preset,
 )
+from caremarket.insight.selectors.placements import ROUTES
 
 router = Router(tags=["Market insight"])
 

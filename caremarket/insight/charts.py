@@ -11,7 +11,8 @@ from dataclasses import asdict, dataclass
 from caremarket.insight.selectors.care_homes import BedCounts, CareHomeMarket
 from caremarket.insight.selectors.demand import Demand
 from caremarket.insight.selectors.downloads import percent
-from caremarket.insight.selectors.market import ROUTE_LABELS, ROUTES, Market
+from caremarket.insight.selectors.market import Market
+from caremarket.insight.selectors.placements import ROUTE_LABELS, ROUTES
 
 
 @dataclass(frozen=True)

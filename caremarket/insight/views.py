@@ -25,7 +25,8 @@ from caremarket.insight.selectors.downloads import (
     table_links,
 )
 from caremarket.insight.selectors.maps import demand_map
-from caremarket.insight.selectors.market import ROUTE_LABELS, ROUTES, Market, market
+from caremarket.insight.selectors.market import Market, market
+from caremarket.insight.selectors.placements import ROUTE_LABELS, ROUTES
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

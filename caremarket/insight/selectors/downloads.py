@@ -11,7 +11,8 @@ from decimal import Decimal
 from caremarket.common.spreadsheets import Sheet, sheet_slug
 from caremarket.insight.selectors.care_homes import BedCounts, CareHomeMarket
 from caremarket.insight.selectors.demand import Demand
-from caremarket.insight.selectors.market import ROUTE_PHRASES, ROUTES, Figure, Market
+from caremarket.insight.selectors.market import Figure, Market
+from caremarket.insight.selectors.placements import ROUTE_PHRASES, ROUTES
 from caremarket.sourcing.engine.calendar import LONDON
 
 

@@ -5,174 +5,34 @@ packages were placed, care home beds), as at any day and over any range."""
 from __future__ import annotations
 
 import datetime as dt
-import statistics
-from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from caremarket.framework.models import Provider
-from caremarket.insight.selectors.care_book import CareBook, CareTotals, care_book, care_bounds
+from caremarket.insight.selectors.care_book import CareBook, CareTotals, care_book
 from caremarket.insight.selectors.care_homes import (
     BedCounts,
     beds_on,
     district_names,
     room_histories,
 )
+from caremarket.insight.selectors.movements import Movements, framework_on, movements
 from caremarket.insight.selectors.periods import DateRange, Period
+from caremarket.insight.selectors.placements import (
+    ROUTE_PHRASES,
+    ROUTES,
+    Sourcing,
+    placements,
+    share,
+    sourcing_summary,
+)
 from caremarket.insight.selectors.providers import (
     MarketProvider,
     market_key_of,
     market_providers,
     organisation_cqc_ids,
 )
-from caremarket.sourcing.engine.calendar import LONDON
-from caremarket.sourcing.engine.model import Route
-from caremarket.sourcing.models import Package, RouteChoices
-from caremarket.sourcing.services.engine_io import sourcing_rules
 
 WEEKS_A_YEAR = Decimal("52.1775")  # 365.2425 / 7: a year's spend at this week's rate
-ROUTE_LABELS = dict(RouteChoices.choices)
-ROUTES = [r.value for r in Route]
-ROUTE_PHRASES = {
-    Route.TIER1.value: "tier 1, in rank order",
-    Route.BATCHING.value: "the Batching List",
-    Route.TIER2.value: "tier 2, in rank order",
-    Route.AVAILABLE.value: "the Available Packages list",
-    Route.MINI_COMPETITION.value: "a mini-competition",
-    Route.SPOT.value: "spot purchase",
-}
-
-
-def share(part: int | Decimal, whole: int | Decimal) -> float | None:
-    return float(part) / float(whole) if whole else None
-
-
-def percentile(values: list[float], fraction: float) -> float | None:
-    """The nearest-rank value at or below the fraction, as the sourcing simulation reports it."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    return ordered[int(fraction * (len(ordered) - 1))]
-
-
-def _instant(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(0), tzinfo=LONDON)
-
-
-@dataclass(frozen=True)
-class Placement:
-    reference: str
-    route: str
-    placed_on: dt.date
-    working_hours: float  # from referral to placement, office hours only
-
-
-def placements(*, span: DateRange) -> list[Placement]:
-    """Packages placed in the range, with how long each took to source."""
-    calendar = sourcing_rules().calendar
-    rows = Package.objects.filter(
-        placed_at__gte=_instant(span.starts_on),
-        placed_at__lt=_instant(span.ends_on + dt.timedelta(days=1)),
-    ).values_list("reference", "route", "created_at", "placed_at")
-    return [
-        Placement(
-            reference=reference,
-            route=route,
-            placed_on=placed_at.astimezone(LONDON).date(),
-            working_hours=calendar.working_hours_between(created_at, placed_at),
-        )
-        for reference, route, created_at, placed_at in rows
-        if placed_at is not None  # the filter says so; this tells the type checker
-    ]
-
-
-@dataclass(frozen=True)
-class Sourcing:
-    referred: int
-    cancelled: int
-    placed: int
-    by_route: dict[str, int]
-    median_hours: float | None
-    p90_hours: float | None
-
-    def route_share(self, route: str) -> float | None:
-        return share(self.by_route.get(route, 0), self.placed)
-
-
-def sourcing_summary(*, placed: list[Placement], span: DateRange) -> Sourcing:
-    start, end = _instant(span.starts_on), _instant(span.ends_on + dt.timedelta(days=1))
-    hours = [p.working_hours for p in placed]
-    return Sourcing(
-        referred=Package.objects.filter(created_at__gte=start, created_at__lt=end).count(),
-        cancelled=Package.objects.filter(cancelled_at__gte=start, cancelled_at__lt=end).count(),
-        placed=len(placed),
-        by_route=dict(Counter(p.route for p in placed)),
-        median_hours=statistics.median(hours) if hours else None,
-        p90_hours=percentile(hours, 0.9),
-    )
-
-
-@dataclass(frozen=True)
-class Movement:
-    name: str
-    on: dt.date
-    detail: str = ""
-
-
-@dataclass(frozen=True)
-class Movements:
-    framework_joined: list[Movement]
-    framework_left: list[Movement]
-    started: list[Movement]  # first council-funded care began in the range
-    stopped: list[Movement]  # last council-funded care ended in the range, none since
-
-    @property
-    def listed(self) -> list[tuple[str, list[Movement]]]:
-        return [
-            ("Joined the Live at Home framework", self.framework_joined),
-            ("Left the Live at Home framework", self.framework_left),
-            ("Started working with the council", self.started),
-            ("Stopped working with the council", self.stopped),
-        ]
-
-
-def _framework_on(day: dt.date) -> list[Provider]:
-    return [
-        p
-        for p in Provider.objects.select_related("organisation").filter(joined_on__lte=day)
-        if p.left_on is None or p.left_on > day
-    ]
-
-
-def movements(*, span: DateRange, names: dict[int, str]) -> Movements:
-    bounds = care_bounds(until=span.ends_on)
-
-    def named(days: dict[int, dt.date]) -> list[Movement]:
-        return sorted(
-            (Movement(names.get(org, f"Organisation {org}"), day) for org, day in days.items()),
-            key=lambda m: (m.on, m.name),
-        )
-
-    providers = Provider.objects.select_related("organisation")
-    return Movements(
-        framework_joined=[
-            Movement(p.name, p.joined_on)
-            for p in providers.filter(joined_on__gte=span.starts_on, joined_on__lte=span.ends_on)
-        ],
-        framework_left=[
-            Movement(p.name, p.left_on, p.left_reason)
-            for p in providers.filter(left_on__gte=span.starts_on, left_on__lte=span.ends_on)
-            if p.left_on is not None
-        ],
-        started=named({o: b.first_day for o, b in bounds.items() if span.contains(b.first_day)}),
-        stopped=named(
-            {
-                o: b.last_day
-                for o, b in bounds.items()
-                if b.last_day is not None and span.contains(b.last_day)
-            }
-        ),
-    )
 
 
 @dataclass(frozen=True)
@@ -280,7 +140,7 @@ def market(*, span: DateRange) -> Market:
     # Providers delivering council-funded care count in the market even if CQC's file lacks them.
     known = set(register) | active_keys
     whole_share, whole_rated = _good_share(whole)
-    framework = _framework_on(as_at)
+    framework = framework_on(as_at)
     framework_register = [
         register[market_key_of(p.organisation_id, cqc_ids)]
         for p in framework
@@ -418,7 +278,7 @@ def market(*, span: DateRange) -> Market:
                 *[
                     Figure(
                         f"route_{route}",
-                        f"Placed via {ROUTE_LABELS[route].lower()}",
+                        f"Placed through {ROUTE_PHRASES[route]}",
                         sourcing.route_share(route),
                         "percent",
                         f"{sourcing.by_route.get(route, 0)} of {sourcing.placed} placements.",

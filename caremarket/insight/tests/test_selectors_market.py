@@ -5,13 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from caremarket.insight.selectors.market import (
-    WEEKS_A_YEAR,
-    market,
-    percentile,
-    placements,
-)
+from caremarket.insight.selectors.market import WEEKS_A_YEAR, market
 from caremarket.insight.selectors.periods import DateRange
+from caremarket.insight.selectors.placements import percentile, placements
 from caremarket.insight.tests.conftest import SPAN
 
 EXPECTED = {
