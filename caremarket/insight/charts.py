@@ -1,63 +1,13 @@
-"""What each dashboard chart draws, as plain data for Chart.js (static/js/charts.mjs).
-
-Every chart sits over a table of the same figures, so the page works without JavaScript.
-"""
+"""The dashboards' charts (see common.charts), each over a table of the same figures."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import asdict, dataclass
-
+from caremarket.common.charts import Chart, chart
 from caremarket.insight.selectors.care_homes import BedCounts, CareHomeMarket
 from caremarket.insight.selectors.demand import Demand
 from caremarket.insight.selectors.downloads import percent
 from caremarket.insight.selectors.market import Market
 from caremarket.insight.selectors.placements import ROUTE_LABELS, ROUTES
-
-
-@dataclass(frozen=True)
-class Dataset:
-    label: str
-    data: list[float | None]
-
-
-@dataclass(frozen=True)
-class Chart:
-    id: str
-    title: str
-    kind: str  # "line" or "bar"
-    labels: list[str]
-    datasets: list[Dataset]
-    unit: str = "count"  # count, percent (0 to 100), hours, money, working_hours
-    stacked: bool = False
-
-    def spec(self) -> dict[str, object]:
-        return asdict(self)
-
-
-def _num(value: object) -> float | None:
-    return None if value is None else round(float(value), 2)  # type: ignore[arg-type]
-
-
-def chart(
-    *,
-    id: str,
-    title: str,
-    kind: str,
-    labels: Sequence[str],
-    series: Sequence[tuple[str, Sequence[object]]],
-    unit: str = "count",
-    stacked: bool = False,
-) -> Chart:
-    return Chart(
-        id=id,
-        title=title,
-        kind=kind,
-        labels=list(labels),
-        datasets=[Dataset(label=label, data=[_num(v) for v in values]) for label, values in series],
-        unit=unit,
-        stacked=stacked,
-    )
 
 
 def _short(label: str) -> str:

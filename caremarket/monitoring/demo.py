@@ -23,6 +23,7 @@ from caremarket.monitoring import config
 from caremarket.monitoring.ehm.spec import COLUMN_NAMES
 from caremarket.monitoring.models import Submission
 from caremarket.monitoring.periods import Period, periods_ended
+from caremarket.monitoring.selectors import branch_list
 from caremarket.monitoring.services.flags import risk_flags_check_missing
 from caremarket.monitoring.services.submissions import submission_process, submission_receive
 
@@ -95,11 +96,26 @@ def _stamp(value: dt.datetime) -> str:
     return value.strftime("%Y-%m-%d %H:%M")
 
 
+def _file_identity(org: Organisation, reference: str, now: dt.datetime) -> tuple[str, list[str]]:
+    """The provider reference and branches its files must carry to pass validation: a
+    framework provider's agreement branches (branch_list), else its own CQC locations."""
+    branches = list(branch_list(organisation=org))
+    if not branches:
+        _branches_ensure(reference, org.name, now)
+        branches = list(branch_list(organisation=org))
+    return org.reference or reference, branches
+
+
 def _visit_rows(
-    *, rng: random.Random, period: Period, provider_ref: str, quality: Quality
+    *,
+    rng: random.Random,
+    period: Period,
+    provider_ref: str,
+    branches: list[str],
+    quality: Quality,
 ) -> list[list[str]]:
     rows: list[list[str]] = []
-    for b, (location_id, _, _) in enumerate(BRANCHES[provider_ref]):
+    for b, location_id in enumerate(branches):
         carers = [f"C{b}{n:02d}" for n in range(8)]
         for p in range(PEOPLE_PER_BRANCH):
             person = f"P{provider_ref[-1]}{b}{p:03d}"
@@ -186,7 +202,7 @@ def load(*, rng: random.Random, now: dt.datetime, **_: object) -> list[str]:
         (RIVERSIDE, lambda i: Quality(late=0.02 + 0.012 * i, missed=0.001 * i, short=0.05)),
     ):
         org, user = _provider(name, reference, email)
-        _branches_ensure(reference, name, now)
+        provider_ref, branches = _file_identity(org, reference, now)
         for i, period in enumerate(periods):
             if reference == RIVERSIDE[1] and i == len(periods) - 4:
                 continue  # Riverside never sent this period's file
@@ -194,7 +210,11 @@ def load(*, rng: random.Random, now: dt.datetime, **_: object) -> list[str]:
                 dt.datetime.combine(period.end + dt.timedelta(days=3), dt.time(10))
             )
             rows = _visit_rows(
-                rng=rng, period=period, provider_ref=reference, quality=quality_of(i)
+                rng=rng,
+                period=period,
+                provider_ref=provider_ref,
+                branches=branches,
+                quality=quality_of(i),
             )
             submission = _send(user=user, org=org, period=period, rows=rows, now=sent_at)
             visits += submission.rows

@@ -40,6 +40,7 @@ def test_a_contract_manager_opens_the_overview_and_a_provider(page, live_server,
     page.goto(f"{live_server.url}/monitoring/overview/?period=3")
     main = page.locator("main")
     assert "Meadow Home Care" in main.inner_text()
-    assert page.locator("main svg.cm-chart").count() == 1
+    page.wait_for_selector("main [data-chart-drawn=true]")
+    assert page.locator("main [data-chart-drawn=true]").count() == 1
     page.click("main a:has-text('Meadow Home Care')")
     assert "Missed visits" in page.locator("main").inner_text()

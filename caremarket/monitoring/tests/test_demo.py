@@ -4,6 +4,9 @@ import random
 from django.utils import timezone
 
 from caremarket.accounts.demo import load as load_accounts
+from caremarket.framework import demo as framework_demo
+from caremarket.framework.models import Provider
+from caremarket.geography.demo import load as load_postcodes
 from caremarket.monitoring import demo
 from caremarket.monitoring.models import RiskFlag, Submission
 
@@ -21,3 +24,25 @@ def test_the_demo_loads_twelve_periods_for_brightpath_through_the_services(
     assert set(brightpath.values_list("status", flat=True)) == {"accepted"}
     assert RiskFlag.objects.filter(kind="missing_submission", period=10).exists()
     assert demo.load(rng=random.Random(1), now=now) == ["Visit files already loaded."]
+
+
+def test_after_the_framework_demo_the_files_carry_the_agreements_branches_and_pass(
+    db, settings, tmp_path, monkeypatch
+):
+    settings.EHM_STORE_DIR = str(tmp_path / "ehm")
+    monkeypatch.setattr(demo, "PEOPLE_PER_BRANCH", 1)
+    monkeypatch.setattr(demo, "PERIODS", 3)
+    monkeypatch.setattr(framework_demo, "PROVIDERS", 12)
+    monkeypatch.setattr(framework_demo, "BOOK_PACKAGES", 5)
+    now = timezone.make_aware(dt.datetime(2026, 11, 22, 9, 0))
+    rng = random.Random(1)
+    load_accounts(rng=rng)
+    load_postcodes(rng=rng)
+    framework_demo.load(rng=rng, now=now)
+    demo.load(rng=rng, now=now)
+    brightpath = Provider.objects.get(cqc_provider_id="1-000000002")
+    sent = Submission.objects.filter(organisation=brightpath.organisation)
+    assert sent.count() == 3 and set(sent.values_list("status", flat=True)) == {"accepted"}
+    listed = set(brightpath.branches.values_list("cqc_location_id", flat=True))
+    reported = set(sent.first().kpis.filter(scope="branch").values_list("key", flat=True))
+    assert reported and reported <= listed

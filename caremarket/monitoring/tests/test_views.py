@@ -78,7 +78,8 @@ def test_the_provider_page_has_a_chart_and_its_table_and_no_inline_style(ehm):
         .get(f"/monitoring/providers/{ehm.provider.pk}/")
         .content.decode()
     )
-    assert "<svg" in html and "KPIs by period" in html and "Meadow Chelmsford" in html
+    assert 'data-chart="kpi_trend-data"' in html and 'id="kpi_trend-data"' in html
+    assert "KPIs by period" in html and "Meadow Chelmsford" in html
     assert "style=" not in html and "<script>" not in html
 
 

@@ -10,8 +10,8 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from caremarket.accounts.models import Organisation, OrganisationKind, User
+from caremarket.common.charts import Chart, chart
 from caremarket.monitoring import config, selectors
-from caremarket.monitoring.charts import line_chart
 from caremarket.monitoring.ehm.kpis import FIGURES, kpi_rates
 from caremarket.monitoring.models import KpiResult
 from caremarket.monitoring.periods import period_get, period_number_on
@@ -41,12 +41,19 @@ def _provider(request: HttpRequest, pk: int) -> Organisation:
     return org
 
 
-def _trend_chart(title: str, periods: list[int], rates: list[dict[str, float | None]]) -> object:
-    return line_chart(
+def _trend_chart(
+    id: str, title: str, periods: list[int], rates: list[dict[str, float | None]]
+) -> Chart:
+    return chart(
+        id=id,
         title=title,
-        x_labels=[f"P{p}" for p in periods],
-        series=[(label, [r[key] for r in rates]) for key, label in TREND_FIGURES],
-        y_max=1.0,
+        kind="line",
+        labels=[f"P{p}" for p in periods],
+        series=[
+            (label, [None if (v := r[key]) is None else v * 100 for r in rates])
+            for key, label in TREND_FIGURES
+        ],
+        unit="percent",
     )
 
 
@@ -59,7 +66,7 @@ def _series_context(results: list[KpiResult]) -> dict[str, object]:
             (period_get(r.period, anchor=anchor, grace_days=grace), r, rate)
             for r, rate in zip(results, rates, strict=True)
         ],
-        "chart": _trend_chart("KPIs by period", periods, rates) if results else None,
+        "chart": _trend_chart("kpi_trend", "KPIs by period", periods, rates) if results else None,
         "figures": FIGURES,
     }
 
@@ -191,7 +198,9 @@ def overview(request: HttpRequest) -> HttpResponse:
             "dir": "desc" if descending else "asc",
             "rows": present + missing_last,
             "figures": FIGURES,
-            "chart": _trend_chart("All providers, by period", [p for p, _ in county], county_rates)
+            "chart": _trend_chart(
+                "county_trend", "All providers, by period", [p for p, _ in county], county_rates
+            )
             if county
             else None,
             "county": [
