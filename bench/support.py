@@ -9,8 +9,9 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -142,3 +143,46 @@ def percentile(values: list[float], p: float) -> float:
         return float("nan")
     index = min(len(ordered) - 1, max(0, round(p / 100 * len(ordered) + 0.5) - 1))
     return ordered[index]
+
+
+def drive(clients: int, duration: float, one_request: Callable[[int], bool]) -> dict[str, float]:
+    """`clients` threads back to back for `duration` seconds; latencies in ms.
+
+    `one_request(i)` makes one request and says whether it succeeded; each thread counts its
+    own i from its number in steps of `clients`, so threads share out a list of samples.
+    """
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    stop = time.perf_counter() + duration
+
+    def worker(n: int) -> None:
+        i = n
+        mine: list[float] = []
+        bad = 0
+        while time.perf_counter() < stop:
+            started = time.perf_counter()
+            ok = one_request(i)
+            mine.append((time.perf_counter() - started) * 1000)
+            bad += not ok
+            i += clients
+        with lock:
+            latencies.extend(mine)
+            errors[0] += bad
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(clients)]
+    began = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - began
+    return {
+        "clients": clients,
+        "requests": len(latencies),
+        "errors": errors[0],
+        "p50_ms": round(percentile(latencies, 50), 1),
+        "p95_ms": round(percentile(latencies, 95), 1),
+        "max_ms": round(max(latencies), 1),
+        "per_second": round(len(latencies) / elapsed, 1),
+    }

@@ -24,7 +24,6 @@ import resource
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -34,6 +33,7 @@ sys.path.insert(0, str(HERE.parent.parent))
 
 from support import (  # noqa: E402
     PYTHON,
+    drive,
     get,
     gunicorn,
     manage,
@@ -241,43 +241,6 @@ def sequential(port: int, path: str, auth: dict[str, str], count: int) -> tuple[
     }, json.loads(body)
 
 
-def drive(clients: int, duration: float, one_request) -> dict:
-    """`clients` threads back to back for `duration` seconds; latencies in ms."""
-    latencies: list[float] = []
-    bad = [0]
-    lock = threading.Lock()
-    stop = time.perf_counter() + duration
-
-    def worker() -> None:
-        mine, errors = [], 0
-        while time.perf_counter() < stop:
-            started = time.perf_counter()
-            ok = one_request()
-            mine.append((time.perf_counter() - started) * 1000)
-            errors += not ok
-        with lock:
-            latencies.extend(mine)
-            bad[0] += errors
-
-    threads = [threading.Thread(target=worker) for _ in range(clients)]
-    began = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.perf_counter() - began
-    return {
-        "clients": clients,
-        "requests": len(latencies),
-        "errors": bad[0],
-        "p50_ms": round(percentile(latencies, 50), 1),
-        "p95_ms": round(percentile(latencies, 95), 1),
-        "max_ms": round(max(latencies), 1),
-        "per_second": round(len(latencies) / elapsed, 1),
-        "load": load_average(),
-    }
-
-
 def show(path: str, row: dict) -> None:
     print(
         f"  {path} at {row['clients']:2} clients: p50 {row['p50_ms']} ms,"
@@ -366,7 +329,7 @@ def through_api(url: str, workers: int, count: int, duration: float, planned: di
             return get(port, "/api/v1/demand", provider)[0] == 200
 
         for clients, seconds in ((1, min(duration, 5.0)), (16, duration)):
-            row = drive(clients, seconds, one_demand)
+            row = {**drive(clients, seconds, lambda _: one_demand()), "load": load_average()}
             results[f"demand_{clients}"] = row
             show("/api/v1/demand", row)
 
@@ -375,7 +338,7 @@ def through_api(url: str, workers: int, count: int, duration: float, planned: di
         def one_me() -> bool:
             return get(port, "/api/v1/me", provider)[0] == 200
 
-        row = drive(16, min(duration, 10.0), one_me)
+        row = {**drive(16, min(duration, 10.0), lambda _: one_me()), "load": load_average()}
         results["me_16"] = row
         show("/api/v1/me (floor)", row)
     sanity(market_body, homes_body, demand_body, planned)

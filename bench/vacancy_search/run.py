@@ -17,7 +17,6 @@ import os
 import random
 import sys
 import threading
-import time
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -25,7 +24,15 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE.parent.parent))
 
-from support import get, gunicorn, manage, percentile, pg_exists, pg_recreate, pg_url  # noqa: E402
+from support import (  # noqa: E402
+    drive,
+    get,
+    gunicorn,
+    manage,
+    pg_exists,
+    pg_recreate,
+    pg_url,
+)
 
 DATABASE = "caremarket_bench_search"
 CONCURRENCY = (1, 4, 16)
@@ -132,44 +139,6 @@ def capture_sql(
             vacancy_search(viewer=viewer, query=query, now=timezone.now())
         captured.append((signed_in, [c["sql"] for c in ctx.captured_queries]))
     return captured
-
-
-def drive(clients: int, duration: float, one_request) -> dict[str, float]:
-    """Run `clients` threads back to back for `duration` seconds; latencies in ms."""
-    latencies: list[float] = []
-    errors = [0]
-    lock = threading.Lock()
-    stop = time.perf_counter() + duration
-
-    def worker(n: int) -> None:
-        i = n
-        mine: list[float] = []
-        bad = 0
-        while time.perf_counter() < stop:
-            started = time.perf_counter()
-            ok = one_request(i)
-            mine.append((time.perf_counter() - started) * 1000)
-            bad += not ok
-            i += clients
-        with lock:
-            latencies.extend(mine)
-            errors[0] += bad
-
-    threads = [threading.Thread(target=worker, args=(n,)) for n in range(clients)]
-    began = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.perf_counter() - began
-    return {
-        "clients": clients,
-        "requests": len(latencies),
-        "errors": errors[0],
-        "p50_ms": round(percentile(latencies, 50), 1),
-        "p95_ms": round(percentile(latencies, 95), 1),
-        "per_second": round(len(latencies) / elapsed, 1),
-    }
 
 
 def main() -> None:
