@@ -269,6 +269,13 @@ EHM_STORE_DIR = env.path("EHM_STORE_DIR", default=str(VAR_DIR / "ehm"))
 EHM_MAX_UPLOAD_BYTES = env.int("EHM_MAX_UPLOAD_BYTES", default=250 * 1024 * 1024)
 EHM_PERIOD_ANCHOR = env("EHM_PERIOD_ANCHOR", default="2025-11-10")
 EHM_SUBMISSION_GRACE_DAYS = env.int("EHM_SUBMISSION_GRACE_DAYS", default=7)
+# Who must send visit files, from when (decision 35): tier-1 framework providers from January
+# 2026 (seed 002); tier 2 when the council tells them; other home care providers never.
+EHM_SUBMISSIONS_FROM: dict[str, str | None] = {
+    "tier1": env("EHM_TIER1_SUBMISSIONS_FROM", default="2026-01-01"),
+    "tier2": env("EHM_TIER2_SUBMISSIONS_FROM", default=None),
+    "other": env("EHM_OTHER_SUBMISSIONS_FROM", default=None),
+}
 EHM_DUCKDB_MEMORY_LIMIT = env("EHM_DUCKDB_MEMORY_LIMIT", default="900MB")
 EHM_DUCKDB_THREADS = env.int("EHM_DUCKDB_THREADS", default=2)
 # Overrides of the KPI thresholds in caremarket/monitoring/config.py (DESIGN section 5).

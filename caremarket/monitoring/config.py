@@ -69,3 +69,19 @@ def duckdb_config() -> dict[str, Any]:
         "threads": int(settings.EHM_DUCKDB_THREADS),
         "memory_limit": str(settings.EHM_DUCKDB_MEMORY_LIMIT),
     }
+
+
+SUBMITTER_KINDS = ("tier1", "tier2", "other")
+
+
+def submissions_from() -> dict[str, dt.date | None]:
+    """From when each kind of provider must send files: the first period due on or after the
+    date counts (decision 35). None: not required yet (the council has not set a date)."""
+    configured = getattr(settings, "EHM_SUBMISSIONS_FROM", {}) or {}
+    unknown = set(configured) - set(SUBMITTER_KINDS)
+    if unknown:
+        raise ValueError(f"EHM_SUBMISSIONS_FROM has unknown keys: {', '.join(sorted(unknown))}")
+    return {
+        kind: dt.date.fromisoformat(str(configured[kind])) if configured.get(kind) else None
+        for kind in SUBMITTER_KINDS
+    }

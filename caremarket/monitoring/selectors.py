@@ -11,9 +11,11 @@ from django.db.models import Q, QuerySet
 from caremarket.accounts.models import Organisation, OrganisationKind, Role, User
 from caremarket.common.errors import DomainError
 from caremarket.cqc.models import CqcLocation
-from caremarket.framework.models import Provider, RegistrationStatus
+from caremarket.framework.models import Provider, RankedListEntry, RegistrationStatus, Tier
+from caremarket.framework.selectors.ranked_lists import ranked_list_version_in_force
 from caremarket.geography.models import District
 from caremarket.geography.selectors import postcode_locate
+from caremarket.monitoring import config
 from caremarket.monitoring.ehm.kpis import COUNTS, kpi_rates, kpi_sum
 from caremarket.monitoring.models import KpiResult, RiskFlag, Submission
 from caremarket.monitoring.periods import Period, periods_ended
@@ -72,11 +74,44 @@ def branch_list(*, organisation: Organisation) -> dict[str, Branch]:
     return branches
 
 
-def provider_list_expected() -> QuerySet[Organisation]:
-    """Home care providers expected to send a file every period."""
+def provider_list_expected(*, period: Period) -> QuerySet[Organisation]:
+    """Home care providers that must send a file for the period (decision 35).
+
+    Framework providers on tier 1 of the ranked lists in force when the period starts, then
+    tier 2, then other providers, each from the date the council set for them.
+    """
+    starts = config.submissions_from()
+
+    def required(kind: str) -> bool:
+        start = starts[kind]
+        return start is not None and period.due >= start
+
+    on_framework = Provider.objects.filter(joined_on__lte=period.start).filter(
+        Q(left_on__isnull=True) | Q(left_on__gt=period.start)
+    )
+    framework = set(on_framework.values_list("organisation_id", flat=True))
+    version = ranked_list_version_in_force(on=period.start)
+    tier1 = (
+        set(
+            RankedListEntry.objects.filter(
+                version=version, tier=Tier.ONE, provider__in=on_framework
+            ).values_list("provider__organisation_id", flat=True)
+        )
+        if version is not None
+        else set()
+    )
+    wanted: set[int] = set()
+    if required("tier1"):
+        wanted |= tier1
+    if required("tier2"):
+        wanted |= framework - tier1
+    expected = Q(pk__in=wanted)
+    if required("other"):
+        # Outside the framework only a CQC-registered provider can send a valid file.
+        expected |= ~Q(pk__in=framework) & ~Q(reference="")
     return Organisation.objects.filter(
-        kind=OrganisationKind.HOME_CARE_PROVIDER, is_active=True
-    ).exclude(reference="")
+        expected, kind=OrganisationKind.HOME_CARE_PROVIDER, is_active=True
+    )
 
 
 def contract_manager_list() -> QuerySet[User]:
@@ -169,7 +204,10 @@ def kpi_overview(*, period: Period, today: dt.date, district: str = "") -> list[
         )
     )
     rows = []
-    for org in provider_list_expected().order_by("name"):
+    expected = set(provider_list_expected(period=period).values_list("pk", flat=True))
+    # Providers not required to yet still appear once they send a file.
+    listed = Organisation.objects.filter(pk__in=expected | submitted)
+    for org in listed.order_by("name"):
         result = results.get(org.pk)
         if district and result is None:
             continue
@@ -178,7 +216,10 @@ def kpi_overview(*, period: Period, today: dt.date, district: str = "") -> list[
                 organisation=org,
                 counts={n: getattr(result, n) for n in COUNTS} if result else None,
                 compliance=compliance_state(
-                    period=period, submitted=org.pk in submitted, today=today
+                    period=period,
+                    submitted=org.pk in submitted,
+                    today=today,
+                    required=org.pk in expected,
                 ),
                 flags=flags.get(org.pk, []),
             )
@@ -186,15 +227,26 @@ def kpi_overview(*, period: Period, today: dt.date, district: str = "") -> list[
     return rows
 
 
-SUBMITTED, DEEMED, MISSING, DUE = "submitted", "deemed", "missing", "due"
+SUBMITTED, DEEMED, MISSING, DUE, NOT_REQUIRED = (
+    "submitted",
+    "deemed",
+    "missing",
+    "due",
+    "not_required",
+)
 
 
-def compliance_state(*, period: Period, submitted: bool, today: dt.date) -> str:
-    """Submitted; deemed submitted (the first period); missing (past its due date); or due."""
+def compliance_state(
+    *, period: Period, submitted: bool, today: dt.date, required: bool = True
+) -> str:
+    """Submitted; deemed submitted (the first period); not required of this provider yet;
+    missing (past its due date); or due."""
     if submitted:
         return SUBMITTED
     if period.number == 1:
         return DEEMED
+    if not required:
+        return NOT_REQUIRED
     return MISSING if today > period.due else DUE
 
 
@@ -207,7 +259,15 @@ def compliance_list(
         )
     )
     return [
-        (p, compliance_state(period=p, submitted=p.number in submitted, today=today))
+        (
+            p,
+            compliance_state(
+                period=p,
+                submitted=p.number in submitted,
+                today=today,
+                required=provider_list_expected(period=p).filter(pk=organisation.pk).exists(),
+            ),
+        )
         for p in periods_ended(today=today, anchor=anchor, grace_days=grace_days)
     ]
 

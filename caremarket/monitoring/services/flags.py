@@ -174,10 +174,16 @@ def risk_flags_check_missing(
     """Flag each ended period past its due date with no file (the first period is deemed sent)."""
     today = timezone.localdate(now)
     raised: list[RiskFlag] = []
-    for organisation in provider_list_expected():
+    ended = [
+        p
+        for p in periods_ended(today=today, anchor=anchor, grace_days=grace_days)
+        if p.number != 1 and today > p.due
+    ]
+    expected = {p.number: set(provider_list_expected(period=p)) for p in ended}
+    for organisation in set().union(*expected.values()):
         new = []
-        for period in periods_ended(today=today, anchor=anchor, grace_days=grace_days):
-            if period.number == 1 or today <= period.due:
+        for period in ended:
+            if organisation not in expected[period.number]:
                 continue
             if submission_current(organisation=organisation, period=period.number):
                 continue

@@ -101,6 +101,9 @@ def ehm(world, settings, tmp_path) -> Ehm:
     settings.EHM_STORE_DIR = str(tmp_path / "ehm")
     settings.EHM_SERVICE_USER_CHECK = None
     settings.EHM_KPI_THRESHOLDS = {}
+    # This provider is not on the framework: these tests have the council require files of
+    # every provider from the first period (the framework's own rule has tests of its own).
+    settings.EHM_SUBMISSIONS_FROM = {"tier1": "2026-01-01", "tier2": None, "other": "2025-11-10"}
     provider = world.home_care_provider
     provider.reference = PROVIDER_REF
     provider.save()

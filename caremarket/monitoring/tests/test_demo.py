@@ -15,6 +15,7 @@ def test_the_demo_loads_twelve_periods_for_brightpath_through_the_services(
     db, settings, tmp_path, monkeypatch
 ):
     settings.EHM_STORE_DIR = str(tmp_path / "ehm")
+    settings.EHM_SUBMISSIONS_FROM = {"other": "2025-11-10"}  # neither is on a framework here
     monkeypatch.setattr(demo, "PEOPLE_PER_BRANCH", 1)
     now = timezone.make_aware(dt.datetime(2026, 11, 22, 9, 0))
     load_accounts(rng=random.Random(1))
