@@ -303,6 +303,7 @@ class BedsPeriodOut(Schema):
     total: BedsOut
     by_district: list[GroupBedsOut]
     by_care_type: list[GroupBedsOut]
+    by_kind_of_home: list[GroupBedsOut]
 
 
 class SuspendedHomeOut(Schema):
@@ -358,6 +359,9 @@ def care_homes_get(
                 ],
                 "by_care_type": [
                     {"name": name, "beds": _beds(b)} for name, b in beds.care_types(day)
+                ],
+                "by_kind_of_home": [
+                    {"name": name, "beds": _beds(b)} for name, b in beds.kinds(day)
                 ],
             }
             for p, day in zip(beds.periods, beds.series, strict=True)

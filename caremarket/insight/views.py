@@ -140,6 +140,7 @@ def care_homes_page(request: HttpRequest) -> HttpResponse:
             "rows": list(zip(beds.periods, beds.series, strict=True)),
             "districts": beds.districts(beds.latest),
             "care_types": beds.care_types(beds.latest),
+            "kinds": beds.kinds(beds.latest),
             "charts": charts.care_home_charts(market=beds),
             "download_tables": table_links(CARE_HOME_TABLES),
             "stale_after_days": STALE_AFTER_DAYS,

@@ -21,7 +21,6 @@ from caremarket.framework.models import PurchaseOrder, RateUnit
 from caremarket.sourcing.engine.model import Stage
 from caremarket.sourcing.models import Package
 
-CARRIED_OVER = "carried_over"
 NIGHTS_A_WEEK = Decimal(7)
 
 
@@ -37,15 +36,12 @@ class CareSpan:
     adult: str
     organisation_id: int
     district_id: int
-    service_type: str
-    cohort: str
     hours_per_week: Decimal
     weekly_cost: Decimal
     starts_on: dt.date
     ends_on: dt.date | None  # inclusive, None while the care goes on
     # Under a framework purchase order (called off the ranked lists, or carried onto its terms).
     framework: bool
-    route: str
 
     def live_on(self, day: dt.date) -> bool:
         return self.starts_on <= day and (self.ends_on is None or self.ends_on >= day)
@@ -141,8 +137,6 @@ def care_book(*, overlapping_from: dt.date | None = None, until: dt.date | None 
             "package_reference",
             "provider__organisation_id",
             "lot__district_id",
-            "lot__service_type",
-            "lot__cohort",
             "hours_per_week",
             "rate",
             "unit",
@@ -155,11 +149,8 @@ def care_book(*, overlapping_from: dt.date | None = None, until: dt.date | None 
         for row in packages.values_list(
             "reference",
             "person_reference",
-            "route",
             "placed_with_id",
             "district_id",
-            "lot__service_type",
-            "lot__cohort",
             "hours_per_week",
             "agreed_rate",
             "start_date",
@@ -167,36 +158,27 @@ def care_book(*, overlapping_from: dt.date | None = None, until: dt.date | None 
         )
     }
     # Orders name their package by reference; packages outside the window may own some.
-    owners = {
-        reference: (person, route)
-        for reference, person, route in Package.objects.filter(
+    people = {reference: row[1] for reference, row in package_rows.items()}
+    people.update(
+        Package.objects.filter(
             reference__in={row[0] for row in order_rows} - set(package_rows)
-        ).values_list("reference", "person_reference", "route")
-    }
+        ).values_list("reference", "person_reference")
+    )
     spans: list[CareSpan] = []
     ordered: set[str] = set()
-    for reference, org, district, service, cohort, hours, rate, unit, starts, ends in order_rows:
+    for reference, org, district, hours, rate, unit, starts, ends in order_rows:
         ordered.add(reference)
-        package = package_rows.get(reference)
-        adult, route = (
-            (package[1], package[2])
-            if package
-            else owners.get(reference, (f"package {reference}", CARRIED_OVER))
-        )
         spans.append(
             CareSpan(
                 reference=reference,
-                adult=adult,
+                adult=people.get(reference, f"package {reference}"),
                 organisation_id=org,
                 district_id=district,
-                service_type=service,
-                cohort=cohort,
                 hours_per_week=hours,
                 weekly_cost=weekly_cost(rate=rate, unit=unit, hours_per_week=hours),
                 starts_on=starts,
                 ends_on=ends,
                 framework=True,
-                route=route or CARRIED_OVER,
             )
         )
     # A framework package whose orders all fall outside the window is still not spot care.
@@ -205,8 +187,7 @@ def care_book(*, overlapping_from: dt.date | None = None, until: dt.date | None 
         .values_list("package_reference", flat=True)
         .distinct()
     )
-    for row in package_rows.values():
-        reference, person, route, org, district, service, cohort, hours, agreed, starts, ends = row
+    for reference, person, org, district, hours, agreed, starts, ends in package_rows.values():
         if reference in ordered:
             continue
         # Rates agreed outside the matrix are hourly (the placement and proposal forms ask so).
@@ -216,14 +197,11 @@ def care_book(*, overlapping_from: dt.date | None = None, until: dt.date | None 
                 adult=person,
                 organisation_id=org,
                 district_id=district,
-                service_type=service,
-                cohort=cohort,
                 hours_per_week=hours,
                 weekly_cost=(agreed or Decimal(0)) * hours,
                 starts_on=starts,
                 ends_on=ends,
                 framework=False,
-                route=route,
             )
         )
     return CareBook(spans=spans)

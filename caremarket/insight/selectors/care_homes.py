@@ -90,9 +90,6 @@ class RoomHistory:
         born = bisect.bisect_left(days, self.created_on)
         return [None if i < born else _STATES[r] for i, r in enumerate(rank)]
 
-    def state_on(self, day: dt.date) -> str | None:
-        return self.states_on([day])[0]
-
 
 _STATES = (VACANT, RESERVED, SUSPENDED, OCCUPIED)
 
@@ -301,6 +298,10 @@ class CareHomeMarket:
 
     def care_types(self, beds: BedsOn) -> list[tuple[str, BedCounts]]:
         return sorted((CARE_TYPE_LABELS.get(c, c), b) for c, b in beds.by_care_type.items())
+
+    def kinds(self, beds: BedsOn) -> list[tuple[str, BedCounts]]:
+        """Rooms in homes that provide nursing, and in residential homes without it."""
+        return [("Nursing homes", beds.nursing), ("Residential homes", beds.residential)]
 
 
 def care_home_market(*, span: DateRange, now: dt.datetime) -> CareHomeMarket:

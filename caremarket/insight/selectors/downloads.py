@@ -298,7 +298,7 @@ def care_home_sheets(*, market: CareHomeMarket, generated_at: dt.datetime) -> li
     by_care_type = [
         [period.label, beds.day, label, *cells(b)]
         for period, beds in pairs
-        for label, b in market.care_types(beds)
+        for label, b in [*market.care_types(beds), *market.kinds(beds)]
     ]
     return [
         Sheet(
@@ -310,7 +310,7 @@ def care_home_sheets(*, market: CareHomeMarket, generated_at: dt.datetime) -> li
         Sheet(
             title=CARE_HOME_TABLES[1],
             heading=heading,
-            columns=["Period", "As at", "Care type", *counts],
+            columns=["Period", "As at", "Care type or kind of home", *counts],
             rows=by_care_type,
         ),
         Sheet(

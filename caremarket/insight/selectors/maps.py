@@ -32,8 +32,8 @@ class DemandMap:
     width: int
     height: int
     places: list[MapPlace]  # every outward code in the council's area, for orientation
+    # Outward codes with no known position are not drawn; the table beside the map has them.
     demand: list[MapDemand]
-    unplaced: list[AreaDemand]  # outward codes with no known position (listed, not drawn)
 
 
 def demand_map(*, areas: list[AreaDemand]) -> DemandMap:
@@ -68,5 +68,4 @@ def demand_map(*, areas: list[AreaDemand]) -> DemandMap:
             )
             for a, (x, y) in zip(placed, xy[len(codes) :], strict=True)
         ],
-        unplaced=[a for a in areas if a.lat is None or a.lng is None],
     )

@@ -25,6 +25,7 @@ from caremarket.carehomes.services import bookings
 from caremarket.geography.demo import load as load_postcodes
 from caremarket.insight.selectors.care_homes import (
     beds_on,
+    care_home_market,
     room_histories,
     stale_homes,
     suspended_rooms_on,
@@ -259,3 +260,27 @@ def test_todays_counts_agree_with_the_bed_states_the_homes_see(db, monkeypatch):
         seen["vacant"],
     )
     assert seen["reserved"] and seen["closed"]  # the demo has requests and suspensions to compare
+
+
+def test_the_care_home_market_splits_nursing_and_residential_homes_in_page_api_and_download(
+    world, estate, monkeypatch
+):
+    monkeypatch.setattr("django.utils.timezone.now", lambda: at(2026, 11, 8, 20))
+    market = care_home_market(
+        span=DateRange(dt.date(2026, 11, 2), dt.date(2026, 11, 8)), now=at(2026, 11, 8, 20)
+    )
+    assert [(name, counts(b)) for name, b in market.kinds(market.latest)] == [
+        ("Nursing homes", (4, 1, 1, 1, 1)),
+        ("Residential homes", (1, 0, 0, 0, 1)),
+    ]
+    client = world.client_for(world.health_searcher)
+    body = client.get("/api/v1/market/care-homes?starts_on=2026-11-02&ends_on=2026-11-08").json()
+    assert [(k["name"], k["beds"]["rooms"]) for k in body["periods"][-1]["by_kind_of_home"]] == [
+        ("Nursing homes", 4),
+        ("Residential homes", 1),
+    ]
+    assert 'data-testid="beds-by-kind"' in client.get("/insight/market/care-homes/?preset=4w").text
+    text = client.get(
+        "/insight/market/care-homes/download.csv?starts_on=2026-11-02&ends_on=2026-11-08&table=by-care-type"
+    ).content.decode()
+    assert "Residential homes,1,0,1,0,0,0.0" in text
