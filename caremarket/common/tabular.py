@@ -1,30 +1,34 @@
-"""Read CSV, xlsx and ODS files as rows of named cells, with row numbers for error messages."""
+"""Uploaded tables: find the header row, then give each row's cells by column name.
+
+The file is opened by `common.workbooks` within the upload's limits; this module only finds
+which sheet and which of its first rows holds the headings, matching them the way a person
+would read them (ignoring case, spacing and punctuation), and keys every row by the caller's
+own names for those columns.
+"""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-import zipfile
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from python_calamine import CalamineWorkbook
+from caremarket.common.workbooks import Limits, TableError, sheets_open
 
-from caremarket.common.errors import ValidationFailed
+__all__ = ["HEADER_SCAN_ROWS", "Limits", "Table", "TableError", "heading_key", "parse_date"]
 
 HEADER_SCAN_ROWS = 15
 
 
-class TableError(ValidationFailed):
-    pass
+def heading_key(text: str) -> str:
+    """Headings as compared: "Location ID (office use)" matches "location id, office use"."""
+    return re.sub(r"[^0-9a-z]+", "", text.casefold())
 
 
 @dataclass
 class Table:
     source: str  # the file name, and the sheet for spreadsheets
-    header: list[str]
+    header: list[str]  # the headings as the file spells them
     header_row: int
     rows: list[tuple[int, dict[str, str]]]
 
@@ -32,87 +36,42 @@ class Table:
         return iter(self.rows)
 
 
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
+def table_read(
+    *,
+    data: bytes,
+    filename: str,
+    required: Sequence[str],
+    limits: Limits,
+    optional: Sequence[str] = (),
+) -> Table:
+    """The first sheet whose header row (within the first rows) has every required column.
 
-
-def _sniff_kind(data: bytes, filename: str) -> str:
-    if data[:4] == b"PK\x03\x04":
-        try:
-            names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
-        except zipfile.BadZipFile:
-            raise TableError(
-                f"{filename}: the file is damaged (not a readable spreadsheet)."
-            ) from None
-        if "content.xml" in names:
-            return "ods"
-        if "xl/workbook.xml" in names:
-            return "xlsx"
-        raise TableError(f"{filename}: a zip file that is neither an xlsx nor an ODS spreadsheet.")
-    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise TableError(
-            f"{filename}: an old Excel (.xls) file. Save it as .xlsx or CSV and try again."
-        )
-    return "csv"
-
-
-def _decode(data: bytes, filename: str) -> str:
-    if b"\x00" in data[:4096]:
-        raise TableError(f"{filename}: this is not a text file (it contains binary data).")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        # Files saved from Excel on Windows are often cp1252 rather than UTF-8.
-        return data.decode("cp1252")
-    except UnicodeDecodeError as exc:
-        raise TableError(
-            f"{filename}: the text is neither UTF-8 nor Windows-1252 ({exc.reason})."
-        ) from None
-
-
-def _grids(data: bytes, filename: str) -> list[tuple[str, list[list[str]]]]:
-    kind = _sniff_kind(data, filename)
-    if kind == "csv":
-        text = _decode(data, filename)
-        return [(filename, [list(r) for r in csv.reader(io.StringIO(text, newline=""))])]
-    try:
-        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except Exception as exc:  # calamine raises its own error types for damaged files
-        raise TableError(f"{filename}: the spreadsheet could not be read ({exc}).") from None
-    grids = []
-    for name in book.sheet_names:
-        values = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        grids.append(
-            (f"{filename}, sheet {name}", [[_cell_text(c) for c in row] for row in values])
-        )
-    return grids
-
-
-def table_read(*, data: bytes, filename: str, required: Sequence[str]) -> Table:
-    """Find the first sheet whose header row (within the first rows) has every required column."""
-    wanted = [c.strip().lower() for c in required]
-    for source, grid in _grids(data, filename):
-        for index, row in enumerate(grid[:HEADER_SCAN_ROWS]):
-            header = [c.strip() for c in row]
-            lowered = [c.lower() for c in header]
-            if all(w in lowered for w in wanted):
-                rows = []
-                for offset, values in enumerate(grid[index + 1 :], start=index + 2):
-                    if not any(v.strip() for v in values):
-                        continue
-                    padded = list(values) + [""] * (len(header) - len(values))
-                    rows.append((offset, {h: padded[i].strip() for i, h in enumerate(header) if h}))
-                return Table(source=source, header=header, header_row=index + 1, rows=rows)
+    Each row maps the caller's names (`required` and any `optional` found) to the cell's text,
+    whatever the file's spelling; other columns are kept under the file's own headings.
+    """
+    wanted = {heading_key(name): name for name in (*optional, *required)}
+    for sheet in sheets_open(data=data, filename=filename, limits=limits):
+        rows = sheet.rows()
+        for number, cells in rows:
+            if number > HEADER_SCAN_ROWS:
+                break
+            header = [c.strip() for c in cells]
+            keys = [heading_key(c) for c in header]
+            if not all(heading_key(r) in keys for r in required):
+                continue
+            names = [wanted.get(key, text) for key, text in zip(keys, header, strict=True)]
+            body = [
+                (
+                    offset,
+                    {
+                        name: (values[i].strip() if i < len(values) else "")
+                        for i, name in enumerate(names)
+                        if name
+                    },
+                )
+                for offset, values in rows
+            ]
+            return Table(source=sheet.source, header=header, header_row=number, rows=body)
     raise TableError(
         f"{filename}: no header row with the columns {', '.join(required)} was found "
         f"in the first {HEADER_SCAN_ROWS} rows."

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.module_loading import import_string
 
 from caremarket.audit.services import audit_record
-from caremarket.common.tabular import TableError, parse_date, table_read
+from caremarket.common.tabular import Limits, TableError, parse_date, table_read
 from caremarket.cqc.models import CqcImport, CqcLocation, CqcRating, Domain, Rating
 
 DIRECTORY_COLUMNS = (
@@ -31,6 +31,8 @@ DIRECTORY_COLUMNS = (
     "CQC Provider ID (for office use only)",
 )
 RATINGS_COLUMNS = ("Location ID", "Domain", "Latest Rating", "Publication Date")
+# The national files: about 50,000 locations, and several rating rows for each.
+LIMITS = Limits(what="a CQC file", max_bytes=300 * 1024 * 1024, max_rows=2_000_000, max_columns=400)
 
 _RATING_ALIASES = {r.value.lower(): r.value for r in Rating}
 _RATING_ALIASES.update(
@@ -74,7 +76,11 @@ def cqc_directory_import(
     *, data: bytes, filename: str, now: dt.datetime, actor: Any = None
 ) -> CqcImport:
     table = table_read(
-        data=data, filename=filename, required=("Name", "CQC Location ID (for office use only)")
+        data=data,
+        filename=filename,
+        required=("Name", "CQC Location ID (for office use only)"),
+        optional=DIRECTORY_COLUMNS,
+        limits=LIMITS,
     )
     run = CqcImport(kind=CqcImport.Kind.DIRECTORY, filename=filename, imported_at=now)
     existing = set(CqcLocation.objects.values_list("location_id", flat=True))
@@ -137,7 +143,7 @@ def cqc_directory_import(
 def cqc_ratings_import(
     *, data: bytes, filename: str, now: dt.datetime, actor: Any = None
 ) -> CqcImport:
-    table = table_read(data=data, filename=filename, required=RATINGS_COLUMNS)
+    table = table_read(data=data, filename=filename, required=RATINGS_COLUMNS, limits=LIMITS)
     run = CqcImport(kind=CqcImport.Kind.RATINGS, filename=filename, imported_at=now)
     group_column = next(
         (
@@ -206,7 +212,7 @@ def cqc_ratings_import(
 def cqc_import(*, data: bytes, filename: str, now: dt.datetime, actor: Any = None) -> CqcImport:
     """Import either kind of CQC file, recognised by its columns."""
     try:
-        table_read(data=data, filename=filename, required=RATINGS_COLUMNS)
+        table_read(data=data, filename=filename, required=RATINGS_COLUMNS, limits=LIMITS)
     except TableError:
         return cqc_directory_import(data=data, filename=filename, now=now, actor=actor)
     return cqc_ratings_import(data=data, filename=filename, now=now, actor=actor)

@@ -28,10 +28,14 @@ from caremarket.carehomes.services.common import local_day
 from caremarket.carehomes.triggers import OVERLAP
 from caremarket.common.errors import ValidationFailed
 from caremarket.common.permissions import require
-from caremarket.common.tabular import parse_date, table_read
+from caremarket.common.tabular import Limits, parse_date, table_read
 
 COLUMNS = ("Room", "Person reference", "Start date", "Funding")
 MAX_ROWS = 500
+# A line for each room: even the largest home's list is a few kilobytes.
+LIMITS = Limits(
+    what="a residents list", max_bytes=2 * 1024 * 1024, max_rows=MAX_ROWS, max_columns=20
+)
 BACKDATE_YEARS = 30
 _FUNDING = {f.label.lower(): f.value for f in Funding} | {f.value: f.value for f in Funding}
 
@@ -141,7 +145,7 @@ def booking_residents_import(
     *, actor: User, home: CareHome, data: bytes, filename: str, now: dt.datetime
 ) -> list[Booking]:
     """Read a CSV, xlsx or ODS file with the columns Room, Person reference, Start date, Funding."""
-    table = table_read(data=data, filename=filename, required=COLUMNS)
+    table = table_read(data=data, filename=filename, required=COLUMNS, limits=LIMITS)
     residents: list[Resident] = []
     problems: list[str] = []
     for row_number, row in table:

@@ -1,5 +1,6 @@
 import datetime as dt
 import io
+import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -8,7 +9,9 @@ from PIL import Image
 
 from caremarket.carehomes import services
 from caremarket.carehomes.models import Booking, BookingStatus
+from caremarket.carehomes.services.residents import COLUMNS as RESIDENT_COLUMNS
 from caremarket.carehomes.tests.helpers import submit
+from caremarket.common.tests import hostile
 
 
 def date_fields(prefix, day):
@@ -203,3 +206,29 @@ def test_navigation_offers_each_role_its_care_home_pages(world, estate):
     assert "Manage care homes" not in nav(world.home_care_admin)
     assert "Booking requests" in nav(world.health_searcher)
     assert "Booking requests" not in nav(world.contract_manager)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (hostile.far_cell_xlsx(list(RESIDENT_COLUMNS)), "declares 1,048,576 rows"),
+        (hostile.many_rows_xlsx(list(RESIDENT_COLUMNS), 6_000_000), "expands to"),
+        (hostile.xlsx('<row r="1"><c r="A1"><v>1</v></c></ro'), "XML is damaged"),
+    ],
+    ids=["cell at XFD1048576", "six million rows", "damaged XML"],
+)
+def test_a_hostile_residents_workbook_is_refused_at_once_and_nothing_is_stored(
+    world, estate, data, message
+):
+    client = world.client_for(world.care_home_user)
+    bookings = Booking.objects.count()
+    started = time.monotonic()
+    response = client.post(
+        f"/care-homes/{estate.home.pk}/residents/",
+        {"residents-file": SimpleUploadedFile("residents.xlsx", data)},
+    )
+    # A stall detector, not a speed target: the old reader took minutes or aborted the worker.
+    assert time.monotonic() - started < 10
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert Booking.objects.count() == bookings

@@ -17,7 +17,7 @@ from caremarket.carehomes.selectors.homes import care_home_freshness, home_suspe
 from caremarket.carehomes.selectors.rooms import room_list_for_home, room_state
 from caremarket.carehomes.selectors.timeline import room_timeline, timeline_chart
 from caremarket.carehomes.views.common import current_user, form_submit, home_for
-from caremarket.common.errors import DomainError, ValidationFailed
+from caremarket.common.errors import DomainError
 from caremarket.common.forms import form_add_domain_error
 
 
@@ -80,10 +80,6 @@ def rooms_add(request: HttpRequest, pk: int) -> HttpResponse:
     ) or _rooms_page(request, pk, add_form=form, status=400)
 
 
-# Residents files are small: a line for each room.
-MAX_RESIDENTS_BYTES = 2 * 1024 * 1024
-
-
 @login_required
 @require_POST
 def residents_record(request: HttpRequest, pk: int) -> HttpResponse:
@@ -92,8 +88,6 @@ def residents_record(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            if upload.size > MAX_RESIDENTS_BYTES:
-                raise ValidationFailed({"file": [f"{upload.name} is larger than 2 MB."]})
             recorded = services.booking_residents_import(
                 actor=current_user(request),
                 home=home,

@@ -15,7 +15,7 @@ from openpyxl.utils import get_column_letter
 
 from caremarket.common.errors import ValidationFailed
 from caremarket.common.permissions import require
-from caremarket.common.tabular import table_read
+from caremarket.common.tabular import Limits, table_read
 from caremarket.framework.models import Provider, RankedListVersion, Tier
 from caremarket.framework.selectors.lots import cohort_parse, lot_index, service_type_parse
 from caremarket.framework.selectors.tool import LIST_COLUMNS, NO_PROVIDERS
@@ -28,7 +28,10 @@ from caremarket.framework.services.ranked_lists import (
 )
 
 REQUIRED = ("District", "Service type", "Cohort", "Tier", "Position", "CQC provider ID")
-MAX_BYTES = 5 * 1024 * 1024
+# Every lot's list in one sheet: 96 lots of a few dozen providers each, with room to spare.
+LIMITS = Limits(
+    what="a ranked list workbook", max_bytes=5 * 1024 * 1024, max_rows=20_000, max_columns=40
+)
 
 
 def _score(text: str, column: str, where: Place, row: int, problems: list[str]) -> Decimal | None:
@@ -62,9 +65,7 @@ def _whole(text: str, column: str, where: Place, row: int, problems: list[str]) 
 
 def ranked_list_workbook_read(*, data: bytes, filename: str) -> list[DraftEntry]:
     """Parse and check a workbook; raise ValidationFailed listing every problem."""
-    if len(data) > MAX_BYTES:
-        raise ValidationFailed(f"{filename}: the file is larger than 5 MB.")
-    table = table_read(data=data, filename=filename, required=REQUIRED)
+    table = table_read(data=data, filename=filename, required=REQUIRED, limits=LIMITS)
     sheet = table.source.split(", sheet ", 1)[-1]
     columns = {
         name: get_column_letter(index + 1)

@@ -1,9 +1,11 @@
 import io
+import time
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from caremarket.common.tests import hostile
 from caremarket.framework.models import RankedListVersion
 from caremarket.framework.selectors.tool import ranked_list_tool_workbook
 
@@ -87,3 +89,19 @@ def test_an_unknown_provider_in_a_browser_edit_is_named(fw, world):
         {"tier1": "1-404 Nobody", "tier2": ""},
     )
     assert "No framework provider has the CQC provider ID 1-404." in response.content.decode()
+
+
+def test_a_hostile_ranked_list_workbook_is_refused_at_once_and_stores_nothing(fw, world):
+    columns = ["District", "Service type", "Cohort", "Tier", "Position", "CQC provider ID"]
+    started = time.monotonic()
+    response = world.client_for(world.contract_manager).post(
+        reverse("framework:ranked-list-import"),
+        {"workbook": SimpleUploadedFile("lists.xlsx", hostile.far_cell_xlsx(columns))},
+    )
+    # A stall detector, not a speed target: the old reader allocated hundreds of GiB.
+    assert time.monotonic() - started < 10
+    assert response.status_code == 422
+    assert "declares 1,048,576 rows; a ranked list workbook has at most 20,000" in (
+        response.content.decode()
+    )
+    assert RankedListVersion.objects.count() == 1

@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
-import zipfile
 from typing import Any
 
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
-
 from caremarket.common.errors import ValidationFailed
+from caremarket.common.workbooks import Limits, Sheet, sheets_open, spreadsheet_kind
 from caremarket.framework.models import Provider
 from caremarket.sourcing.models import BatchingList
 from caremarket.sourcing.selectors.batching import batching_packages_for
@@ -24,7 +20,8 @@ from caremarket.sourcing.selectors.batching_workbook import (
 )
 from caremarket.sourcing.services.batching import batching_return_record
 
-MAX_BYTES = 2 * 1024 * 1024
+# A day's unsourced packages: a few hundred rows at the very most.
+LIMITS = Limits(what="a Batching List", max_bytes=2 * 1024 * 1024, max_rows=2_000, max_columns=30)
 YES = {"y", "yes", "x", "✓", "✔", "true", "1"}
 NO = {"", "n", "no", "false", "0", "-"}
 
@@ -33,16 +30,13 @@ class BatchingUploadError(ValidationFailed):
     pass
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value).strip().lstrip("'")
+def _text(value: str) -> str:
+    # Cells the list wrote with a leading apostrophe (formula-safe) read back without it.
+    return value.strip().lstrip("'")
+
+
+def _rows(sheet: Sheet) -> list[tuple[int, list[str]]]:
+    return [(number, [_text(c) for c in cells]) for number, cells in sheet.rows()]
 
 
 def batching_return_upload(
@@ -55,23 +49,19 @@ def batching_return_upload(
     now: dt.datetime,
 ) -> set[int]:
     """Check the whole workbook first; record the ticks only if every row is as issued."""
-    if len(data) > MAX_BYTES:
-        raise BatchingUploadError(
-            f"{filename}: larger than {MAX_BYTES // 1024 // 1024} MB; "
-            "a Batching List is far smaller."
-        )
-    try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
+    if spreadsheet_kind(data) != "xlsx":
         raise BatchingUploadError(
             f"{filename}: not an Excel workbook (.xlsx). Download the Batching List again, "
             "tick it and upload it unchanged in format."
-        ) from None
-    if SHEET not in wb.sheetnames:
+        )
+    sheets = {
+        sheet.name: sheet for sheet in sheets_open(data=data, filename=filename, limits=LIMITS)
+    }
+    if SHEET not in sheets:
         raise BatchingUploadError(f"{filename}: there is no sheet called “{SHEET}”.")
     about = (
-        {str(r[0]): _text(r[1]) for r in wb["About"].iter_rows(values_only=True) if r and r[0]}
-        if "About" in wb.sheetnames
+        {cells[0]: (cells[1] if len(cells) > 1 else "") for _, cells in _rows(sheets["About"])}
+        if "About" in sheets
         else {}
     )
     if about.get("batching_list") != batching_list.reference:
@@ -82,8 +72,8 @@ def batching_return_upload(
         )
     if about.get("provider") != provider.cqc_provider_id:
         raise BatchingUploadError(f"{filename} was issued to another provider.")
-    rows = list(wb[SHEET].iter_rows(min_row=HEADER_ROW, values_only=True))
-    header = [_text(c) for c in (rows[0] if rows else [])][: len(COLUMNS)]
+    rows = [(number, cells) for number, cells in _rows(sheets[SHEET]) if number >= HEADER_ROW]
+    header = (rows[0][1] if rows and rows[0][0] == HEADER_ROW else [])[: len(COLUMNS)]
     if header != list(COLUMNS):
         raise BatchingUploadError(
             f"{filename}, sheet {SHEET}, row {HEADER_ROW}: the column headings have been changed."
@@ -95,8 +85,8 @@ def batching_return_upload(
     errors: list[str] = []
     interested: set[int] = set()
     seen: set[str] = set()
-    for offset, values in enumerate(rows[1:], start=HEADER_ROW + 1):
-        cells = [_text(v) for v in values] + [""] * len(COLUMNS)
+    for offset, values in rows[1:]:
+        cells = values + [""] * len(COLUMNS)
         if not any(cells[: len(COLUMNS)]):
             continue
         where = f"{filename}, sheet {SHEET}, row {offset}"
