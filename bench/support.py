@@ -73,7 +73,9 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def gunicorn(database_url: str, *, workers: int, threads: int = 1) -> Iterator[int]:
+def gunicorn(
+    database_url: str, *, workers: int, threads: int = 1, env: dict[str, str] | None = None
+) -> Iterator[int]:
     """A gunicorn server for the duration of the block; yields its port."""
     port = free_port()
     worker_class = ["--worker-class", "gthread", "--threads", str(threads)] if threads > 1 else []
@@ -94,7 +96,7 @@ def gunicorn(database_url: str, *, workers: int, threads: int = 1) -> Iterator[i
             "warning",
         ],
         cwd=ROOT,
-        env=server_env(database_url),
+        env={**server_env(database_url), **(env or {})},
     )
     try:
         deadline = time.time() + 30
@@ -135,6 +137,55 @@ def post(port: int, path: str, body: object, headers: dict[str, str]) -> tuple[i
         return response.status, response.read()
     finally:
         conn.close()
+
+
+def load_average() -> str:
+    """The machine's load (1, 5 and 15 minutes), as `uptime` shows it: others share the cores."""
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.2f}, {five:.2f}, {fifteen:.2f}"
+
+
+WRK_SCRIPT = Path(__file__).resolve().parent / "wrk_paths.lua"
+
+
+def wrk(
+    port: int, requests: list[tuple[str, str | None]], *, connections: int, duration: float
+) -> dict[str, float]:
+    """Debian's wrk (C, outside this Python) sending `requests` round-robin: (path, token).
+
+    Latencies in ms, as `drive` reports them; wrk opens `connections` and keeps each busy.
+    """
+    import shutil
+    import tempfile
+
+    if shutil.which("wrk") is None:
+        raise RuntimeError("wrk is not installed: apt-get install wrk")
+    with tempfile.NamedTemporaryFile("w", suffix=".txt") as listing:
+        for path, token in requests:
+            listing.write(f"{path}\t{token}\n" if token else f"{path}\n")
+        listing.flush()
+        out = subprocess.run(
+            [
+                "wrk",
+                "--threads",
+                "2",
+                "--connections",
+                str(connections),
+                "--duration",
+                f"{round(duration)}s",
+                "--timeout",
+                "30s",
+                "--script",
+                str(WRK_SCRIPT),
+                f"http://127.0.0.1:{port}",
+            ],
+            env={**os.environ, "WRK_REQUESTS": listing.name},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    row = json.loads(out.strip().splitlines()[-1])
+    return {"clients": connections, **row}
 
 
 def percentile(values: list[float], p: float) -> float:

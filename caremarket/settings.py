@@ -222,6 +222,30 @@ if TESTING:
     # the domain code with an explicit current time.
     HUEY = {"huey_class": "huey.MemoryHuey", "name": "caremarket-test", "immediate": True}
 
+# One cache for every process: Redis when REDIS_URL is set (the web processes share answers),
+# otherwise each process's own memory. Nothing in it is the only copy of anything.
+if REDIS_URL and not TESTING:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "caremarket",
+            "TIMEOUT": 600,
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "caremarket",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
+# Vacancy search answers (decision 17): keyed by the stamps of the homes they cover, so the
+# time only bounds memory, never staleness. 0 turns the cache off.
+VACANCY_SEARCH_CACHE = "default"
+VACANCY_SEARCH_CACHE_SECONDS = env.int("VACANCY_SEARCH_CACHE_SECONDS", default=600)
+
 NINJA_PAGINATION_PER_PAGE = 50
 
 LOGGING = {
@@ -245,7 +269,7 @@ if not DEBUG and not TESTING:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_REDIRECT_EXEMPT = [r"^healthz(/worker)?$"]
 
 # Demo data: each app's loader, in dependency order (see `manage.py load_demo`).
 DEMO_LOADERS = [

@@ -144,6 +144,7 @@ def generate(url: str, *, homes: int, rooms_per_home: float, seed: int = 2026) -
                     None,
                     updated,
                     now,
+                    rng.getrandbits(48),
                 )
             )
             counts.homes += 1
@@ -238,7 +239,7 @@ def generate(url: str, *, homes: int, rooms_per_home: float, seed: int = 2026) -
                 " location_exact, phone, email, website, description, care_types, facilities,"
                 " provides_nursing, provides_residential, irn_framework, cqc_overall_rating,"
                 " cqc_rating_published_on, is_active, created_at, details_updated_at,"
-                " photos_updated_at, vacancies_updated_at, cqc_updated_at"
+                " photos_updated_at, vacancies_updated_at, cqc_updated_at, search_stamp"
             ),
             home_rows,
         )

@@ -18,6 +18,7 @@ from caremarket.carehomes.selectors.search import (
     DEFAULT_RADIUS_KM,
     PAGE_SIZE,
     HomeResult,
+    SearchRoom,
     VacancyQuery,
     vacancy_search,
 )
@@ -168,20 +169,20 @@ def _me(request: HttpRequest) -> User:
     return request.user
 
 
-def _available_from(room: Room, today: dt.date) -> dt.date | None:
-    return max(room.free_from, today) if room.free_from else None
+def _available_from(free_from: dt.date | None, today: dt.date) -> dt.date | None:
+    return max(free_from, today) if free_from else None
 
 
-def _room_out(room: Room, today: dt.date) -> dict[str, Any]:
+def _room_out(room: SearchRoom, today: dt.date) -> dict[str, Any]:
     return {
         "id": room.pk,
         "name": room.name,
         "contract_type": room.contract_type,
-        "block_owner": room.block_owner.name if room.block_owner else None,
+        "block_owner": room.block_owner_name,
         "accepts_la_rate": room.accepts_la_rate,
         "accepts_top_up": room.accepts_top_up,
         "features": room.feature_codes,
-        "available_from": _available_from(room, today),
+        "available_from": _available_from(room.free_from, today),
     }
 
 
@@ -192,7 +193,7 @@ def _home_out(result: HomeResult, *, rooms: bool, today: dt.date) -> dict[str, A
         "name": home.name,
         "address": home.address,
         "postcode": home.postcode,
-        "district": home.district.name if home.district else None,
+        "district": home.district_name,
         "distance_km": result.distance_km,
         "available_beds": result.available_beds,
         "care_types": home.care_type_codes,
@@ -352,6 +353,6 @@ def room_timeline_get(request: HttpRequest, room_id: int) -> dict[str, Any]:
         "room_id": room.pk,
         "room_name": room.name,
         "home_id": room.home_id,
-        "available_from": _available_from(room, timezone.localdate()),
+        "available_from": _available_from(room.free_from, timezone.localdate()),
         "entries": room_timeline(room=room),
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import rules
+from django.db.models import Q
 
 from caremarket.accounts.models import Organisation, OrganisationKind
 from caremarket.accounts.rules import (
@@ -17,22 +18,29 @@ from caremarket.accounts.rules import (
 )
 from caremarket.carehomes.models import Booking, CareHome, ContractType, Room, Suspension
 
-_CACHE = "_carehomes_block_owner_ids"
+_CACHE = "_carehomes_block_owners"
+
+
+def block_owners_visible_to(user: Any) -> dict[int, str]:
+    """The organisations whose Block rooms this user may find (their own and its partners), by
+    id with their names: search shows the names, and keys its cached answers by both."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return {}
+    cached = getattr(user, _CACHE, None)
+    if cached is None or cached[0] != user.organisation_id:
+        org = user.organisation_id
+        owners = dict(
+            Organisation.objects.filter(Q(pk=org) | Q(partners=org))
+            .values_list("pk", "name")
+            .distinct()
+        )
+        cached = (org, owners)
+        setattr(user, _CACHE, cached)
+    return dict(cached[1])
 
 
 def block_owner_ids_visible_to(user: Any) -> frozenset[int]:
-    """The organisations whose Block rooms this user may find: their own and its partners."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return frozenset()
-    cached = getattr(user, _CACHE, None)
-    if cached is None or cached[0] != user.organisation_id:
-        ids = set(
-            Organisation.objects.filter(partners=user.organisation_id).values_list("pk", flat=True)
-        )
-        ids.add(user.organisation_id)
-        cached = (user.organisation_id, frozenset(ids))
-        setattr(user, _CACHE, cached)
-    return frozenset(cached[1])
+    return frozenset(block_owners_visible_to(user))
 
 
 def _home_of(obj: Any) -> CareHome | None:

@@ -7,7 +7,13 @@ from caremarket.carehomes.models.bookings import (
     RejectionStage,
 )
 from caremarket.carehomes.models.flags import FlagChoices
-from caremarket.carehomes.models.homes import CareHome, CareType, Facility, HomePhoto
+from caremarket.carehomes.models.homes import (
+    CareHome,
+    CareType,
+    Facility,
+    HomePhoto,
+    search_stamp_new,
+)
 from caremarket.carehomes.models.rooms import (
     FREE_SINCE_ALWAYS,
     ContractType,
@@ -37,4 +43,5 @@ __all__ = [
     "RoomFeature",
     "Suspension",
     "SuspensionReason",
+    "search_stamp_new",
 ]

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 
@@ -34,6 +36,12 @@ class Facility(FlagChoices):
     PRAYER_ROOM = "prayer_room", "Chapel or prayer room"
     RESPITE = "respite", "Short stays (respite)"
     HEARING_LOOP = "hearing_loop", "Hearing loop"
+
+
+def search_stamp_new() -> int:
+    """A fresh search stamp: random, so no two states of a home (or of an area) share one."""
+    # 48 bits: the sum over every home in the country stays inside a signed 64-bit integer.
+    return secrets.randbits(48)
 
 
 class CareHome(models.Model):
@@ -73,6 +81,10 @@ class CareHome(models.Model):
     photos_updated_at = models.DateTimeField(null=True, blank=True)
     vacancies_updated_at = models.DateTimeField()
     cqc_updated_at = models.DateTimeField(null=True, blank=True)
+    # Changes with every write that changes what vacancy search shows of the home (its rooms,
+    # their holds, its profile); cached search answers are keyed by the stamps of the homes
+    # they cover (decision 17).
+    search_stamp = models.BigIntegerField(default=search_stamp_new, editable=False)
 
     class Meta:
         ordering = ["name"]

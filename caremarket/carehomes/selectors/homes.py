@@ -35,9 +35,13 @@ class Freshness:
         return f"Vacancies updated {self.days} days ago"
 
 
+def vacancy_freshness(*, updated_at: dt.datetime, now: dt.datetime) -> Freshness:
+    days = (timezone.localdate(now) - timezone.localdate(updated_at)).days
+    return Freshness(updated_at=updated_at, days=days)
+
+
 def care_home_freshness(*, home: CareHome, now: dt.datetime) -> Freshness:
-    days = (timezone.localdate(now) - timezone.localdate(home.vacancies_updated_at)).days
-    return Freshness(updated_at=home.vacancies_updated_at, days=days)
+    return vacancy_freshness(updated_at=home.vacancies_updated_at, now=now)
 
 
 def care_home_get(*, pk: int) -> CareHome | None:

@@ -1,7 +1,9 @@
 """Vacancy search: homes with rooms free from a date, nearest first, as each viewer may see them.
 
 A room is available from day D when nothing holds it on or after D (Room.free_from <= D),
-so the search reads one indexed column instead of scanning two years of bookings.
+so the search reads one indexed column instead of scanning two years of bookings. Answers are
+plain rows (no model instances) and are cached under the stamps of the homes they cover
+(`search_cache`, decision 17), so a change is visible to the very next search.
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ from django.db.models.lookups import Exact
 from django.utils import timezone
 
 from caremarket.carehomes.models import CareHome, CareType, ContractType, Room, RoomFeature
-from caremarket.carehomes.rules import block_owner_ids_visible_to
-from caremarket.carehomes.selectors.homes import Freshness, care_home_freshness
+from caremarket.carehomes.rules import block_owners_visible_to
+from caremarket.carehomes.selectors.homes import Freshness, vacancy_freshness
+from caremarket.carehomes.selectors.search_cache import Scope, answer_cached
 from caremarket.common.errors import NotFound, ValidationFailed
 from caremarket.geography.models import District
 from caremarket.geography.postcodes import bounding_box, distance_km
@@ -30,12 +33,13 @@ MAX_DAYS_AHEAD = 366
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 # What a result shows; the rest of a home's profile stays in the database.
-HOME_FIELDS = (
+HOME_COLUMNS = (
+    "pk",
     "name",
     "address",
     "postcode",
-    "district__name",
     "district__code",
+    "district__name",
     "lat",
     "lng",
     "location_exact",
@@ -47,19 +51,20 @@ HOME_FIELDS = (
     "phone",
     "website",
     "vacancies_updated_at",
-    "is_active",
     "provider_id",
 )
-ROOM_FIELDS = (
+ROOM_COLUMNS = (
+    "pk",
     "home_id",
     "name",
     "contract_type",
-    "block_owner__name",
+    "block_owner_id",
     "accepts_la_rate",
     "accepts_top_up",
     "features",
     "free_from",
 )
+_CONTRACT_LABELS = dict(ContractType.choices)
 
 
 @dataclass(frozen=True)
@@ -76,13 +81,83 @@ class VacancyQuery:
     features: tuple[str, ...] = ()
 
 
-@dataclass
+# Plain dataclasses without __slots__: the cache unpickles them four times faster.
+@dataclass(frozen=True)
+class SearchHome:
+    """What a result shows of a home (fields in the order of HOME_COLUMNS)."""
+
+    pk: int
+    name: str
+    address: str
+    postcode: str
+    district_code: str | None
+    district_name: str | None
+    lat: float | None
+    lng: float | None
+    location_exact: bool
+    care_types: int
+    provides_nursing: bool
+    provides_residential: bool
+    cqc_overall_rating: str
+    cqc_rating_published_on: dt.date | None
+    phone: str
+    website: str
+    vacancies_updated_at: dt.datetime
+    provider_id: int
+
+    @property
+    def care_type_codes(self) -> list[str]:
+        return CareType.codes(self.care_types)
+
+    @property
+    def care_type_labels(self) -> list[str]:
+        return CareType.labels_of(self.care_types)
+
+
+@dataclass(frozen=True)
+class SearchRoom:
+    """What a result shows of an available room (to viewers who see rooms)."""
+
+    pk: int
+    home_id: int
+    name: str
+    contract_type: str
+    block_owner_id: int | None
+    block_owner_name: str | None
+    accepts_la_rate: bool
+    accepts_top_up: bool
+    features: int
+    free_from: dt.date | None
+
+    @property
+    def contract_type_label(self) -> str:
+        return _CONTRACT_LABELS[self.contract_type]
+
+    @property
+    def feature_codes(self) -> list[str]:
+        return RoomFeature.codes(self.features)
+
+    @property
+    def feature_labels(self) -> list[str]:
+        return RoomFeature.labels_of(self.features)
+
+
+@dataclass(frozen=True)
 class HomeResult:
-    home: CareHome
+    home: SearchHome
     available_beds: int
     distance_km: float | None
     freshness: Freshness
-    rooms: list[Room] = field(default_factory=list)  # only for viewers who see rooms
+    rooms: list[SearchRoom] = field(default_factory=list)  # only for viewers who see rooms
+
+
+@dataclass(frozen=True)
+class ResultPage:
+    """The part of an answer that is cached: it depends on the data, not on the request."""
+
+    total: int
+    total_beds: int
+    results: list[HomeResult]
 
 
 @dataclass
@@ -126,9 +201,8 @@ def _has_all(field_name: str, mask: int) -> Exact:
     return Exact(F(field_name).bitand(mask), mask)
 
 
-def _room_filter(query: VacancyQuery, viewer: Any, day: dt.date) -> list[Any]:
+def _room_filter(query: VacancyQuery, owners: frozenset[int], day: dt.date) -> list[Any]:
     """Conditions on Room (and its home) shared by the search and its room lists."""
-    owners = block_owner_ids_visible_to(viewer)
     visible = ~Q(contract_type=ContractType.BLOCK)
     if owners:
         visible |= Q(block_owner_id__in=owners)
@@ -154,8 +228,8 @@ def _room_filter(query: VacancyQuery, viewer: Any, day: dt.date) -> list[Any]:
     return conditions
 
 
-# Postcode positions change only when the ONS directory is imported again; a search may use a
-# position up to this old, and saves two queries.
+# Postcode positions and district names change only when reference data is imported again; a
+# search may use a place up to this old, and saves a query or two.
 PLACE_CACHE_SECONDS = 600
 
 
@@ -164,14 +238,19 @@ def _locate(postcode: str, period: int) -> Location:
     return postcode_locate(postcode=postcode)
 
 
+@functools.lru_cache(maxsize=512)
+def _district(code: str, period: int) -> District:
+    return district_get(code=code)
+
+
 def _place(query: VacancyQuery) -> tuple[Location | None, District | None]:
     location = district = None
+    period = int(time.monotonic() // PLACE_CACHE_SECONDS)
     try:
         if query.postcode.strip():
-            period = int(time.monotonic() // PLACE_CACHE_SECONDS)
             location = _locate(query.postcode.strip().upper(), period)
         if query.district:
-            district = district_get(code=query.district)
+            district = _district(query.district, period)
     except NotFound as exc:
         # A place we do not know is a problem with the input, not a missing resource.
         raise ValidationFailed({exc.field or "postcode": [exc.message]}) from exc
@@ -179,7 +258,113 @@ def _place(query: VacancyQuery) -> tuple[Location | None, District | None]:
 
 
 def vacancy_rooms(*, viewer: Any, query: VacancyQuery, day: dt.date) -> QuerySet[Room]:
-    return Room.objects.filter(*_room_filter(query, viewer, day))
+    return Room.objects.filter(
+        *_room_filter(query, frozenset(block_owners_visible_to(viewer)), day)
+    )
+
+
+def _scope(
+    location: Location | None, district: District | None, radius_km: float
+) -> tuple[Scope, Q]:
+    """The homes a search covers, as a condition on CareHome and the same one on Room."""
+    if district is not None:
+        return Scope(district_id=district.pk), Q(home__district=district)
+    if location is not None:
+        box = bounding_box(location.lat, location.lng, radius_km)
+        return Scope(box=box), Q(home__lat__range=box[:2], home__lng__range=box[2:])
+    return Scope(), Q()
+
+
+@dataclass(frozen=True)
+class _Search:
+    query: VacancyQuery
+    day: dt.date
+    location: Location | None
+    district: District | None
+    rooms_in_scope: Q
+    owners: dict[int, str]
+    shows_rooms: bool
+    offset: int
+    limit: int
+    now: dt.datetime
+
+
+def _candidates(s: _Search) -> list[tuple[float | None, str, int, int]]:
+    """(distance, name, home id, beds) of every home with a matching bed, nearest first."""
+    rooms = Room.objects.filter(
+        *_room_filter(s.query, frozenset(s.owners), s.day), s.rooms_in_scope
+    )
+    # order_by() drops Room's default ordering, which would otherwise join the GROUP BY.
+    grouped = rooms.values_list("home_id", "home__lat", "home__lng", "home__name").annotate(
+        beds=Count("id")
+    )
+    location, radius = s.location, s.query.radius_km
+    candidates: list[tuple[float | None, str, int, int]] = []
+    for home_id, lat, lng, name, beds in grouped.order_by():
+        distance = None
+        if location is not None and lat is not None and lng is not None:
+            distance = distance_km(location.lat, location.lng, lat, lng)
+            if s.district is None and distance > radius:
+                continue
+        candidates.append((distance, name, home_id, beds))
+    candidates.sort(key=lambda c: (c[0] if c[0] is not None else float("inf"), c[1], c[2]))
+    return candidates
+
+
+def _rooms_of(s: _Search, home_ids: list[int]) -> dict[int, list[SearchRoom]]:
+    by_home: dict[int, list[SearchRoom]] = {pk: [] for pk in home_ids}
+    if not (s.shows_rooms and home_ids):
+        return by_home
+    rows = (
+        Room.objects.filter(*_room_filter(s.query, frozenset(s.owners), s.day))
+        .filter(home_id__in=home_ids)
+        .order_by("home_id", "name")
+        .values_list(*ROOM_COLUMNS)
+    )
+    for pk, home_id, name, contract, owner, la_rate, top_up, features, free_from in rows:
+        by_home[home_id].append(
+            SearchRoom(
+                pk=pk,
+                home_id=home_id,
+                name=name,
+                contract_type=contract,
+                block_owner_id=owner,
+                # Block rooms in the answer are only those of the viewer's owners.
+                block_owner_name=s.owners.get(owner) if owner is not None else None,
+                accepts_la_rate=la_rate,
+                accepts_top_up=top_up,
+                features=features,
+                free_from=free_from,
+            )
+        )
+    return by_home
+
+
+def _page(s: _Search) -> ResultPage:
+    candidates = _candidates(s)
+    page = candidates[s.offset : s.offset + s.limit]
+    ids = [c[2] for c in page]
+    homes = {
+        row[0]: SearchHome(*row)
+        for row in CareHome.objects.filter(pk__in=ids).values_list(*HOME_COLUMNS)
+    }
+    rooms = _rooms_of(s, ids)
+    return ResultPage(
+        total=len(candidates),
+        total_beds=sum(c[3] for c in candidates),
+        results=[
+            HomeResult(
+                home=homes[home_id],
+                available_beds=beds,
+                distance_km=round(distance, 1) if distance is not None else None,
+                freshness=vacancy_freshness(
+                    updated_at=homes[home_id].vacancies_updated_at, now=s.now
+                ),
+                rooms=rooms[home_id],
+            )
+            for distance, _, home_id, beds in page
+        ],
+    )
 
 
 def vacancy_search(
@@ -194,66 +379,48 @@ def vacancy_search(
     errors = _validate(query, today)
     if errors:
         raise ValidationFailed(errors)
-    day = query.available_from or today
     location, district = _place(query)
-    rooms = vacancy_rooms(viewer=viewer, query=query, day=day)
-    if district is not None:
-        rooms = rooms.filter(home__district=district)
-    elif location is not None:
-        min_lat, max_lat, min_lng, max_lng = bounding_box(
-            location.lat, location.lng, query.radius_km
-        )
-        rooms = rooms.filter(
-            home__lat__range=(min_lat, max_lat), home__lng__range=(min_lng, max_lng)
-        )
-    # order_by() drops Room's default ordering, which would otherwise join the GROUP BY.
-    grouped = rooms.values_list("home_id", "home__lat", "home__lng", "home__name").annotate(
-        beds=Count("id")
-    )
-    candidates: list[tuple[float | None, str, int, int]] = []
-    for home_id, lat, lng, name, beds in grouped.order_by():
-        distance = None
-        if location is not None and lat is not None and lng is not None:
-            distance = distance_km(location.lat, location.lng, lat, lng)
-            if district is None and distance > query.radius_km:
-                continue
-        candidates.append((distance, name, home_id, beds))
-    candidates.sort(key=lambda c: (c[0] if c[0] is not None else float("inf"), c[1], c[2]))
-    limit = max(1, min(limit, MAX_PAGE_SIZE))
-    offset = max(0, offset)
-    page = candidates[offset : offset + limit]
-    homes = (
-        CareHome.objects.select_related("district").only(*HOME_FIELDS).in_bulk([c[2] for c in page])
-    )
-    shows_rooms = bool(viewer.has_perm("carehomes.see_rooms_in_search"))
-    rooms_by_home: dict[int, list[Room]] = {c[2]: [] for c in page}
-    if shows_rooms and page:
-        for room in (
-            vacancy_rooms(viewer=viewer, query=query, day=day)
-            .filter(home_id__in=rooms_by_home)
-            .select_related("block_owner")
-            .only(*ROOM_FIELDS)
-            .order_by("home_id", "name")
-        ):
-            room.home = homes[room.home_id]  # so permission checks need no query per room
-            rooms_by_home[room.home_id].append(room)
-    return VacancyResults(
-        available_from=day,
+    scope, rooms_in_scope = _scope(location, district, query.radius_km)
+    s = _Search(
+        query=query,
+        day=query.available_from or today,
         location=location,
         district=district,
-        total=len(candidates),
-        total_beds=sum(c[3] for c in candidates),
-        results=[
-            HomeResult(
-                home=homes[home_id],
-                available_beds=beds,
-                distance_km=round(distance, 1) if distance is not None else None,
-                freshness=care_home_freshness(home=homes[home_id], now=now),
-                rooms=rooms_by_home[home_id],
-            )
-            for distance, _, home_id, beds in page
-        ],
-        shows_rooms=shows_rooms,
-        offset=offset,
-        limit=limit,
+        rooms_in_scope=rooms_in_scope,
+        owners=block_owners_visible_to(viewer),
+        shows_rooms=bool(viewer.has_perm("carehomes.see_rooms_in_search")),
+        offset=max(0, offset),
+        limit=max(1, min(limit, MAX_PAGE_SIZE)),
+        now=now,
+    )
+    # Everything the answer depends on besides the homes' data, which the stamps stand for.
+    # The day in London matters twice: availability and how old each home's data is.
+    asked = (
+        today,
+        s.day,
+        district.pk if district else None,
+        (location.lat, location.lng) if location else None,
+        query.radius_km,
+        query.care_type,
+        query.nursing,
+        query.contract_type,
+        query.accepts_la_rate,
+        query.accepts_top_up,
+        RoomFeature.mask(query.features),
+        s.offset,
+        s.limit,
+        s.shows_rooms,
+        sorted(s.owners.items()),
+    )
+    found = answer_cached(scope=scope, asked=asked, compute=lambda: _page(s))
+    return VacancyResults(
+        available_from=s.day,
+        location=location,
+        district=district,
+        total=found.total,
+        total_beds=found.total_beds,
+        results=found.results,
+        shows_rooms=s.shows_rooms,
+        offset=s.offset,
+        limit=s.limit,
     )

@@ -8,7 +8,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils import formats, timezone
 
-from caremarket.carehomes.models import Booking, BookingStatus, CareHome, Room, Suspension
+from caremarket.carehomes.models import (
+    Booking,
+    BookingStatus,
+    CareHome,
+    Room,
+    Suspension,
+    search_stamp_new,
+)
 from caremarket.carehomes.selectors.rooms import room_free_from, room_hold_conflict
 from caremarket.carehomes.triggers import OVERLAP
 from caremarket.common.errors import Conflict
@@ -88,10 +95,20 @@ def save_hold(obj: Model, *, room: Room, update_fields: list[str] | None = None)
         raise
 
 
+def home_touched(home_id: int, **fields: object) -> None:
+    """Write `fields` of a home and give it a new search stamp in the same transaction.
+
+    Every write that changes what vacancy search shows of a home (its profile, its rooms, their
+    holds) goes through here or sets `search_stamp_new()` itself: cached answers covering the
+    home are keyed by its stamp (decision 17), so the next search cannot see the old state.
+    """
+    CareHome.objects.filter(pk=home_id).update(search_stamp=search_stamp_new(), **fields)
+
+
 def _save_room(room: Room, now: dt.datetime) -> None:
     room.updated_at = now
     room.save(update_fields=["free_from", "updated_at"])
-    CareHome.objects.filter(pk=room.home_id).update(vacancies_updated_at=now)
+    home_touched(room.home_id, vacancies_updated_at=now)
 
 
 def room_hold_added(room: Room, *, ends_on: dt.date | None, now: dt.datetime) -> None:

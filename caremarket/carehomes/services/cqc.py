@@ -10,7 +10,7 @@ from django.db import transaction
 from caremarket.accounts.models import Organisation, OrganisationKind
 from caremarket.accounts.services import organisation_create
 from caremarket.audit.services import audit_record
-from caremarket.carehomes.models import CareHome, CareType
+from caremarket.carehomes.models import CareHome, CareType, search_stamp_new
 from caremarket.carehomes.services.homes import care_home_create, home_position
 from caremarket.cqc.models import CqcLocation
 from caremarket.cqc.selectors import RatingSummary, cqc_rating_summaries
@@ -136,6 +136,8 @@ def care_home_sync_from_cqc(*, location_ids: list[str], now: dt.datetime) -> Non
         changes = _apply_directory(home, location) if location else {}
         changes.update(_apply_ratings(home, ratings.get(location_id)))
         home.cqc_updated_at = now
+        if changes:
+            home.search_stamp = search_stamp_new()
         home.save()
         if changes:
             audit_record(

@@ -10,7 +10,13 @@ from django.db import IntegrityError, transaction
 
 from caremarket.accounts.models import Organisation, OrganisationKind, User
 from caremarket.audit.services import audit_record
-from caremarket.carehomes.models import CareHome, CareType, Facility, FlagChoices
+from caremarket.carehomes.models import (
+    CareHome,
+    CareType,
+    Facility,
+    FlagChoices,
+    search_stamp_new,
+)
 from caremarket.common.errors import NotFound, ValidationFailed
 from caremarket.common.permissions import require
 from caremarket.common.services import model_full_clean, model_update
@@ -160,8 +166,11 @@ def care_home_update(
         fields += ["postcode", "district", "lat", "lng", "location_exact"]
     home, changes = model_update(instance=home, fields=fields, data=data)
     if changes:
-        CareHome.objects.filter(pk=home.pk).update(details_updated_at=now)
         home.details_updated_at = now
+        home.search_stamp = search_stamp_new()
+        CareHome.objects.filter(pk=home.pk).update(
+            details_updated_at=now, search_stamp=home.search_stamp
+        )
         audit_record(actor=actor, action="care_home.updated", obj=home, at=now, changes=changes)
     return home
 
@@ -198,7 +207,8 @@ def care_home_set_active(
     require(actor, "carehomes.administer_homes", home, "Only council administrators can do this.")
     if home.is_active != is_active:
         home.is_active = is_active
-        home.save(update_fields=["is_active"])
+        home.search_stamp = search_stamp_new()
+        home.save(update_fields=["is_active", "search_stamp"])
         audit_record(
             actor=actor,
             action="care_home.activated" if is_active else "care_home.deactivated",
@@ -216,6 +226,7 @@ def care_home_confirm_vacancies(
     """The provider says its rooms are up to date, so searchers see fresh data."""
     require(actor, "carehomes.view_home_admin", home, "Only the home's own staff can confirm this.")
     home.vacancies_updated_at = now
-    home.save(update_fields=["vacancies_updated_at"])
+    home.search_stamp = search_stamp_new()
+    home.save(update_fields=["vacancies_updated_at", "search_stamp"])
     audit_record(actor=actor, action="care_home.vacancies_confirmed", obj=home, at=now)
     return home

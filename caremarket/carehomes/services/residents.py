@@ -24,7 +24,7 @@ from caremarket.carehomes.models import (
     Room,
 )
 from caremarket.carehomes.models.bookings import person_reference_validator
-from caremarket.carehomes.services.common import local_day
+from caremarket.carehomes.services.common import home_touched, local_day
 from caremarket.carehomes.triggers import OVERLAP
 from caremarket.common.errors import ValidationFailed
 from caremarket.common.permissions import require
@@ -129,7 +129,7 @@ def booking_record_residents(
         raise
     taken = [rooms[r.room].pk for r in residents]
     Room.objects.filter(pk__in=taken).update(free_from=None, updated_at=now)
-    CareHome.objects.filter(pk=home.pk).update(vacancies_updated_at=now)
+    home_touched(home.pk, vacancies_updated_at=now)
     for booking in bookings:
         audit_record(
             actor=actor,

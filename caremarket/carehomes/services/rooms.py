@@ -18,7 +18,7 @@ from caremarket.carehomes.models import (
     Room,
     RoomFeature,
 )
-from caremarket.carehomes.services.common import room_lock
+from caremarket.carehomes.services.common import home_touched, room_lock
 from caremarket.carehomes.services.homes import flags_from_codes
 from caremarket.common.errors import ValidationFailed
 from caremarket.common.permissions import require
@@ -131,7 +131,7 @@ def room_create_many(
                 "features": RoomFeature.codes(mask),
             },
         )
-    CareHome.objects.filter(pk=home.pk).update(vacancies_updated_at=now)
+    home_touched(home.pk, vacancies_updated_at=now)
     return rooms
 
 
@@ -200,6 +200,6 @@ def room_update(
     )
     if changes:
         Room.objects.filter(pk=room.pk).update(updated_at=now)
-        CareHome.objects.filter(pk=room.home_id).update(vacancies_updated_at=now)
+        home_touched(room.home_id, vacancies_updated_at=now)
         audit_record(actor=actor, action="room.updated", obj=room, at=now, changes=changes)
     return room

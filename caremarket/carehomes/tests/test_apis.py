@@ -172,6 +172,23 @@ def test_the_requester_cancels_and_the_room_is_free_again(world, estate):
     assert Booking.objects.get(pk=booking.pk).status == BookingStatus.CANCELLED
 
 
+def test_a_request_and_its_cancelling_are_visible_to_the_very_next_search(world, estate):
+    client = world.client_for(world.broker)
+
+    def rooms_found():
+        body = client.get("/api/v1/vacancies", {"postcode": "CM1 1AA"}).json()
+        return {room["id"] for home in body["results"] for room in home["rooms"]}
+
+    assert estate.spot.pk in rooms_found()
+    booking = post(client, "/api/v1/booking-requests", request_body(estate.spot, estate.today))
+    assert booking.status_code == 201
+    assert estate.spot.pk not in rooms_found()
+    assert (
+        post(client, f"/api/v1/booking-requests/{booking.json()['id']}/cancel").status_code == 200
+    )
+    assert estate.spot.pk in rooms_found()
+
+
 def test_ending_a_request_that_was_never_accepted_answers_409(world, estate):
     booking = submit(world.broker, estate.spot, estate.now)
     response = post(world.client_for(world.care_home_user), f"/api/v1/bookings/{booking.pk}/end")

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from caremarket.carehomes.forms import SearchForm
-from caremarket.carehomes.models import HomePhoto
+from caremarket.carehomes.models import CareHome, HomePhoto, Room
 from caremarket.carehomes.selectors.homes import (
     care_home_freshness,
     care_home_get,
@@ -67,6 +67,26 @@ def map_points(results: list[HomeResult], location: Location | None) -> list[Map
     ]
 
 
+def _requestable(user: object, found: VacancyResults | None) -> set[int]:
+    """The rooms on the page this user may request; the rules ask about rooms and their homes."""
+    if found is None or not found.shows_rooms:
+        return set()
+    return {
+        room.pk
+        for r in found.results
+        for room in r.rooms
+        if user.has_perm(  # type: ignore[attr-defined]
+            "carehomes.request_room",
+            Room(
+                pk=room.pk,
+                contract_type=room.contract_type,
+                block_owner_id=room.block_owner_id,
+                home=CareHome(pk=r.home.pk, provider_id=r.home.provider_id),
+            ),
+        )
+    }
+
+
 def _without(request: HttpRequest, *keys: str) -> str:
     query = request.GET.copy()
     for key in keys:
@@ -102,6 +122,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "page": page,
         "pages": math.ceil(found.total / PAGE_SIZE) if found else 0,
         "points": map_points(found.results, found.location) if found and view == "map" else [],
+        "requestable": _requestable(request.user, found),
         "map_width": MAP_WIDTH,
         "map_height": MAP_HEIGHT,
         "base_query": _without(request, "view", "page", "submit"),

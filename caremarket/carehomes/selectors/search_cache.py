@@ -1,0 +1,84 @@
+"""Cached vacancy search answers, keyed by the search stamps of the homes they cover.
+
+Every write that changes what search shows of a home gives it a new random `search_stamp` in
+the same transaction (`services.common.home_touched`). An answer is cached under a key made of
+the question and the count and sum of the stamps of every home in the searched area, read
+*before* the answer is computed. So:
+
+- once a change commits, the next search reads the new stamp and misses: no stale answer;
+- a search that read the stamps before the commit, and computed its answer after, stores it
+  under the old key, which no later search asks for;
+- a rolled-back change leaves the old stamp, whose answer is still right.
+
+Decision 17 explains why there is no invalidation to get wrong.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db.models import Count, Q, Sum
+
+from caremarket.carehomes.models import CareHome
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+# Bump when the cached shape changes, so a deploy never reads answers of the old shape.
+ANSWER_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The homes a search covers: a district, a box of latitude and longitude, or all."""
+
+    district_id: int | None = None
+    box: tuple[float, float, float, float] | None = None  # min_lat, max_lat, min_lng, max_lng
+
+    def homes(self) -> Q:
+        if self.district_id is not None:
+            return Q(district_id=self.district_id)
+        if self.box is not None:
+            min_lat, max_lat, min_lng, max_lng = self.box
+            return Q(lat__range=(min_lat, max_lat), lng__range=(min_lng, max_lng))
+        return Q()
+
+
+def scope_stamps(*, scope: Scope) -> tuple[int, int]:
+    """How many homes the scope covers, active or not, and the sum of their stamps."""
+    found = CareHome.objects.filter(scope.homes()).aggregate(
+        n=Count("pk"), stamps=Sum("search_stamp")
+    )
+    return int(found["n"]), int(found["stamps"] or 0)
+
+
+def answer_key(*, scope: Scope, asked: tuple[Any, ...], stamps: tuple[int, int]) -> str:
+    parts = (ANSWER_FORMAT, scope, asked, stamps)
+    return "vacancies:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def answer_cached(*, scope: Scope, asked: tuple[Any, ...], compute: Callable[[], T]) -> T:
+    """The cached answer to `asked` over `scope`, or `compute()` stored for the next search."""
+    seconds = settings.VACANCY_SEARCH_CACHE_SECONDS
+    if seconds <= 0:
+        return compute()
+    key = answer_key(scope=scope, asked=asked, stamps=scope_stamps(scope=scope))
+    cache = caches[settings.VACANCY_SEARCH_CACHE]
+    try:
+        found = cache.get(key)
+    except Exception:  # a cache is a shortcut: when it is down, search still answers
+        log.warning("Vacancy search cache unavailable", exc_info=True)
+        return compute()
+    if found is not None:
+        return found
+    found = compute()
+    try:
+        cache.set(key, found, seconds)
+    except Exception:
+        log.warning("Vacancy search cache unavailable", exc_info=True)
+    return found
