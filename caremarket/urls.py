@@ -8,6 +8,7 @@ from caremarket.core import views as core_views
 urlpatterns = [
     path("", include("caremarket.core.urls")),
     path("healthz", core_views.healthz, name="healthz"),
+    path("healthz/worker", core_views.healthz_worker, name="healthz-worker"),
     path("accounts/", include("caremarket.accounts.urls")),
     path("notifications/", include("caremarket.notifications.urls")),
     path("audit/", include("caremarket.audit.urls")),

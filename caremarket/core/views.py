@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from caremarket.core.selectors import database_status
+from caremarket.core.selectors import database_status, worker_status
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -13,9 +14,22 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
+    """For the load balancer: this web process and its database. The worker is reported, but a
+    late worker does not take the web process out of service (/healthz/worker alerts on it)."""
     db = database_status()
+    body = {"status": "ok" if db["ok"] else "error", "database": db}
+    if db["ok"]:
+        body["worker"] = worker_status(now=timezone.now())
+    return JsonResponse(body, status=200 if db["ok"] else 503)
+
+
+@never_cache
+def healthz_worker(request: HttpRequest) -> JsonResponse:
+    """For monitoring: 503 when the task worker has missed its heartbeat for three minutes."""
+    worker = worker_status(now=timezone.now())
     return JsonResponse(
-        {"status": "ok" if db["ok"] else "error", "database": db}, status=200 if db["ok"] else 503
+        {"status": "ok" if worker["ok"] else "late", "worker": worker},
+        status=200 if worker["ok"] else 503,
     )
 
 
