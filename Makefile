@@ -61,6 +61,9 @@ format: install ## Format the code
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+smoke: install ## Two web nodes, the worker on Redis, PostgreSQL: booking and visit file across them
+	$(PY) scripts/smoke_production.py
+
 check: lint typecheck test ## Everything CI runs on SQLite
 
 deploy-check: install ## Django's production checklist with production-like settings
@@ -72,4 +75,4 @@ bench: install ## Run the benchmarks under bench/
 clean: ## Remove the virtualenv, built assets and local data
 	rm -rf $(VENV) node_modules caremarket/static/build var
 
-.PHONY: help install migrate demo run test-tools test lint typecheck format check deploy-check bench clean
+.PHONY: help install migrate demo run test-tools test lint typecheck format smoke check deploy-check bench clean
