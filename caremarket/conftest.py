@@ -155,3 +155,28 @@ def sign_in(page, live_server, email: str, password: str = PASSWORD) -> None:
     page.fill("#id_password", password)
     with page.expect_navigation():
         page.click("main [type=submit]")
+
+
+@pytest.fixture
+def object_storage(monkeypatch):
+    """An S3-compatible bucket (moto's, in this process) that the storage settings can name."""
+    import boto3
+    from moto import mock_aws
+
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "eu-west-2",
+    }.items():
+        monkeypatch.setenv(name, value)
+    with mock_aws():
+        s3 = boto3.client("s3", region_name="eu-west-2")
+        s3.create_bucket(
+            Bucket="caremarket-test",
+            CreateBucketConfiguration={"LocationConstraint": "eu-west-2"},
+        )
+        yield s3
+
+
+def stored_keys(s3) -> list[str]:
+    return sorted(o["Key"] for o in s3.list_objects_v2(Bucket="caremarket-test").get("Contents", []))

@@ -187,6 +187,39 @@ WHITENOISE_USE_FINDERS = DEBUG or TESTING
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 
+# Storage every process shares (docs/deployment.md): uploaded photographs and the EHM visit
+# store live in folders every web process and worker mounts (MEDIA_ROOT, EHM_STORE_DIR), or in
+# S3-compatible object storage through django-storages when a bucket is named.
+S3_ENDPOINT_URL = env("S3_ENDPOINT_URL", default="") or None  # e.g. a MinIO or Ceph URL
+S3_REGION = env("S3_REGION", default="") or None
+MEDIA_S3_BUCKET = env("MEDIA_S3_BUCKET", default="")
+EHM_S3_BUCKET = env("EHM_S3_BUCKET", default="")
+
+
+def s3_storage(bucket: str, location: str) -> dict[str, object]:
+    # Keys from S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY, else boto3's usual chain (an
+    # instance role, AWS_* variables). Objects stay private: the service streams them.
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "location": location,
+            "endpoint_url": S3_ENDPOINT_URL,
+            "region_name": S3_REGION,
+            "access_key": env("S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env("S3_SECRET_ACCESS_KEY", default="") or None,
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+
+
+if MEDIA_S3_BUCKET:
+    STORAGES["default"] = s3_storage(MEDIA_S3_BUCKET, "media")
+if EHM_S3_BUCKET:
+    STORAGES["ehm"] = s3_storage(EHM_S3_BUCKET, "ehm")
+
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

@@ -12,6 +12,8 @@ from caremarket.carehomes.models import Booking, BookingStatus
 from caremarket.carehomes.services.residents import COLUMNS as RESIDENT_COLUMNS
 from caremarket.carehomes.tests.helpers import submit
 from caremarket.common.tests import hostile
+from caremarket.conftest import stored_keys
+from caremarket.settings import s3_storage
 
 
 def date_fields(prefix, day):
@@ -195,6 +197,29 @@ def test_a_photograph_is_uploaded_and_served(world, estate, settings, tmp_path):
     photo = estate.home.photos.get()
     served = Client().get(f"/care-homes/photos/{photo.pk}/thumbnail.jpg")
     assert served.status_code == 200 and served["Content-Type"] == "image/jpeg"
+
+
+def test_photographs_can_live_in_s3_compatible_object_storage(
+    world, estate, settings, object_storage, django_capture_on_commit_callbacks
+):
+    settings.STORAGES = {**settings.STORAGES, "default": s3_storage("caremarket-test", "media")}
+    buffer = io.BytesIO()
+    Image.new("RGB", (800, 600), (0, 90, 0)).save(buffer, "PNG")
+    client = world.client_for(world.care_home_admin)
+    client.post(
+        f"/care-homes/{estate.home.pk}/photos/",
+        {"image": SimpleUploadedFile("garden.png", buffer.getvalue()), "alt_text": "The garden"},
+    )
+    photo = estate.home.photos.get()
+    assert stored_keys(object_storage) == sorted(
+        f"media/{name}" for name in (photo.image.name, photo.thumbnail.name)
+    )
+    served = Client().get(f"/care-homes/photos/{photo.pk}/image.jpg")
+    assert served.status_code == 200
+    assert Image.open(io.BytesIO(b"".join(served.streaming_content))).size == (800, 600)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.care_home_photo_remove(actor=None, photo=photo, now=estate.now)
+    assert stored_keys(object_storage) == []
 
 
 def test_navigation_offers_each_role_its_care_home_pages(world, estate):
