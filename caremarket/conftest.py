@@ -179,4 +179,6 @@ def object_storage(monkeypatch):
 
 
 def stored_keys(s3) -> list[str]:
-    return sorted(o["Key"] for o in s3.list_objects_v2(Bucket="caremarket-test").get("Contents", []))
+    return sorted(
+        o["Key"] for o in s3.list_objects_v2(Bucket="caremarket-test").get("Contents", [])
+    )

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.files.storage import Storage, storages
 from django.utils.module_loading import import_string
 
 
@@ -45,6 +46,11 @@ def thresholds() -> Thresholds:
 
 def store_dir() -> Path:
     return Path(settings.EHM_STORE_DIR)
+
+
+def shared_store() -> Storage | None:
+    """The object storage holding the visit store (EHM_S3_BUCKET), or None: the folder is it."""
+    return storages["ehm"] if "ehm" in settings.STORAGES else None
 
 
 def period_anchor() -> dt.date:

@@ -24,10 +24,13 @@ from caremarket.monitoring.ehm.kpis import KpiRow, kpi_count
 from caremarket.monitoring.ehm.store import (
     INCOMING,
     store_discard,
+    store_fetch,
     store_place,
     store_relpath,
     store_retire,
+    store_share,
     store_temp_path,
+    store_unshare,
     store_write_temp,
 )
 from caremarket.monitoring.ehm.validation import FileContext, Validated, file_validate
@@ -162,6 +165,8 @@ def _record_upload(
     target = config.store_dir() / relative
     target.parent.mkdir(parents=True, exist_ok=True)
     os.replace(temp, target)
+    # The worker may be another machine: with object storage the file waits in the bucket.
+    store_share(root=config.store_dir(), relpath=relative, shared=config.shared_store())
     return submission
 
 
@@ -191,8 +196,9 @@ def submission_process(*, submission_id: int, now: dt.datetime) -> Submission:
     )
     if not claimed:
         return submission  # already processed (a retried task)
-    root = config.store_dir()
-    upload = root / submission.upload_path if submission.upload_path else None
+    root, shared = config.store_dir(), config.shared_store()
+    uploaded = submission.upload_path
+    upload = store_fetch(root=root, relpath=uploaded, shared=shared) if uploaded else None
     parquet: Path | None = None
     try:
         organisation = submission.organisation
@@ -220,6 +226,7 @@ def submission_process(*, submission_id: int, now: dt.datetime) -> Submission:
         return _fail(submission=submission, now=now)
     finally:
         store_discard(upload, parquet)
+        store_unshare(relpath=uploaded, shared=shared)  # every outcome clears upload_path
 
 
 def _tell_uploader(submission: Submission, *, subject: str, body: str, now: dt.datetime) -> None:
@@ -371,10 +378,12 @@ def _accept(
             )
             # Last: the file appears only if everything above holds.
             final = store_place(temp=parquet, root=root, relpath=relative)
+            store_share(root=root, relpath=relative, shared=config.shared_store())
     except Exception:
         store_discard(final)
+        store_unshare(relpath=relative if final else "", shared=config.shared_store())
         raise
     if previous is not None and previous.store_path:
-        retired = store_retire(root=root, relpath=previous.store_path)
+        retired = store_retire(root=root, relpath=previous.store_path, shared=config.shared_store())
         Submission.objects.filter(pk=previous.pk).update(store_path=retired)
     return submission

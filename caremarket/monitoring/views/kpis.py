@@ -13,6 +13,7 @@ from caremarket.accounts.models import Organisation, OrganisationKind, User
 from caremarket.common.charts import Chart, chart
 from caremarket.monitoring import config, selectors
 from caremarket.monitoring.ehm.kpis import FIGURES, kpi_rates
+from caremarket.monitoring.ehm.store import store_reading
 from caremarket.monitoring.models import KpiResult
 from caremarket.monitoring.periods import period_get, period_number_on
 
@@ -123,11 +124,14 @@ def branch_detail(request: HttpRequest, pk: int, location_id: str) -> HttpRespon
     chosen = _int(request.GET.get("period")) or series[-1].period
     result = next((r for r in series if r.period == chosen), series[-1])
     window = int(result.submission.thresholds.get("punctuality_window_minutes", 30))
-    by_hour = selectors.visit_punctuality_by_hour(
-        parquet=config.store_dir() / result.submission.store_path,
-        branch=location_id,
-        window_minutes=window,
-    )
+    with store_reading(
+        root=config.store_dir(),
+        relpath=result.submission.store_path,
+        shared=config.shared_store(),
+    ) as parquet:
+        by_hour = selectors.visit_punctuality_by_hour(
+            parquet=parquet, branch=location_id, window_minutes=window
+        )
     return render(
         request,
         "monitoring/branch.html",
