@@ -173,7 +173,7 @@ if _govuk_dist.exists():
 _chartjs_dist = BASE_DIR / "node_modules" / "chart.js" / "dist"
 if _chartjs_dist.exists():
     STATICFILES_DIRS.append(("chartjs", _chartjs_dist))
-STORAGES = {
+STORAGES: dict[str, dict[str, object]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (

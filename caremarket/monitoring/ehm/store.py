@@ -21,6 +21,7 @@ import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 import duckdb
 from django.core.files import File
@@ -82,7 +83,7 @@ def store_discard(*paths: Path | None) -> None:
             path.unlink(missing_ok=True)
 
 
-def _save_as(shared: Storage, relpath: str, fh: object) -> None:
+def _save_as(shared: Storage, relpath: str, fh: IO[bytes]) -> None:
     saved = shared.save(relpath, File(fh))
     if saved != relpath:  # the names are unique; another name means someone else's file
         shared.delete(saved)
