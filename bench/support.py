@@ -98,6 +98,7 @@ def gunicorn(
         cwd=ROOT,
         env={**server_env(database_url), **(env or {})},
     )
+    SERVERS[port] = process.pid
     try:
         deadline = time.time() + 30
         while time.time() < deadline:
@@ -110,8 +111,27 @@ def gunicorn(
             raise RuntimeError("gunicorn did not start")
         yield port
     finally:
+        SERVERS.pop(port, None)
         process.terminate()
         process.wait(timeout=30)
+
+
+# The gunicorn master of each running server, by port.
+SERVERS: dict[int, int] = {}
+
+
+def server_cpu_seconds(port: int) -> float:
+    """CPU time (user + system) the server's worker processes have used so far."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == SERVERS[port]:  # the parent's pid: a worker of this server
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
 
 
 def get(port: int, path: str, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
