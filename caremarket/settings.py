@@ -318,6 +318,18 @@ CQC_IMPORT_HOOKS: list[str] = [
     "caremarket.carehomes.services.care_home_sync_from_cqc",
     "caremarket.framework.services.providers.branch_refresh_from_cqc",
 ]
+# Reference data (docs/data-team.md, decisions 0017-0019).
+# A directory file listing fewer locations than this is a partial extract: it deregisters
+# nothing. The national register lists about 50,000.
+CQC_COMPLETE_FILE_MIN_LOCATIONS = env.int("CQC_COMPLETE_FILE_MIN_LOCATIONS", default=20_000)
+# Districts or councils outside the council's own area whose care homes are its homes too
+# (codes or names, e.g. "E06000033,Thurrock"), for councils that place across borders.
+CQC_NEIGHBOUR_AREAS: list[str] = env.list("CQC_NEIGHBOUR_AREAS", default=[])
+# Uploaded reference files wait here for the worker; files dropped in DATA_IMPORT_DROP_DIR
+# (when set) are picked up every few minutes, so a scheduled download needs no browser.
+DATA_IMPORT_DIR = env.path("DATA_IMPORT_DIR", default=str(VAR_DIR / "imports"))
+DATA_IMPORT_DROP_DIR: str | None = env("DATA_IMPORT_DROP_DIR", default=None)
+DATA_IMPORT_MAX_UPLOAD_BYTES = env.int("DATA_IMPORT_MAX_UPLOAD_BYTES", default=3 * 1024**3)
 DEMO_LOGINS = "caremarket.accounts.demo.DEMO_LOGINS"
 DEMO_PASSWORD = "caremarket.accounts.demo.DEMO_PASSWORD"  # noqa: S105 (a dotted path)
 

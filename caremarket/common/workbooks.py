@@ -206,6 +206,57 @@ def _csv_sheet(data: bytes, filename: str, limits: Limits) -> Sheet:
     return Sheet(name=filename, source=filename, limits=limits, _cells=cells)
 
 
+def _stream_size(stream: IO[bytes]) -> int | None:
+    try:
+        position = stream.tell()
+        size = stream.seek(0, io.SEEK_END)
+        stream.seek(position)
+    except (OSError, ValueError, AttributeError):
+        return None
+    return size
+
+
+def csv_stream_open(*, stream: IO[bytes], filename: str, limits: Limits) -> Sheet:
+    """A CSV read from a binary stream row by row, never whole: for files of gigabytes.
+
+    The encoding is decided on the first 64 KB (UTF-8, with or without a BOM, else
+    Windows-1252); a later byte that is not UTF-8 stops the read naming the row.
+    """
+    size = _stream_size(stream)
+    if size is not None and size > limits.max_bytes:
+        raise TableError(
+            f"{filename}: the file is {_megabytes(size)}; {limits.what} can be at most"
+            f" {_megabytes(limits.max_bytes)}."
+        )
+    head = stream.read(65536)
+    if b"\x00" in head[:4096]:
+        raise TableError(f"{filename}: this is not a text file (it contains binary data).")
+    try:
+        # A multi-byte character may straddle the end of the sample.
+        head.decode("utf-8-sig")
+        encoding = "utf-8-sig"
+    except UnicodeDecodeError as exc:
+        encoding = "utf-8-sig" if exc.start >= len(head) - 3 else "cp1252"
+    stream.seek(0)
+
+    def cells() -> Iterator[tuple[int, dict[int, Any]]]:
+        text = io.TextIOWrapper(stream, encoding=encoding, newline="")
+        number = 0
+        try:
+            for number, values in enumerate(csv.reader(text), start=1):
+                if "\x00" in "".join(values):
+                    raise TableError(f"{filename}, row {number}: the row contains a NUL character.")
+                yield number, {i: v for i, v in enumerate(values, start=1) if v}
+        except UnicodeDecodeError as exc:
+            raise TableError(
+                f"{filename}, row {number + 1}: the text is not UTF-8 ({exc.reason})."
+            ) from None
+        finally:
+            text.detach()
+
+    return Sheet(name=filename, source=filename, limits=limits, _cells=cells)
+
+
 def _zip_open(data: bytes, filename: str, limits: Limits) -> zipfile.ZipFile:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))

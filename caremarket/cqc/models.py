@@ -36,13 +36,18 @@ class CqcLocation(models.Model):
     website = models.CharField(max_length=300, blank=True)
     service_types = models.JSONField(default=list, blank=True)
     specialisms = models.JSONField(default=list, blank=True)
+    # From the "care directory with filters" workbook: its service user band columns, beds.
+    service_user_bands = models.JSONField(default=list, blank=True)
+    care_home_beds = models.PositiveIntegerField(null=True, blank=True)
     provider_name = models.CharField(max_length=255, blank=True)
     local_authority = models.CharField(max_length=100, blank=True)
     region = models.CharField(max_length=100, blank=True)
     location_url = models.CharField(max_length=300, blank=True)
     last_checked = models.DateField(null=True, blank=True)
-    # False when the location has left the directory (deregistered or archived).
+    # False when the location has left the directory (deregistered or archived), from the date
+    # of the complete file that no longer listed it.
     registered = models.BooleanField(default=True)
+    deregistered_on = models.DateField(null=True, blank=True)
     updated_at = models.DateTimeField()
 
     class Meta:
@@ -72,19 +77,32 @@ class CqcRating(models.Model):
 
 
 class CqcImport(models.Model):
-    """One run of a CQC import, with every skipped row and why."""
+    """One run of a CQC import: what it took the file to be, its counts, every skipped row."""
 
     class Kind(models.TextChoices):
         DIRECTORY = "directory", "Care directory"
-        RATINGS = "ratings", "Ratings"
+        FILTERS = "filters", "Care directory with filters"
+        RATINGS = "ratings", "Latest ratings"
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     filename = models.CharField(max_length=255)
     imported_at = models.DateTimeField()
+    # The date the file gives for its data ("as at"), else its name's, else the import's.
+    file_date = models.DateField(null=True, blank=True)
+    # A complete (national) directory deregisters what it no longer lists; a partial one never.
+    complete = models.BooleanField(null=True, blank=True)
     rows_read = models.PositiveIntegerField(default=0)
     created = models.PositiveIntegerField(default=0)
     updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    deregistered = models.PositiveIntegerField(default=0)
+    # Ratings files: rows for locations the directory does not hold, and service or
+    # population-group rows (detail that never overrides the location's own rating).
+    unknown_locations = models.PositiveIntegerField(default=0)
+    group_rows_ignored = models.PositiveIntegerField(default=0)
     skipped = models.JSONField(default=list, blank=True)
+    # What the run decided and what the care homes and framework made of it, as sentences.
+    notes = models.JSONField(default=list, blank=True)
 
     def __str__(self) -> str:
         return f"CQC {self.kind} import {self.filename}"

@@ -6,20 +6,11 @@ import math
 import re
 
 from caremarket.common.errors import ValidationFailed
+from caremarket.common.postcodes import FULL as _FULL
+from caremarket.common.postcodes import MALFORMED, postcode_normalise
+from caremarket.common.postcodes import OUTWARD as _OUTWARD
 
-_FULL = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})$")
-_OUTWARD = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?$")
-
-MALFORMED = "“{value}” is not a valid UK postcode. Enter a postcode like CM1 1QH."
-
-
-def postcode_normalise(value: str) -> str:
-    """'cm11qh' -> 'CM1 1QH'. Raises ValidationFailed for anything that is not a postcode."""
-    compact = re.sub(r"\s+", "", value or "").upper()
-    match = _FULL.match(compact)
-    if not match:
-        raise ValidationFailed({"postcode": [MALFORMED.format(value=(value or "").strip())]})
-    return f"{match.group(1)} {match.group(2)}"
+__all__ = ["MALFORMED", "bounding_box", "distance_km", "outward_code_of", "postcode_normalise"]
 
 
 def outward_code_of(value: str) -> str:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -80,3 +81,35 @@ def _by_outward(*, query: str, outward: str, full: str | None) -> Location:
         district=oc.district,
         exact=False,
     )
+
+
+def postcodes_place(*, postcodes: Iterable[str]) -> dict[str, tuple[str, bool]]:
+    """For each postcode, its district's code and whether the full postcode decided it (True)
+    or only its outward code did (False, approximate); unknown postcodes are left out."""
+    wanted = set(postcodes)
+    found: dict[str, tuple[str, bool]] = {}
+    rows = list(wanted)
+    for start in range(0, len(rows), 2000):
+        for postcode, code in Postcode.objects.filter(
+            postcode__in=rows[start : start + 2000]
+        ).values_list("postcode", "oslaua"):
+            found[postcode] = (code, True)
+    outward = dict(
+        OutwardCode.objects.filter(district__isnull=False).values_list("code", "district__code")
+    )
+    for postcode in wanted - set(found):
+        code = postcode.split(" ")[0]
+        if code in outward:
+            found[postcode] = (outward[code], False)
+    return found
+
+
+def district_codes_served(*, neighbours: Iterable[str]) -> set[str]:
+    """The council's own districts and the named neighbours (district or council code, or name)."""
+    names = {n.strip().casefold() for n in neighbours if n.strip()}
+    return {
+        d.code
+        for d in District.objects.all()
+        if d.in_council_area
+        or {d.code.casefold(), d.name.casefold(), d.council_code.casefold()} & names
+    }

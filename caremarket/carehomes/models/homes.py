@@ -75,6 +75,9 @@ class CareHome(models.Model):
     cqc_overall_rating = models.CharField(max_length=30, blank=True)
     cqc_rating_published_on = models.DateField(null=True, blank=True)
     is_active = models.BooleanField(default=True)
+    # Set when the CQC register no longer lists the home: it leaves search (is_active off),
+    # its rooms and bookings stay as history, and a re-registration brings it back.
+    cqc_deregistered_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField()
     # When each part of the profile was last changed, shown to searchers as freshness.
     details_updated_at = models.DateTimeField()

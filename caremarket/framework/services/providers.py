@@ -227,13 +227,20 @@ def provider_eligibility_refresh(
 
 
 @transaction.atomic
-def branch_refresh_from_cqc(*, location_ids: list[str], now: dt.datetime) -> int:
-    """CQC import hook: refresh touched branches and re-derive their providers' eligibility."""
-    branches = list(Branch.objects.filter(cqc_location_id__in=location_ids))
+def branch_refresh_from_cqc(*, location_ids: list[str], now: dt.datetime) -> dict[str, int]:
+    """CQC import hook: refresh touched branches and re-derive their providers' eligibility.
+
+    A branch whose location has left the register loses its valid registration; every
+    contract manager is told, as the provider may no longer deliver from it (seed 002).
+    """
+    branches = list(
+        Branch.objects.filter(cqc_location_id__in=location_ids).select_related("provider")
+    )
     locations = {
         loc.location_id: loc
         for loc in CqcLocation.objects.filter(location_id__in=[b.cqc_location_id for b in branches])
     }
+    lost_registration = []
     for branch in branches:
         location = locations.get(branch.cqc_location_id)
         before = (branch.registration_status, branch.address, branch.postcode)
@@ -258,6 +265,31 @@ def branch_refresh_from_cqc(*, location_ids: list[str], now: dt.datetime) -> int
                     if b != a
                 },
             )
+        if (
+            before[0] == RegistrationStatus.REGISTERED
+            and branch.registration_status == RegistrationStatus.NOT_REGISTERED
+        ):
+            lost_registration.append(branch)
+    managers = list(contract_managers())
+    for branch in lost_registration:
+        since = getattr(locations.get(branch.cqc_location_id), "deregistered_on", None)
+        notification_send(
+            recipients=managers,
+            event="framework.branch_deregistered",
+            subject=f"{branch.provider.name}: branch {branch.name} left the CQC register",
+            body=(
+                f"The CQC register no longer lists {branch.name} ({branch.cqc_location_id})"
+                + (f" from {since:%d %B %Y}" if since else "")
+                + f", a branch of {branch.provider.name}. It no longer holds a valid"
+                " registration; the provider's tier-1 eligibility has been re-checked."
+            ),
+            url=reverse("framework:provider-detail", args=[branch.provider_id]),
+            now=now,
+        )
     providers = Provider.objects.filter(pk__in={b.provider_id for b in branches})
-    provider_eligibility_refresh(providers=providers, now=now)
-    return len(branches)
+    lost = provider_eligibility_refresh(providers=providers, now=now)
+    return {
+        "Framework branches refreshed": len(branches),
+        "Framework branches that lost their registration": len(lost_registration),
+        "Tier-1 providers that lost eligibility": len(lost),
+    }
