@@ -60,8 +60,12 @@ class TableStream:
     header_row: int
     rows: Iterator[tuple[int, dict[str, str]]]
     preamble: list[str] = field(default_factory=list)
-    # The caller's names that the file has (required ones always; optional ones when found).
-    found: frozenset[str] = frozenset()
+    # The caller's names that the file has, each with the heading as the file spells it.
+    columns: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def found(self) -> frozenset[str]:
+        return frozenset(self.columns)
 
     def __iter__(self) -> Iterator[tuple[int, dict[str, str]]]:
         return self.rows
@@ -84,8 +88,14 @@ class Shape:
         """Column index -> the caller's name, for every name the header has."""
         found: dict[int, str] = {}
         for name in dict.fromkeys((*self.required, *self.optional)):
-            spellings = {heading_key(name), *(heading_key(a) for a in self.aliases.get(name, ()))}
-            matches = [i for i, key in enumerate(keys) if key in spellings and i not in found]
+            # The name's own spelling first, then the aliases in the caller's order of preference.
+            spellings = [heading_key(name), *(heading_key(a) for a in self.aliases.get(name, ()))]
+            matches = [
+                i
+                for spelling in spellings
+                for i, key in enumerate(keys)
+                if key == spelling and i not in found
+            ][:1]
             if not matches and name in self.patterns:
                 pattern = re.compile(self.patterns[name])
                 # Several years' columns (lad25cd, lad26cd): the latest, the last in key order.
@@ -137,7 +147,7 @@ def _sheet_table(
             header_row=number,
             rows=body(),
             preamble=preamble,
-            found=frozenset(columns.values()),
+            columns={name: header[i] for i, name in columns.items()},
         )
     return None
 

@@ -34,6 +34,5 @@ def load(*, rng: random.Random, **_: object) -> list[str]:
             lng = oc.lng + rng.uniform(-0.045, 0.045)
             code = oc.district.code if oc.district else ""
             writer.writerow([f"{oc.code} {inward}", code, f"{lat:.6f}", f"{lng:.6f}", ""])
-    out.seek(0)
-    run = postcode_import(stream=out, filename="demo-postcodes.csv")
+    run = postcode_import(stream=io.BytesIO(out.getvalue().encode()), filename="demo-postcodes.csv")
     return [f"{run.stored} demo postcodes."]

@@ -66,6 +66,11 @@ class PostcodeImport(models.Model):
     skipped_outside_area = models.PositiveIntegerField(default=0)
     skipped_no_location = models.PositiveIntegerField(default=0)
     removed_terminated = models.PositiveIntegerField(default=0)
+    skipped_bad_rows = models.PositiveIntegerField(default=0)
+    # The first bad rows, each with its row, column and reason (the count has them all).
+    skipped = models.JSONField(default=list, blank=True)
+    # Which of the file's columns were read, e.g. {"postcode": "pcds", "district": "lad25cd"}.
+    columns = models.JSONField(default=dict, blank=True)
 
     def __str__(self) -> str:
         return f"Postcode import {self.filename} ({self.started_at:%Y-%m-%d})"

@@ -1,9 +1,14 @@
-"""Imports of the ONS postcode directory (ONSPD / NSPL)."""
+"""Imports of the ONS postcode directory (ONSPD / NSPL) as published (decision 0019).
+
+The files are 1-2 GB for the UK, so they are streamed from disk row by row. Their column
+names changed in 2025 (pcd7/pcd8/pcds, lad25cd and a new year's code each year, east1m,
+gridind): the district column is found by its pattern, not a fixed name.
+"""
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterable, Iterator
+import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO
 
@@ -12,13 +17,35 @@ from django.utils import timezone
 
 from caremarket.audit.services import audit_record
 from caremarket.common.errors import ValidationFailed
+from caremarket.common.tabular import Limits, TableError, TableStream, table_open
 from caremarket.geography.models import District, Postcode, PostcodeImport
 from caremarket.geography.postcodes import postcode_normalise
 
-REQUIRED_COLUMNS = ("pcds", "oslaua", "lat", "long", "doterm")
 BATCH = 5000
-# ONSPD gives postcodes without a grid reference this latitude.
+# ONSPD gives postcodes without a grid reference this latitude (and longitude 0); the grid
+# reference indicator (osgrdind before 2025, gridind after) is 9 for them.
 NO_LOCATION_LAT = 99.999999
+NO_GRID_REFERENCE = "9"
+SKIPS_LISTED = 1000
+LIMITS = Limits(
+    what="a postcode directory", max_bytes=4 * 1024**3, max_rows=5_000_000, max_columns=200
+)
+POSTCODE, DISTRICT, LAT, LONG, TERMINATED, GRID = (
+    "postcode",
+    "district",
+    "lat",
+    "long",
+    "doterm",
+    "grid",
+)
+ALIASES = {
+    # pcds is the one-space form; pcd (ONSPD), pcd7 and pcd8 (2025 on) are padded forms.
+    POSTCODE: ("pcds", "pcd", "pcd7", "pcd8", "pcd2"),
+    DISTRICT: ("oslaua", "laua", "ladcd"),
+    GRID: ("osgrdind", "gridind"),
+}
+# lad25cd, lad26cd, ...: the year's local authority district code.
+PATTERNS = {DISTRICT: r"lad\d{2}cd"}
 
 
 class PostcodeFileError(ValidationFailed):
@@ -32,8 +59,21 @@ class _Counts:
     skipped_terminated: int = 0
     skipped_outside_area: int = 0
     skipped_no_location: int = 0
+    skipped_bad_rows: int = 0
     removed_terminated: int = 0
     terminated: list[str] = field(default_factory=list)
+    skipped: list[dict[str, object]] = field(default_factory=list)
+
+    def skip(self, row: int, column: str, reason: str) -> None:
+        self.skipped_bad_rows += 1
+        if len(self.skipped) < SKIPS_LISTED:
+            self.skipped.append({"row": row, "column": column, "reason": reason})
+
+
+class _BadRow(Exception):
+    def __init__(self, column: str, reason: str):
+        super().__init__(reason)
+        self.column, self.reason = column, reason
 
 
 def _default_keep_codes() -> set[str]:
@@ -41,75 +81,96 @@ def _default_keep_codes() -> set[str]:
     return set(District.objects.values_list("code", flat=True))
 
 
-def _rows(reader: Iterable[dict[str, str]]) -> Iterator[tuple[int, dict[str, str]]]:
-    # Row numbers count the header as row 1, as a spreadsheet would show them.
-    yield from enumerate(reader, start=2)
-
-
-def _coordinate(
-    row: dict[str, str], column: str, index: int, filename: str, low: float, high: float
-) -> float:
-    raw = (row.get(column) or "").strip()
+def _coordinate(raw: str, column: str, low: float, high: float) -> float:
     try:
         value = float(raw)
     except ValueError:
-        raise PostcodeFileError(
-            f"{filename}, row {index}, column {column}: “{raw}” is not a number."
-        ) from None
+        raise _BadRow(column, f"“{raw}” is not a number") from None
     if value == NO_LOCATION_LAT:
         return value
     if not low <= value <= high:
-        raise PostcodeFileError(
-            f"{filename}, row {index}, column {column}: {value} is outside {low} to {high}."
-        )
+        raise _BadRow(column, f"{value} is outside {low} to {high}")
     return value
+
+
+def _open(stream: IO[bytes], filename: str) -> TableStream:
+    try:
+        return table_open(
+            stream=stream,
+            filename=filename,
+            required=(POSTCODE, DISTRICT, LAT, LONG),
+            optional=(TERMINATED, GRID),
+            aliases=ALIASES,
+            patterns=PATTERNS,
+            limits=LIMITS,
+        )
+    except TableError as exc:
+        if "no header row" not in exc.message:
+            raise PostcodeFileError(exc.message) from exc
+        raise PostcodeFileError(
+            f"{filename}: this is not the ONS postcode directory. It needs a postcode column"
+            " (pcds, pcd, pcd7 or pcd8), a district column (oslaua, laua or ladNNcd such as"
+            " lad25cd), lat and long."
+        ) from exc
 
 
 @transaction.atomic
 def postcode_import(
-    *, stream: IO[str], filename: str, keep_all: bool = False, actor: object = None
+    *,
+    stream: IO[bytes],
+    filename: str,
+    keep_all: bool = False,
+    actor: object = None,
+    now: dt.datetime | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> PostcodeImport:
     """Stream the directory into the postcode table, all or nothing.
 
     Re-running with the same or a newer file updates rows in place; postcodes that the
-    file says are terminated are removed.
+    file says are terminated are removed. A bad row is skipped and counted, never fatal.
     """
+    now = now or timezone.now()
+    table = _open(stream, filename)
     run = PostcodeImport.objects.create(
-        filename=filename, started_at=timezone.now(), keep_all=keep_all
+        filename=filename,
+        started_at=now,
+        keep_all=keep_all,
+        columns=table.columns,
     )
-    reader = csv.DictReader(stream)
-    missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
-    if missing:
-        raise PostcodeFileError(
-            f"{filename}: the header row has no column {', '.join(missing)}. "
-            f"The file needs the columns {', '.join(REQUIRED_COLUMNS)}."
-        )
     keep = None if keep_all else _default_keep_codes()
     counts = _Counts()
     batch: list[Postcode] = []
-    for index, row in _rows(reader):
+    for index, row in table:
         counts.rows_read += 1
-        raw_pc = (row.get("pcds") or "").strip()
+        if progress and counts.rows_read % 50_000 == 0:
+            progress(counts.rows_read)
+        district = row.get(DISTRICT, "")
+        if keep is not None and district not in keep:
+            counts.skipped_outside_area += 1
+            continue
+        raw_pc = row.get(POSTCODE, "")
         try:
             pc = postcode_normalise(raw_pc)
         except ValidationFailed:
-            raise PostcodeFileError(
-                f"{filename}, row {index}, column pcds: “{raw_pc}” is not a valid postcode."
-            ) from None
-        oslaua = (row.get("oslaua") or "").strip()
-        if keep is not None and oslaua not in keep:
-            counts.skipped_outside_area += 1
+            counts.skip(index, run.columns.get(POSTCODE, POSTCODE), f"“{raw_pc}” is not a postcode")
             continue
-        if (row.get("doterm") or "").strip():
+        if row.get(TERMINATED, ""):
             counts.skipped_terminated += 1
             counts.terminated.append(pc)
             continue
-        lat = _coordinate(row, "lat", index, filename, 49.0, 61.5)
-        lng = _coordinate(row, "long", index, filename, -8.7, 2.0)
+        if row.get(GRID, "") == NO_GRID_REFERENCE or not row.get(LAT, ""):
+            counts.skipped_no_location += 1
+            continue
+        try:
+            lat = _coordinate(row.get(LAT, ""), "lat", 49.0, 61.5)
+            lng = _coordinate(row.get(LONG, ""), "long", -8.7, 2.0)
+        except _BadRow as bad:
+            counts.skip(index, bad.column, f"{pc}: {bad.reason}")
+            continue
         if lat == NO_LOCATION_LAT:
             counts.skipped_no_location += 1
             continue
-        batch.append(Postcode(postcode=pc, oslaua=oslaua, lat=lat, lng=lng))
+        batch.append(Postcode(postcode=pc, oslaua=district, lat=lat, lng=lng))
         if len(batch) >= BATCH:
             counts.stored += _flush(batch)
             batch = []
@@ -125,7 +186,9 @@ def postcode_import(
         "skipped_terminated",
         "skipped_outside_area",
         "skipped_no_location",
+        "skipped_bad_rows",
         "removed_terminated",
+        "skipped",
     ):
         setattr(run, name, getattr(counts, name))
     run.finished_at = timezone.now()
@@ -134,10 +197,13 @@ def postcode_import(
         actor=actor,
         action="postcodes.imported",
         obj=run,
+        at=now,
         data={
             "filename": filename,
             "stored": counts.stored,
             "rows_read": counts.rows_read,
+            "skipped_bad_rows": counts.skipped_bad_rows,
+            "columns": run.columns,
         },
     )
     return run

@@ -4,15 +4,15 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from caremarket.audit.models import AuditEvent
-from caremarket.geography.models import Postcode
+from caremarket.geography.models import Postcode, PostcodeImport
 from caremarket.geography.selectors import postcode_locate
 from caremarket.geography.services import PostcodeFileError, postcode_import
 
 HEADER = "pcd,pcd2,pcds,dointr,doterm,oslaua,lat,long\n"
 
 
-def onspd(*rows):
-    return io.StringIO(HEADER + "".join(rows))
+def onspd(*rows, header=HEADER):
+    return io.BytesIO((header + "".join(rows)).encode())
 
 
 ROWS = (
@@ -64,26 +64,67 @@ def test_a_postcode_terminated_since_the_last_import_is_removed(db):
     assert not Postcode.objects.filter(postcode="CO1 1AA").exists()
 
 
-def test_malformed_row_names_row_and_column_and_stores_nothing(db):
-    postcode_import(stream=onspd(ROWS[0]), filename="first.csv")
+def test_a_bad_row_is_skipped_with_its_row_column_and_reason_and_the_rest_imported(db):
     bad = "CO1 1AA,CO1  1AA,CO1 1AA,198001,,E07000071,north,0.901\n"
-    with pytest.raises(PostcodeFileError) as exc:
-        postcode_import(stream=onspd(ROWS[2], bad), filename="second.csv")
-    assert "second.csv, row 3, column lat" in exc.value.message
-    # Nothing from the failed file, and the earlier import is intact.
-    assert list(Postcode.objects.values_list("postcode", flat=True)) == ["CM1 1QH"]
+    not_a_postcode = "XX,XX,NOTAPC,1,,E07000070,51.7,0.4\n"
+    run = postcode_import(stream=onspd(ROWS[2], bad, not_a_postcode), filename="second.csv")
+    assert run.skipped_bad_rows == 2
+    assert run.skipped == [
+        {"row": 3, "column": "lat", "reason": "CO1 1AA: “north” is not a number"},
+        {"row": 4, "column": "pcds", "reason": "“NOTAPC” is not a postcode"},
+    ]
+    assert list(Postcode.objects.values_list("postcode", flat=True)) == ["CM3 4AB"]
 
 
-def test_malformed_postcode_in_the_file(db):
-    with pytest.raises(PostcodeFileError, match="row 2, column pcds"):
-        postcode_import(stream=onspd("XX,XX,NOTAPC,1,,E07000070,51.7,0.4\n"), filename="f.csv")
-
-
-def test_missing_columns_are_named(db):
-    with pytest.raises(PostcodeFileError, match="no column lat, long"):
+def test_a_file_without_the_directorys_columns_is_refused_naming_them(db):
+    with pytest.raises(PostcodeFileError, match="not the ONS postcode directory"):
         postcode_import(
-            stream=io.StringIO("pcds,oslaua,doterm\nCM1 1QH,E07000070,\n"), filename="f.csv"
+            stream=io.BytesIO(b"pcds,oslaua,doterm\nCM1 1QH,E07000070,\n"), filename="f.csv"
         )
+    assert not PostcodeImport.objects.exists()
+
+
+# The NSPL of August 2026 as published (35 columns); lad26cd is found by its pattern.
+NSPL_2026 = (
+    "pcd7,pcd8,pcds,dointr,doterm,usrtypind,east1m,north1m,gridind,oa21cd,cty26cd,ced25cd,"
+    "lad26cd,wd26cd,nhser24cd,ctry26cd,rgn26cd,pcon24cd,ttwa15cd,itl25cd,npark16cd,lsoa21cd,"
+    "msoa21cd,wz11cd,sicbl26cd,bua24cd,ruc21ind,oac21ind,lat,long,lep21cd1,lep21cd2,pfa23cd,"
+    "imd25ind,icb26cd\n"
+)
+
+
+def _nspl_row(pcd7, pcds, lad, lat, lng, *, doterm="", grid="1"):
+    cells = [""] * 35
+    cells[0], cells[1], cells[2], cells[3], cells[4] = pcd7, pcds.replace(" ", "  "), pcds, "198001", doterm
+    cells[8], cells[12], cells[28], cells[29] = grid, lad, lat, lng
+    return ",".join(f'"{c}"' for c in cells) + "\n"
+
+
+def test_the_2025_on_headings_are_read_with_the_district_found_by_its_pattern(db):
+    rows = [
+        _nspl_row("CM1 1QH", "CM1 1QH", "E07000070", "51.735648", "0.468502"),
+        _nspl_row("CM3 4AB", "CM3 4AB", "E07000074", "51.700", "0.600"),
+        _nspl_row("M1  1AA", "M1 1AA", "E08000003", "53.48", "-2.24"),
+        _nspl_row("CM2 0ZZ", "CM2 0ZZ", "E07000070", "51.72", "0.49", doterm="200512"),
+        _nspl_row("CM2 9ZZ", "CM2 9ZZ", "E07000070", "", "", grid="9"),
+    ]
+    run = postcode_import(stream=onspd(*rows, header=NSPL_2026), filename="NSPL_AUG_2026_UK.csv")
+    assert run.columns["district"] == "lad26cd"
+    assert set(Postcode.objects.values_list("postcode", flat=True)) == {"CM1 1QH", "CM3 4AB"}
+    assert (run.skipped_outside_area, run.skipped_terminated, run.skipped_no_location) == (1, 1, 1)
+
+
+def test_the_nspl_before_2025_reads_its_laua_column(db):
+    header = "pcd,pcd2,pcds,dointr,doterm,usertype,oseast1m,osnrth1m,osgrdind,laua,lat,long\n"
+    row = "CM1 1QH,CM1  1QH,CM1 1QH,198001,,0,570000,207000,1,E07000070,51.735648,0.468502\n"
+    run = postcode_import(stream=onspd(row, header=header), filename="NSPL_FEB_2024_UK.csv")
+    assert run.columns["district"] == "laua" and run.stored == 1
+
+
+def test_a_bom_and_lower_case_postcodes_are_read(db):
+    data = ("\ufeff" + HEADER + "cm1 1qh,CM1  1QH,cm1  1qh,198001,,E07000070,51.73,0.46\n").encode()
+    postcode_import(stream=io.BytesIO(data), filename="ONSPD.csv")
+    assert Postcode.objects.filter(postcode="CM1 1QH").exists()
 
 
 def test_command_streams_a_file(db, tmp_path):
@@ -97,7 +138,7 @@ def test_command_streams_a_file(db, tmp_path):
 def test_command_reports_bad_files_clearly(db, tmp_path):
     path = tmp_path / "bad.csv"
     path.write_bytes(b"\xff\xfe\x00binary")
-    with pytest.raises(CommandError, match="not UTF-8"):
+    with pytest.raises(CommandError, match="not a text file"):
         call_command("import_postcodes", str(path))
 
 

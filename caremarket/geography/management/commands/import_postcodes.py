@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import io
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +11,9 @@ from caremarket.geography.services import postcode_import
 
 class Command(BaseCommand):
     help = (
-        "Import the ONS postcode directory CSV (ONSPD/NSPL: columns pcds, oslaua, lat, long,"
-        " doterm). Keeps the council's districts and neighbours unless --all is given."
+        "Import the ONS postcode directory CSV as published (ONSPD or NSPL, with the headings"
+        " before 2025 or after). Streams the file; keeps the council's districts and neighbours"
+        " unless --all is given; bad rows are skipped and counted."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -25,13 +25,8 @@ class Command(BaseCommand):
         if not path.exists():
             raise CommandError(f"{path}: no such file.")
         with path.open("rb") as raw:
-            text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
             try:
-                run = postcode_import(stream=text, filename=path.name, keep_all=options["all"])
-            except UnicodeDecodeError as exc:
-                raise CommandError(
-                    f"{path.name}: not UTF-8 text ({exc.reason} at byte {exc.start})."
-                ) from exc
+                run = postcode_import(stream=raw, filename=path.name, keep_all=options["all"])
             except DomainError as exc:
                 raise CommandError(exc.message) from exc
         self.stdout.write(
@@ -39,6 +34,10 @@ class Command(BaseCommand):
                 f"{run.rows_read} rows read: {run.stored} postcodes stored, "
                 f"{run.skipped_terminated} terminated skipped ({run.removed_terminated} removed), "
                 f"{run.skipped_outside_area} outside the area, "
-                f"{run.skipped_no_location} without a position."
+                f"{run.skipped_no_location} without a position, "
+                f"{run.skipped_bad_rows} bad rows skipped."
             )
         )
+        self.stdout.write(f"  Columns read: {run.columns}")
+        for skip in run.skipped:
+            self.stdout.write(f"  row {skip['row']}, {skip['column']}: {skip['reason']}")
