@@ -12,6 +12,7 @@ from caremarket.accounts.auth import required_auth
 from caremarket.audit.apis import router as audit_router
 from caremarket.carehomes.apis import router as carehomes_router
 from caremarket.common.errors import DomainError, ValidationFailed
+from caremarket.core.apis import router as core_router
 from caremarket.framework.apis import router as framework_router
 from caremarket.geography.apis import router as geography_router
 from caremarket.insight.apis import router as insight_router
@@ -78,6 +79,7 @@ api.add_router("", accounts_router)
 api.add_router("", geography_router)
 api.add_router("", notifications_router)
 api.add_router("", audit_router)
+api.add_router("", core_router)
 api.add_router("", monitoring_router)
 api.add_router("", framework_router)
 api.add_router("", sourcing_router)

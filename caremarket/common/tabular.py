@@ -110,6 +110,14 @@ class Shape:
         return found
 
 
+def _match(shapes: Mapping[str, Shape], keys: list[str]) -> tuple[str, dict[int, str]] | None:
+    for kind, shape in shapes.items():
+        columns = shape.resolve(keys)
+        if set(shape.required) <= set(columns.values()):
+            return kind, columns
+    return None
+
+
 def _sheet_table(
     sheet: Sheet, shapes: Mapping[str, Shape], preamble: list[str]
 ) -> tuple[str, TableStream] | None:
@@ -119,13 +127,11 @@ def _sheet_table(
             return None
         header = [c.strip() for c in cells]
         keys = [heading_key(c) for c in header]
-        for kind, shape in shapes.items():
-            columns = shape.resolve(keys)
-            if set(shape.required) <= set(columns.values()):
-                break
-        else:
+        matched = _match(shapes, keys)
+        if matched is None:
             preamble.append(" ".join(c for c in header if c))
             continue
+        kind, columns = matched
         names = [columns.get(i, text) for i, text in enumerate(header)]
 
         def body(

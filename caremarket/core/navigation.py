@@ -27,6 +27,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Market", "insight:market", "insight.open_market"),
     NavItem("Users", "accounts:user-list", "accounts.list_users"),
     NavItem("Organisations", "accounts:organisation-list", "accounts.manage_organisations"),
+    NavItem("Reference data", "core:data-imports", "core.import_reference_data"),
     NavItem("Audit trail", "audit:list", "audit.view_trail"),
 )
 

@@ -1,4 +1,5 @@
-"""The task worker's heartbeat: /healthz/worker tells monitoring when it stops."""
+"""The task worker's heartbeat (/healthz/worker tells monitoring when it stops) and the pick-up
+of reference files dropped in DATA_IMPORT_DROP_DIR."""
 
 from __future__ import annotations
 
@@ -6,7 +7,10 @@ from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import HUEY, db_periodic_task
 
-from caremarket.core.services import heartbeat_record
+from caremarket.core.queue import data_import_process
+from caremarket.core.services import data_import_pick_up, heartbeat_record
+
+__all__ = ["data_import_pick_up_files", "data_import_process", "worker_heartbeat"]
 
 
 @db_periodic_task(crontab(minute="*"))
@@ -18,3 +22,12 @@ def worker_heartbeat() -> None:
 def _beat_on_startup() -> None:
     # A worker that has just started is alive now, not at the next minute.
     heartbeat_record(now=timezone.now())
+
+
+@db_periodic_task(crontab(minute="*/5"))
+def data_import_pick_up_files() -> int:
+    """Files a council's scheduled download drops in DATA_IMPORT_DROP_DIR."""
+    runs = data_import_pick_up(now=timezone.now())
+    for run in runs:
+        data_import_process(run.pk)
+    return len(runs)

@@ -1,11 +1,23 @@
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from caremarket.accounts.models import User
+from caremarket.common.errors import DomainError
+from caremarket.common.forms import form_add_domain_error
+from caremarket.common.spreadsheets import Sheet, csv_text
+from caremarket.core import selectors
+from caremarket.core.forms import DataImportForm
+from caremarket.core.models import DataImport
+from caremarket.core.queue import data_import_process
 from caremarket.core.selectors import database_status, worker_status
+from caremarket.core.services import data_import_receive
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -51,3 +63,84 @@ def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 def error_500(request: HttpRequest) -> HttpResponse:
     return render(request, "errors/500.html", status=500)
+
+
+# Reference data (CQC and ONS files), for the council administrator.
+
+
+def _admin(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User) or not user.has_perm("core.import_reference_data"):
+        raise Http404
+    return user
+
+
+def _run(request: HttpRequest, pk: int) -> DataImport:
+    _admin(request)
+    run = selectors.data_import_get(pk=pk)
+    if run is None:
+        raise Http404
+    return run
+
+
+@login_required
+def import_list(request: HttpRequest) -> HttpResponse:
+    user = _admin(request)
+    wants_json = request.headers.get("X-Requested-With") == "XMLHttpRequest"
+    form = DataImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            run = data_import_receive(
+                actor=user,
+                chunks=upload.chunks(),
+                filename=upload.name,
+                partial=form.cleaned_data["partial"],
+                now=timezone.now(),
+            )
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
+        else:
+            data_import_process(run.pk)
+            url = reverse("core:data-import", args=[run.pk])
+            return JsonResponse({"id": run.pk, "url": url}) if wants_json else redirect(url)
+    if request.method == "POST" and wants_json:
+        errors = [str(e) for errs in form.errors.values() for e in errs]
+        return JsonResponse({"errors": errors}, status=400)
+    page = Paginator(selectors.data_import_list(), 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "core/data_imports.html",
+        {"form": form, "page": page},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _run(request, pk)
+    report = selectors.data_import_report(run=run)
+    pending = run.status in (DataImport.Status.QUEUED, DataImport.Status.RUNNING)
+    return render(
+        request,
+        "core/data_import.html",
+        {
+            "run": run,
+            "report": report,
+            "skipped_shown": report.skipped[:100] if report else [],
+            "pending": pending,
+            "rows_read": selectors.data_import_rows_read(run=run) if pending else None,
+        },
+    )
+
+
+@login_required
+def import_report(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _run(request, pk)
+    table = selectors.data_import_report_table(run=run)
+    body = csv_text(
+        sheet=Sheet(title="Import report", columns=["Item", "Value", "Reason"], rows=table)
+    )
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="import-{run.pk}-report.csv"'
+    return response

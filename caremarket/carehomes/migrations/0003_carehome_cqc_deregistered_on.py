@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('carehomes', '0002_room_hold_triggers'),
+        ("carehomes", "0002_room_hold_triggers"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='carehome',
-            name='cqc_deregistered_on',
+            model_name="carehome",
+            name="cqc_deregistered_on",
             field=models.DateField(blank=True, null=True),
         ),
     ]

@@ -198,9 +198,9 @@ def care_home_sync_from_cqc(*, location_ids: list[str], now: dt.datetime) -> dic
             counts[APPROXIMATE] += 1
     ratings = cqc_rating_summaries(location_ids=list(homes))
     for location_id, home in homes.items():
-        location = locations.get(location_id)
+        listed = locations.get(location_id)
         was_active = home.is_active
-        changes = _apply_directory(home, location) if location else {}
+        changes = _apply_directory(home, listed) if listed else {}
         changes.update(_apply_ratings(home, ratings.get(location_id)))
         home.cqc_updated_at = now
         if changes:

@@ -36,9 +36,14 @@ ROWS = [
 def test_only_homes_in_the_councils_area_become_care_homes(estate):
     _postcodes()
     run = cqc_import(data=p.directory_csv(ROWS), filename="d.csv", now=estate.now)
-    homes = set(CareHome.objects.filter(cqc_location_id__startswith="1-1").values_list("name", flat=True))
+    homes = set(
+        CareHome.objects.filter(cqc_location_id__startswith="1-1").values_list("name", flat=True)
+    )
     assert homes == {"Essex Home", "Outward Only"}
-    assert "Care-home locations outside the council's area (kept as CQC locations only): 3." in run.notes
+    assert (
+        "Care-home locations outside the council's area (kept as CQC locations only): 3."
+        in run.notes
+    )
     assert (
         "Care homes placed by their outward code only (postcode not in the ONS directory): 1."
         in run.notes
@@ -78,7 +83,9 @@ def test_a_deregistered_home_leaves_search_keeps_its_history_and_its_requesters_
     before = vacancy_search(viewer=world.broker, query=query, now=estate.now)
     assert estate.home.pk in {r.home.pk for r in before.results}
     run = cqc_import(
-        data=p.directory_csv(listed[1:]), filename="07_October_2026_CQC_directory.csv", now=estate.now
+        data=p.directory_csv(listed[1:]),
+        filename="07_October_2026_CQC_directory.csv",
+        now=estate.now,
     )
     assert run.deregistered == 1
     assert "Care homes that left search (deregistered): 1." in run.notes

@@ -4,65 +4,71 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cqc', '0001_initial'),
+        ("cqc", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='cqcimport',
-            name='complete',
+            model_name="cqcimport",
+            name="complete",
             field=models.BooleanField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='cqcimport',
-            name='deregistered',
+            model_name="cqcimport",
+            name="deregistered",
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='cqcimport',
-            name='file_date',
+            model_name="cqcimport",
+            name="file_date",
             field=models.DateField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='cqcimport',
-            name='group_rows_ignored',
+            model_name="cqcimport",
+            name="group_rows_ignored",
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='cqcimport',
-            name='notes',
+            model_name="cqcimport",
+            name="notes",
             field=models.JSONField(blank=True, default=list),
         ),
         migrations.AddField(
-            model_name='cqcimport',
-            name='unchanged',
+            model_name="cqcimport",
+            name="unchanged",
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='cqcimport',
-            name='unknown_locations',
+            model_name="cqcimport",
+            name="unknown_locations",
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='cqclocation',
-            name='care_home_beds',
+            model_name="cqclocation",
+            name="care_home_beds",
             field=models.PositiveIntegerField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='cqclocation',
-            name='deregistered_on',
+            model_name="cqclocation",
+            name="deregistered_on",
             field=models.DateField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='cqclocation',
-            name='service_user_bands',
+            model_name="cqclocation",
+            name="service_user_bands",
             field=models.JSONField(blank=True, default=list),
         ),
         migrations.AlterField(
-            model_name='cqcimport',
-            name='kind',
-            field=models.CharField(choices=[('directory', 'Care directory'), ('filters', 'Care directory with filters'), ('ratings', 'Latest ratings')], max_length=20),
+            model_name="cqcimport",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("directory", "Care directory"),
+                    ("filters", "Care directory with filters"),
+                    ("ratings", "Latest ratings"),
+                ],
+                max_length=20,
+            ),
         ),
     ]

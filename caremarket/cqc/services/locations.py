@@ -241,12 +241,12 @@ def _filters_row(row: dict[str, str]) -> LocationRow:
     )
 
 
-def _rows(
-    table: TableStream, run: CqcImport, kind: str
-) -> Iterator[tuple[int, LocationRow, str]]:
+def _rows(table: TableStream, run: CqcImport, kind: str) -> Iterator[tuple[int, LocationRow, str]]:
     """Each good row with its region; bad rows are skipped into the run with their reason."""
     id_column, name_column = (
-        (LOCATION_ID, "Name") if kind == CqcImport.Kind.DIRECTORY else ("Location ID", "Location Name")
+        (LOCATION_ID, "Name")
+        if kind == CqcImport.Kind.DIRECTORY
+        else ("Location ID", "Location Name")
     )
     region_column = "Region" if kind == CqcImport.Kind.DIRECTORY else "Location Region"
     seen: set[str] = set()
@@ -257,7 +257,12 @@ def _rows(
             skip(run, number, "no CQC Location ID", id_column)
             continue
         if location_id in seen:
-            skip(run, number, f"location {location_id} appears twice; the first row was kept", id_column)
+            skip(
+                run,
+                number,
+                f"location {location_id} appears twice; the first row was kept",
+                id_column,
+            )
             continue
         if not row.get(name_column):
             skip(run, number, f"location {location_id} has no name", name_column)
@@ -356,4 +361,3 @@ def locations_import(
     return run_finish(
         run=run, actor=actor, action=f"cqc.{kind}_imported", location_ids=touched, now=now
     )
-

@@ -77,9 +77,11 @@ def ratings_import(
             continue  # an older rating listed after a newer one on the same location
         latest[key] = (rating, published)
     rated = {k[0] for k in latest}
-    known = set(
-        CqcLocation.objects.filter(location_id__in=rated).values_list("location_id", flat=True)
-    ) if len(rated) < 30_000 else set(CqcLocation.objects.values_list("location_id", flat=True))
+    known = (
+        set(CqcLocation.objects.filter(location_id__in=rated).values_list("location_id", flat=True))
+        if len(rated) < 30_000
+        else set(CqcLocation.objects.values_list("location_id", flat=True))
+    )
     run.unknown_locations = len(rated - known)
     if run.unknown_locations:
         run.notes.append(

@@ -14,7 +14,7 @@ from caremarket.cqc.services import cqc_import
 from caremarket.cqc.tests import published as p
 
 NOW = dt.datetime(2026, 10, 5, 9, 0, tzinfo=dt.UTC)
-GOOD = {d: "Good" for d in ("Overall", "Safe", "Effective", "Caring", "Responsive", "Well-led")}
+GOOD = dict.fromkeys(("Overall", "Safe", "Effective", "Caring", "Responsive", "Well-led"), "Good")
 
 
 def imported(data: bytes, filename: str, **kwargs) -> CqcImport:
@@ -85,8 +85,15 @@ def test_the_filters_workbook_gives_beds_bands_and_the_provider_after_its_readme
     data = p.filters_xlsx(
         [
             p.filters_row("1-401", "Cedar Nursing", "CM1 1AA", beds=42, nursing=True),
-            p.filters_row("1-402", "Home Care Office", "CM1 1AB", beds=None, home_care=True,
-                          residential=False, dementia=False),
+            p.filters_row(
+                "1-402",
+                "Home Care Office",
+                "CM1 1AB",
+                beds=None,
+                home_care=True,
+                residential=False,
+                dementia=False,
+            ),
             p.filters_row("1-403", "Beds Wrong", "CM1 1AC", beds="many"),
         ]
     )
@@ -159,7 +166,9 @@ def test_a_file_of_no_known_shape_is_refused_naming_the_headings_of_each_kind(db
 
 def test_a_small_file_is_partial_and_deregisters_nothing(db):
     imported(
-        p.directory_csv([p.directory_row("1-601", "A", "CM1 1AA"), p.directory_row("1-602", "B", "CM1 1AB")]),
+        p.directory_csv(
+            [p.directory_row("1-601", "A", "CM1 1AA"), p.directory_row("1-602", "B", "CM1 1AB")]
+        ),
         "d.csv",
     )
     run = imported(p.directory_csv([p.directory_row("1-601", "A", "CM1 1AA")]), "d.csv")
@@ -216,4 +225,3 @@ def test_each_run_is_audited_with_its_counts(db):
     run = imported(p.directory_csv([p.directory_row("1-951", "A", "CM1 1AA")]), "d.csv")
     event = AuditEvent.objects.get(action="cqc.directory_imported")
     assert event.data["created"] == 1 and event.object_id == str(run.pk)
-

@@ -4,25 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('geography', '0002_reference_data'),
+        ("geography", "0002_reference_data"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='postcodeimport',
-            name='columns',
+            model_name="postcodeimport",
+            name="columns",
             field=models.JSONField(blank=True, default=dict),
         ),
         migrations.AddField(
-            model_name='postcodeimport',
-            name='skipped',
+            model_name="postcodeimport",
+            name="skipped",
             field=models.JSONField(blank=True, default=list),
         ),
         migrations.AddField(
-            model_name='postcodeimport',
-            name='skipped_bad_rows',
+            model_name="postcodeimport",
+            name="skipped_bad_rows",
             field=models.PositiveIntegerField(default=0),
         ),
     ]

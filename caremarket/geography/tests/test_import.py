@@ -95,7 +95,13 @@ NSPL_2026 = (
 
 def _nspl_row(pcd7, pcds, lad, lat, lng, *, doterm="", grid="1"):
     cells = [""] * 35
-    cells[0], cells[1], cells[2], cells[3], cells[4] = pcd7, pcds.replace(" ", "  "), pcds, "198001", doterm
+    cells[0], cells[1], cells[2], cells[3], cells[4] = (
+        pcd7,
+        pcds.replace(" ", "  "),
+        pcds,
+        "198001",
+        doterm,
+    )
     cells[8], cells[12], cells[28], cells[29] = grid, lad, lat, lng
     return ",".join(f'"{c}"' for c in cells) + "\n"
 

@@ -42,7 +42,7 @@ class Command(BaseCommand):
                 )
             except DomainError as exc:
                 raise CommandError(exc.message) from exc
-            scope = {True: ", complete", False: ", partial"}.get(run.complete, "")  # type: ignore[call-overload]
+            scope = "" if run.complete is None else (", complete" if run.complete else ", partial")
             self.stdout.write(
                 self.style.SUCCESS(
                     f"{path.name} ({run.get_kind_display()}{scope}): {run.rows_read} rows,"
