@@ -52,3 +52,12 @@ def cqc_rating_summary(*, location_id: str) -> RatingSummary:
 
 def cqc_location_get(*, location_id: str) -> CqcLocation | None:
     return CqcLocation.objects.filter(location_id=location_id).first()
+
+
+def cqc_provider_locations(*, provider_id: str) -> list[CqcLocation]:
+    """The registered locations the register lists under one CQC provider ID."""
+    return list(
+        CqcLocation.objects.filter(provider_id=provider_id.strip(), registered=True).order_by(
+            "name"
+        )
+    )

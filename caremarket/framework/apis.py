@@ -11,6 +11,7 @@ from django.utils import timezone
 from ninja import Router, Schema, Status
 
 from caremarket.common.errors import NotFound, NotPermitted
+from caremarket.cqc.selectors import cqc_provider_locations
 from caremarket.framework.models import Lot, PriceYear, Provider, PurchaseOrder, RateSelection
 from caremarket.framework.selectors.lots import lot_list
 from caremarket.framework.selectors.prices import (
@@ -19,6 +20,7 @@ from caremarket.framework.selectors.prices import (
     price_year_on,
     rate_selection_list,
 )
+from caremarket.framework.selectors.providers import branch_location_ids_on_framework
 from caremarket.framework.selectors.purchase_orders import (
     purchase_order_history,
     purchase_order_list_visible_to,
@@ -29,7 +31,10 @@ from caremarket.framework.selectors.ranked_lists import (
     ranked_lists_of_version,
 )
 from caremarket.framework.services.prices import rate_select
-from caremarket.framework.services.providers import provider_agreement_end
+from caremarket.framework.services.providers import (
+    provider_add_from_cqc,
+    provider_agreement_end,
+)
 from caremarket.framework.services.purchase_orders import (
     purchase_order_change_hours,
     purchase_order_issue,
@@ -229,6 +234,58 @@ class ProviderOut(Schema):
     left_reason: str
     is_active: bool
     tier1_eligible: bool
+
+
+class CqcLocationOut(Schema):
+    location_id: str
+    name: str
+    address: str
+    postcode: str
+    service_types: list[str]
+    provider_name: str
+    on_framework: bool
+
+
+class ProviderFromCqcIn(Schema):
+    cqc_provider_id: str
+    branch_location_ids: list[str]
+    joined_on: dt.date
+
+
+@router.get(
+    "/cqc-providers/{cqc_provider_id}/locations",
+    response=list[CqcLocationOut],
+    summary="The registered locations the CQC register lists under a provider ID",
+)
+def cqc_provider_locations_list(
+    request: HttpRequest, cqc_provider_id: str
+) -> list[dict[str, object]]:
+    _require(request, "framework.manage_framework")
+    locations = cqc_provider_locations(provider_id=cqc_provider_id)
+    taken = branch_location_ids_on_framework(location_ids=[loc.location_id for loc in locations])
+    return [
+        {
+            "location_id": loc.location_id,
+            "name": loc.name,
+            "address": loc.address,
+            "postcode": loc.postcode,
+            "service_types": loc.service_types,
+            "provider_name": loc.provider_name,
+            "on_framework": loc.location_id in taken,
+        }
+        for loc in locations
+    ]
+
+
+@router.post(
+    "/providers",
+    response={201: ProviderOut},
+    summary="Add a provider to the framework from the CQC register, with its branches",
+)
+def provider_create_from_cqc(request: HttpRequest, payload: ProviderFromCqcIn) -> Status:
+    _require(request, "framework.manage_framework")
+    provider = provider_add_from_cqc(actor=request.user, now=timezone.now(), **payload.dict())
+    return Status(201, provider)
 
 
 @router.post(

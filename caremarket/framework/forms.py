@@ -26,9 +26,11 @@ class BranchChangeRequestForm(GovForm):
         max_length=20,
         required=False,
         label="CQC location ID of the new branch",
-        help_text="Only for adding or replacing a branch, for example 1-123456789",
+        help_text=(
+            "Only for adding or replacing a branch, for example 1-123456789. It must be"
+            " registered to your CQC provider ID; the branch takes the name the register gives."
+        ),
     )
-    new_name = forms.CharField(max_length=255, required=False, label="Name of the new branch")
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label="Why is it needed?")
 
     def __init__(self, *args: Any, provider: Provider, **kwargs: Any) -> None:
@@ -36,6 +38,37 @@ class BranchChangeRequestForm(GovForm):
         field = self.fields["branch"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = provider.branches.filter(listed_in_agreement=True)
+
+
+class CqcProviderLookupForm(GovForm):
+    submit_label = "Find its locations"
+    cqc_provider_id = forms.CharField(
+        max_length=20,
+        label="CQC provider ID",
+        help_text="As the CQC register gives it, for example 1-101234567.",
+    )
+
+
+class ProviderFromCqcForm(GovForm):
+    submit_label = "Add to the framework"
+    cqc_provider_id = forms.CharField(max_length=20, widget=forms.HiddenInput)
+    branch_location_ids = forms.MultipleChoiceField(
+        label="Branches in the agreement",
+        help_text="Each branch takes the name and address the CQC register gives it.",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    joined_on = forms.DateField(
+        label="Date the provider joined the framework", help_text="For example, 2026-11-09."
+    )
+
+    def __init__(self, *args: Any, locations: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["branch_location_ids"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = [
+            (loc.location_id, f"{loc.name}, {loc.postcode} ({loc.location_id})")
+            for loc in locations
+        ]
 
 
 class AgreementEndForm(GovForm):

@@ -7,6 +7,7 @@ app_name = "framework"
 urlpatterns = [
     path("", home.home, name="home"),
     path("providers/", providers.provider_list_page, name="provider-list"),
+    path("providers/new/", providers.provider_add, name="provider-add"),
     path("providers/<int:pk>/", providers.provider_detail, name="provider-detail"),
     path(
         "providers/<int:pk>/end-agreement/",

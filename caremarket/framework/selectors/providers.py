@@ -108,3 +108,12 @@ def provider_users(*, providers: QuerySet[Provider] | list[Provider]) -> QuerySe
     return User.objects.filter(
         organisation__framework_provider__in=providers, is_active=True
     ).select_related("organisation")
+
+
+def branch_location_ids_on_framework(*, location_ids: list[str]) -> set[str]:
+    """Of these CQC locations, those already a branch of some framework provider."""
+    return set(
+        Branch.objects.filter(cqc_location_id__in=location_ids).values_list(
+            "cqc_location_id", flat=True
+        )
+    )

@@ -11,6 +11,7 @@ from django.urls import reverse
 from caremarket.audit.services import audit_record
 from caremarket.common.errors import Conflict, ValidationFailed
 from caremarket.common.permissions import require
+from caremarket.cqc.selectors import cqc_location_get
 from caremarket.framework.models import Branch, BranchChangeRequest, Provider
 from caremarket.framework.selectors.providers import contract_managers, provider_users
 from caremarket.framework.services.providers import branch_add, provider_eligibility_refresh
@@ -18,6 +19,31 @@ from caremarket.notifications.services import notification_send
 
 NOT_YOURS = "Only the provider's administrators can ask to change its branches."
 NOT_DECIDER = "Only the Live at Home team can decide on branch changes."
+
+
+def _ownership_problem(location_id: str, provider: Provider) -> str | None:
+    """Why this location cannot be the provider's branch, from the CQC register; else None."""
+    location = cqc_location_get(location_id=location_id)
+    if location is None:
+        return (
+            f"{location_id} is not in the CQC register the council holds. Check the ID; if the"
+            " location is newly registered, ask the council to import the latest CQC directory."
+        )
+    if location.provider_id != provider.cqc_provider_id:
+        owner = location.provider_name or "another provider"
+        return (
+            f"{location_id} ({location.name}) is registered to {owner}"
+            f" (CQC provider ID {location.provider_id or 'not given'}), not to your CQC provider"
+            f" ID {provider.cqc_provider_id}."
+        )
+    if not location.registered:
+        return f"{location_id} ({location.name}) is no longer registered with the CQC."
+    return None
+
+
+def _register_name(location_id: str) -> str:
+    location = cqc_location_get(location_id=location_id)
+    return location.name[:255] if location else ""
 
 
 @transaction.atomic
@@ -29,7 +55,6 @@ def branch_change_request_submit(
     reason: str,
     branch: Branch | None = None,
     new_cqc_location_id: str = "",
-    new_name: str = "",
     now: dt.datetime,
 ) -> BranchChangeRequest:
     require(actor, "framework.request_branch_change", provider, NOT_YOURS)
@@ -50,6 +75,8 @@ def branch_change_request_submit(
         and Branch.objects.filter(cqc_location_id=new_id, listed_in_agreement=True).exists()
     ):
         errors["new_cqc_location_id"] = [f"{new_id} is already listed in an agreement."]
+    elif needs_new and (problem := _ownership_problem(new_id, provider)):
+        errors["new_cqc_location_id"] = [problem]
     if not reason.strip():
         errors["reason"] = ["Say why the change is needed."]
     if errors:
@@ -59,7 +86,8 @@ def branch_change_request_submit(
         kind=kind,
         branch=branch if needs_branch else None,
         new_cqc_location_id=new_id if needs_new else "",
-        new_name=new_name.strip() if needs_new else "",
+        # The branch takes the name the register gives it (see branch_add).
+        new_name=_register_name(new_id) if needs_new else "",
         reason=reason.strip(),
         requested_by=actor,
         requested_at=now,

@@ -11,11 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from caremarket.accounts.models import Organisation, OrganisationKind
+from caremarket.accounts.services import organisation_create
 from caremarket.audit.services import audit_record
 from caremarket.common.errors import Conflict, DomainError, ValidationFailed
 from caremarket.common.permissions import require
 from caremarket.common.services import model_full_clean
 from caremarket.cqc.models import CqcLocation
+from caremarket.cqc.selectors import cqc_provider_locations
 from caremarket.framework.models import Branch, Provider, RegistrationStatus, Tier
 from caremarket.framework.selectors.providers import contract_managers, provider_tier1_check
 from caremarket.framework.selectors.ranked_lists import ranked_list_version_in_force
@@ -97,6 +99,69 @@ def provider_agreement_end(
         changes={"left_on": [None, left_on]},
         data={"reason": provider.left_reason},
     )
+    return provider
+
+
+@transaction.atomic
+def provider_add_from_cqc(
+    *,
+    actor: Any,
+    cqc_provider_id: str,
+    branch_location_ids: Iterable[str],
+    joined_on: dt.date,
+    now: dt.datetime,
+) -> Provider:
+    """A provider joins the framework from the CQC register, with the branches chosen from the
+    locations the register lists under its CQC provider ID; its organisation is the home care
+    provider with that reference, else the one with the register's name, else a new one."""
+    require(actor, "framework.manage_framework", None, NOT_CONTRACT_MANAGER)
+    provider_id = cqc_provider_id.strip()
+    locations = {loc.location_id: loc for loc in cqc_provider_locations(provider_id=provider_id)}
+    if not locations:
+        raise ValidationFailed(
+            {
+                "cqc_provider_id": [
+                    f"The CQC register lists no registered location under provider ID"
+                    f" “{provider_id}”. Check the ID, or import the latest CQC directory first."
+                ]
+            }
+        )
+    chosen = list(dict.fromkeys(i.strip() for i in branch_location_ids if i.strip()))
+    if not chosen:
+        raise ValidationFailed({"branch_location_ids": ["Choose at least one branch."]})
+    strangers = [i for i in chosen if i not in locations]
+    if strangers:
+        raise ValidationFailed(
+            {
+                "branch_location_ids": [
+                    f"{', '.join(strangers)}: not a registered location of CQC provider"
+                    f" {provider_id}."
+                ]
+            }
+        )
+    register_name = next(iter(locations.values())).provider_name.strip() or provider_id
+    orgs = Organisation.objects.filter(kind=OrganisationKind.HOME_CARE_PROVIDER)
+    organisation = (
+        orgs.filter(reference=provider_id).first()
+        or orgs.filter(name__iexact=register_name).first()
+        # The register vouches for the organisation, as when a CQC import creates a care home's
+        # provider; the contract manager's act is the provider's creation, audited below.
+        or organisation_create(
+            actor=None,
+            name=register_name,
+            kind=OrganisationKind.HOME_CARE_PROVIDER,
+            reference=provider_id,
+        )
+    )
+    provider = provider_create(
+        actor=actor,
+        organisation=organisation,
+        cqc_provider_id=provider_id,
+        joined_on=joined_on,
+        now=now,
+    )
+    for location_id in chosen:
+        branch_add(actor=actor, provider=provider, cqc_location_id=location_id, now=now)
     return provider
 
 

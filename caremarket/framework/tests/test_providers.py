@@ -53,14 +53,30 @@ def test_a_cqc_refresh_records_a_branch_that_left_the_register(fw):
     )
 
 
+def _new_location(fw, location_id="1-NEW", provider_id=None, **extra):
+    values = {
+        "name": "Meadow North (as registered)",
+        "provider_name": "Meadow Home Care Ltd",
+        "postcode": "CM1 1AA",
+        **extra,
+    }
+    return CqcLocation.objects.create(
+        location_id=location_id,
+        provider_id=provider_id or fw.meadow.cqc_provider_id,
+        updated_at=timezone.now(),
+        **values,
+    )
+
+
 def submit(fw, world, **kwargs):
+    if not CqcLocation.objects.filter(location_id="1-NEW").exists():
+        _new_location(fw)
     defaults = {
         "actor": world.home_care_admin,
         "provider": fw.meadow,
         "kind": BranchChangeRequest.Kind.REPLACE,
         "branch": fw.meadow.branches.get(),
         "new_cqc_location_id": "1-NEW",
-        "new_name": "Meadow North",
         "reason": "We are moving office.",
         "now": timezone.now(),
     }
@@ -125,3 +141,44 @@ def test_providers_cannot_decide_their_own_requests(fw, world):
             approve=True,
             now=timezone.now() + dt.timedelta(minutes=1),
         )
+
+
+def test_the_new_branch_takes_the_name_the_register_gives(fw, world):
+    request = submit(fw, world)
+    assert request.new_name == "Meadow North (as registered)"
+    branch_change_request_decide(
+        actor=world.contract_manager, request=request, approve=True, now=timezone.now()
+    )
+    assert fw.meadow.branches.get(cqc_location_id="1-NEW").name == "Meadow North (as registered)"
+
+
+def test_a_location_of_another_cqc_provider_is_refused_naming_its_owner(fw, world):
+    _new_location(fw, "1-THEIRS", provider_id="1-777", provider_name="Rival Care Ltd")
+    with pytest.raises(ValidationFailed) as caught:
+        submit(fw, world, new_cqc_location_id="1-THEIRS")
+    [message] = caught.value.errors["new_cqc_location_id"]
+    assert "registered to Rival Care Ltd (CQC provider ID 1-777)" in message
+    assert f"not to your CQC provider ID {fw.meadow.cqc_provider_id}" in message
+    assert not BranchChangeRequest.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("location_id", "reason"),
+    [("1-NOWHERE", "is not in the CQC register"), ("1-GONE", "no longer registered")],
+)
+def test_unknown_and_deregistered_locations_are_refused(fw, world, location_id, reason):
+    _new_location(fw, "1-GONE", registered=False)
+    with pytest.raises(ValidationFailed, match=reason):
+        submit(fw, world, new_cqc_location_id=location_id)
+
+
+def test_contract_managers_are_told_when_a_branch_leaves_the_register(fw, world):
+    branch = fw.meadow.branches.get()
+    CqcLocation.objects.filter(location_id=branch.cqc_location_id).update(
+        registered=False, deregistered_on=dt.date(2026, 10, 1)
+    )
+    counts = branch_refresh_from_cqc(location_ids=[branch.cqc_location_id], now=timezone.now())
+    assert counts["Framework branches that lost their registration"] == 1
+    note = Notification.objects.get(event="framework.branch_deregistered")
+    assert note.recipient == world.contract_manager
+    assert "from 01 October 2026" in note.body

@@ -11,10 +11,13 @@ from django.views.decorators.http import require_POST
 from caremarket.common.errors import DomainError
 from caremarket.common.forms import form_add_domain_error
 from caremarket.common.permissions import require_visible
+from caremarket.cqc.selectors import cqc_location_get, cqc_provider_locations, cqc_rating_summary
 from caremarket.framework.forms import (
     AgreementEndForm,
     BranchChangeRequestForm,
     BranchDecisionForm,
+    CqcProviderLookupForm,
+    ProviderFromCqcForm,
 )
 from caremarket.framework.models import BranchChangeRequest
 from caremarket.framework.selectors.prices import rate_selection_list
@@ -27,7 +30,7 @@ from caremarket.framework.services.branch_requests import (
     branch_change_request_decide,
     branch_change_request_submit,
 )
-from caremarket.framework.services.providers import provider_agreement_end
+from caremarket.framework.services.providers import provider_add_from_cqc, provider_agreement_end
 from caremarket.framework.views.common import visible_provider
 
 
@@ -37,6 +40,39 @@ def provider_list_page(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     page = Paginator(provider_list(search=q), 50).get_page(request.GET.get("page"))
     return render(request, "framework/provider_list.html", {"page": page, "q": q})
+
+
+@login_required
+def provider_add(request: HttpRequest) -> HttpResponse:
+    """A contract manager adds a provider from the CQC register, choosing its branches."""
+    require_visible(request.user, "framework.manage_framework")
+    data = request.POST or request.GET
+    lookup = CqcProviderLookupForm(data or None)
+    cqc_provider_id = data.get("cqc_provider_id", "").strip()
+    locations = cqc_provider_locations(provider_id=cqc_provider_id) if cqc_provider_id else []
+    form = ProviderFromCqcForm(
+        request.POST or None, locations=locations, initial={"cqc_provider_id": cqc_provider_id}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            provider = provider_add_from_cqc(
+                actor=request.user, now=timezone.now(), **form.cleaned_data
+            )
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
+        else:
+            messages.success(request, f"{provider.name} has joined the framework.")
+            return redirect("framework:provider-detail", pk=provider.pk)
+    return render(
+        request,
+        "framework/provider_add.html",
+        {
+            "lookup": lookup,
+            "form": form if locations else None,
+            "cqc_provider_id": cqc_provider_id,
+            "locations": locations,
+        },
+    )
 
 
 @login_required
@@ -135,8 +171,18 @@ def branch_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, "The decision has been recorded and the provider told.")
                 return redirect("framework:branch-request", pk=change.pk)
+    location = (
+        cqc_location_get(location_id=change.new_cqc_location_id)
+        if change.new_cqc_location_id
+        else None
+    )
     return render(
         request,
         "framework/branch_request_detail.html",
-        {"change": change, "form": form if can_decide and change.status == "pending" else None},
+        {
+            "change": change,
+            "form": form if can_decide and change.status == "pending" else None,
+            "location": location,
+            "ratings": cqc_rating_summary(location_id=location.location_id) if location else None,
+        },
     )
