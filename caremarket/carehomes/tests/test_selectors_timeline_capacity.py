@@ -79,5 +79,25 @@ def test_the_capacity_csv_neutralises_formula_cells(world, estate):
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[0] == CAPACITY_HEADER
     assert rows[1][2] == "'=HYPERLINK(evil)"
-    assert rows[1][4:] == ["4", "0", "4", "0", "0"]
+    assert rows[1][4:9] == ["4", "0", "4", "0", "0"]
     assert len(rows) == 2  # only the provider's own home
+
+
+def test_bed_states_are_split_by_bed_type_and_their_dementia_subsets(estate):
+    """Willow House cares for dementia and provides nursing and residential care; Room 2 is
+    marked as a nursing bed, and no room is marked dementia-friendly, so every bed counts in a
+    dementia subset."""
+    row = capacity_rows(homes=CareHome.objects.filter(pk=estate.home.pk), day=estate.today)[0]
+    assert row.by_type[("nursing", "total")] == 1
+    assert row.by_type[("residential", "total")] == 3
+    assert row.by_type[("nursing_dementia", "total")] == 1
+    assert row.by_type[("residential_dementia", "total")] == 3
+    services.room_update(actor=None, room=estate.spot, features=["dementia"], now=estate.now)
+    row = capacity_rows(homes=CareHome.objects.filter(pk=estate.home.pk), day=estate.today)[0]
+    assert row.by_type[("residential_dementia", "total")] == 1  # only the marked room now
+    other = capacity_rows(homes=CareHome.objects.filter(pk=estate.other_home.pk), day=estate.today)
+    assert other[0].by_type[("residential_dementia", "total")] == 0  # not a dementia home
+    header = CAPACITY_HEADER
+    cells = row.cells(estate.today)
+    assert cells[header.index("Residential beds")] == 3
+    assert cells[header.index("Nursing vacant and accepting admissions")] == 1
