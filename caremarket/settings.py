@@ -350,5 +350,12 @@ EHM_DUCKDB_THREADS = env.int("EHM_DUCKDB_THREADS", default=2)
 # Overrides of the KPI thresholds in caremarket/monitoring/config.py (DESIGN section 5).
 EHM_KPI_THRESHOLDS: dict[str, float] = {}
 # Dotted path to f(*, organisation, references: set[str]) -> set[str] of unknown service-user
-# references; None: references are not checked (the sourcing app will provide one).
-EHM_SERVICE_USER_CHECK: str | None = env("EHM_SERVICE_USER_CHECK", default=None)
+# references; empty: references are not checked. Sourcing's check applies once the council has
+# loaded its book of care (decision 0018), so it is on by default.
+EHM_SERVICE_USER_CHECK: str | None = (
+    env(
+        "EHM_SERVICE_USER_CHECK",
+        default="caremarket.sourcing.selectors.packages.service_users_unknown",
+    )
+    or None
+)

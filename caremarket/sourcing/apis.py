@@ -6,12 +6,13 @@ from decimal import Decimal
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Router, Schema, Status
+from ninja import File, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from caremarket.common.permissions import require_visible
 from caremarket.sourcing.models import Offer, Package
 from caremarket.sourcing.selectors import packages as selectors
-from caremarket.sourcing.services import offers, packages
+from caremarket.sourcing.services import care_book, offers, packages
 
 router = Router(tags=["Sourcing"])
 
@@ -218,3 +219,45 @@ def offer_decline(request: HttpRequest, offer_id: int, payload: DeclineIn) -> Of
         reason=payload.reason,
         now=timezone.now(),
     )
+
+
+class CareBookProblemOut(Schema):
+    row: int | str
+    column: str
+    value: str
+    rule: str
+
+
+class CareBookOut(Schema):
+    id: int
+    filename: str
+    packages: int
+    purchase_orders: int
+    spot_packages: int
+
+
+class CareBookRefusedOut(Schema):
+    detail: str
+    code: str
+    total: int
+    problems: list[CareBookProblemOut]
+
+
+@router.post(
+    "/care-book-imports",
+    response={201: CareBookOut, 422: CareBookRefusedOut},
+    summary="Load the council's book of care (CSV or xlsx, multipart field 'file'), whole or not",
+)
+def care_book_create(request: HttpRequest, file: File[UploadedFile]) -> Status:
+    require_visible(request.user, "sourcing.import_care_book")
+    try:
+        run = care_book.care_book_import(
+            actor=request.user,
+            data=file.read(),
+            filename=file.name or "book.csv",
+            now=timezone.now(),
+        )
+    except care_book.CareBookInvalid as exc:
+        body = {"detail": exc.message, "code": "ValidationFailed", "total": exc.total}
+        return Status(422, {**body, "problems": exc.problems})
+    return Status(201, run)

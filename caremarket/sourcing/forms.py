@@ -94,3 +94,12 @@ class DirectPlacementForm(GovForm):
 class BatchingUploadForm(GovForm):
     submit_label = "Upload returned list"
     file = forms.FileField(label="Your ticked Batching List (.xlsx)")
+
+
+class CareBookForm(GovForm):
+    submit_label = "Check and load the book"
+    file = forms.FileField(
+        label="Book of care (CSV or xlsx)",
+        help_text="Your case system's export, in the columns of the template.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )

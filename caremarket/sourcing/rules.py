@@ -7,7 +7,12 @@ from typing import Any
 import rules
 
 from caremarket.accounts.models import OrganisationKind
-from caremarket.accounts.rules import is_broker, is_council_staff, is_provider_staff
+from caremarket.accounts.rules import (
+    is_broker,
+    is_contract_manager,
+    is_council_staff,
+    is_provider_staff,
+)
 from caremarket.framework.models import Provider
 
 
@@ -39,3 +44,4 @@ rules.add_perm("sourcing.answer_offer", is_framework_provider_staff & offer_is_t
 rules.add_perm("sourcing.view_batching_list", is_framework_provider_staff | is_council_staff)
 rules.add_perm("sourcing.view_available_packages", is_home_care_provider_staff | is_council_staff)
 rules.add_perm("sourcing.propose_rate", is_home_care_provider_staff)
+rules.add_perm("sourcing.import_care_book", is_contract_manager)

@@ -16,6 +16,7 @@ from caremarket.geography.selectors import district_list
 from caremarket.sourcing.forms import (
     BatchingUploadForm,
     CancelForm,
+    CareBookForm,
     DeclineForm,
     DirectPlacementForm,
     EndForm,
@@ -26,7 +27,15 @@ from caremarket.sourcing.models import Offer, Package, RateProposal, StageChoice
 from caremarket.sourcing.selectors import batching as batching_selectors
 from caremarket.sourcing.selectors import packages as selectors
 from caremarket.sourcing.selectors.batching_workbook import batching_list_workbook
-from caremarket.sourcing.services import available, batching, batching_upload, offers, packages
+from caremarket.sourcing.selectors.care_book import care_book_template_csv
+from caremarket.sourcing.services import (
+    available,
+    batching,
+    batching_upload,
+    care_book,
+    offers,
+    packages,
+)
 
 
 @login_required
@@ -334,3 +343,52 @@ def available_page(request: HttpRequest) -> HttpResponse:
             "can_propose": request.user.has_perm("sourcing.propose_rate"),
         },
     )
+
+
+@login_required
+def care_book_page(request: HttpRequest) -> HttpResponse:
+    """The Live at Home team loads the care the council already commissions, whole or not."""
+    require_visible(request.user, "sourcing.import_care_book")
+    form = CareBookForm(request.POST or None, request.FILES or None)
+    problems: list[dict[str, object]] = []
+    total = 0
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            run = care_book.care_book_import(
+                actor=request.user,
+                data=upload.read(),
+                filename=upload.name,
+                now=timezone.now(),
+            )
+        except care_book.CareBookInvalid as exc:
+            problems, total = exc.problems, exc.total
+            form_add_domain_error(form, exc)
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
+        else:
+            messages.success(
+                request,
+                f"{run.filename}: {run.packages} packages loaded, {run.purchase_orders} framework"
+                f" purchase orders carried over at their prices, {run.spot_packages} spot.",
+            )
+            return redirect("sourcing:care-book")
+    return render(
+        request,
+        "sourcing/care_book.html",
+        {
+            "form": form,
+            "problems": problems,
+            "total": total,
+            "runs": selectors.care_book_import_list(),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def care_book_template(request: HttpRequest) -> HttpResponse:
+    require_visible(request.user, "sourcing.import_care_book")
+    response = HttpResponse(care_book_template_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="book-of-care-template.csv"'
+    return response

@@ -24,19 +24,25 @@ def _hours(hours_per_week: Decimal) -> Decimal:
     return hours_per_week
 
 
-def _create(*, actor: Any, now: dt.datetime, **fields: Any) -> PurchaseOrder:
+def _create(*, actor: Any, now: dt.datetime, reference: str = "", **fields: Any) -> PurchaseOrder:
     try:
         with transaction.atomic():
             # The reference is the row's number, so two orders can never race for one.
             order = PurchaseOrder.objects.create(
-                reference=f"new-{uuid.uuid4().hex[:12]}", issued_by=actor, issued_at=now, **fields
+                reference=reference or f"new-{uuid.uuid4().hex[:12]}",
+                issued_by=actor,
+                issued_at=now,
+                **fields,
             )
     except IntegrityError:
+        if reference and PurchaseOrder.objects.filter(reference=reference).exists():
+            raise Conflict(f"Purchase order {reference} already exists.") from None
         raise Conflict(
             f"Package {fields['package_reference']} already has a current purchase order."
         ) from None
-    order.reference = f"PO-{order.pk:07d}"
-    order.save(update_fields=["reference"])
+    if not reference:
+        order.reference = f"PO-{order.pk:07d}"
+        order.save(update_fields=["reference"])
     audit_record(
         actor=actor,
         action="framework_purchase_order.issued",
@@ -114,14 +120,19 @@ def purchase_order_carry_over(
     starts_on: dt.date,
     actor: Any,
     now: dt.datetime,
+    reference: str = "",
 ) -> PurchaseOrder:
-    """A package from before the framework: it keeps its old price until it changes."""
+    """A package from before the framework: it keeps its old price until it changes.
+
+    `reference` keeps the council's own purchase order number, when it has one.
+    """
     _first_order_checks(actor, provider, package_reference)
     if rate <= 0:
         raise ValidationFailed({"rate": ["The old price must be more than £0."]})
     return _create(
         actor=actor,
         now=now,
+        reference=reference.strip()[:20],
         package_reference=package_reference,
         provider=provider,
         lot=lot,

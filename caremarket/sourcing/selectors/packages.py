@@ -7,7 +7,13 @@ from django.db.models import Count, Prefetch, QuerySet
 
 from caremarket.framework.selectors.purchase_orders import purchase_order_history
 from caremarket.sourcing.engine.model import Stage
-from caremarket.sourcing.models import AvailableList, Offer, Package, SourcingDecision
+from caremarket.sourcing.models import (
+    AvailableList,
+    CareBookImport,
+    Offer,
+    Package,
+    SourcingDecision,
+)
 
 
 def package_list(
@@ -78,10 +84,12 @@ def package_counts_by_stage() -> dict[str, int]:
 def service_users_unknown(*, organisation: Any, references: Iterable[str]) -> set[str]:
     """Of these people, the ones the council has no placed package for with this provider.
 
-    Plugged into visit monitoring with EHM_SERVICE_USER_CHECK once every council-funded
-    package is recorded here (packages placed before the platform are not, so it is off by
-    default).
+    Visit monitoring's EHM_SERVICE_USER_CHECK (on by default): until the council has loaded
+    its book of care, packages placed before the platform are not recorded here, so nobody
+    is unknown; from then on every council-funded person is (decision 0018).
     """
+    if not CareBookImport.objects.exists():
+        return set()
     wanted = set(references)
     known = set(
         Package.objects.filter(
@@ -91,3 +99,7 @@ def service_users_unknown(*, organisation: Any, references: Iterable[str]) -> se
         ).values_list("person_reference", flat=True)
     )
     return wanted - known
+
+
+def care_book_import_list() -> QuerySet[CareBookImport]:
+    return CareBookImport.objects.select_related("imported_by")
