@@ -318,7 +318,7 @@ CQC_IMPORT_HOOKS: list[str] = [
     "caremarket.carehomes.services.care_home_sync_from_cqc",
     "caremarket.framework.services.providers.branch_refresh_from_cqc",
 ]
-# Reference data (docs/data-team.md, decisions 0017-0019).
+# Reference data (docs/data-team.md, decisions 0018, 0019, 0025 and 0041).
 # A directory file listing fewer locations than this is a partial extract: it deregisters
 # nothing. The national register lists about 50,000.
 CQC_COMPLETE_FILE_MIN_LOCATIONS = env.int("CQC_COMPLETE_FILE_MIN_LOCATIONS", default=20_000)
@@ -351,7 +351,7 @@ EHM_DUCKDB_THREADS = env.int("EHM_DUCKDB_THREADS", default=2)
 EHM_KPI_THRESHOLDS: dict[str, float] = {}
 # Dotted path to f(*, organisation, references: set[str]) -> set[str] of unknown service-user
 # references; empty: references are not checked. Sourcing's check applies once the council has
-# loaded its book of care (decision 0018), so it is on by default.
+# loaded its book of care (decision 0041), so it is on by default.
 EHM_SERVICE_USER_CHECK: str | None = (
     env(
         "EHM_SERVICE_USER_CHECK",

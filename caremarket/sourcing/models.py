@@ -246,7 +246,7 @@ class CareBookImport(models.Model):
     """One load of the care the council already commissions (its case system's export).
 
     Once a book has been loaded, visit files are checked against it: each person a provider
-    reports must be one the council funds with that provider (decision 0018).
+    reports must be one the council funds with that provider (decision 0041).
     """
 
     filename = models.CharField(max_length=255)

@@ -1,6 +1,6 @@
 """Care homes kept in step with the CQC directory and ratings (called after each CQC import).
 
-Only the council's area becomes its care homes (decision 0018): a CQC care-home location is a
+Only the council's area becomes its care homes (decision 0019): a CQC care-home location is a
 home in search when its full postcode lies in one of the council's districts or a configured
 neighbour (CQC_NEIGHBOUR_AREAS); the outward-code table decides when the postcode directory
 does not know the postcode, and the import says so. Every other location stays a CQC location.

@@ -1,4 +1,4 @@
-"""Care homes from the CQC register: only the council's area, deregistration (decision 0018)."""
+"""Care homes from the CQC register: only the council's area, deregistration (decision 0019)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Imports of the CQC files as published: recognised by their headings, re-runnable, every
-skipped row explained (decision 0017)."""
+skipped row explained (decision 0018)."""
 
 from __future__ import annotations
 

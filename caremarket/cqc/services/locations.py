@@ -2,7 +2,7 @@
 
 Both list CQC locations; each row is checked on its own (a bad row is skipped and reported,
 the rest imported), the whole file is one transaction, and a complete (national) file
-deregisters the locations it no longer lists from the file's date (decision 0017).
+deregisters the locations it no longer lists from the file's date (decision 0018).
 """
 
 from __future__ import annotations

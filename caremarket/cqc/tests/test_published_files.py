@@ -1,4 +1,4 @@
-"""The CQC files as CQC publishes them: each shape, each rule of the import (decision 0017)."""
+"""The CQC files as CQC publishes them: each shape, each rule of the import (decision 0018)."""
 
 from __future__ import annotations
 

@@ -86,7 +86,7 @@ def service_users_unknown(*, organisation: Any, references: Iterable[str]) -> se
 
     Visit monitoring's EHM_SERVICE_USER_CHECK (on by default): until the council has loaded
     its book of care, packages placed before the platform are not recorded here, so nobody
-    is unknown; from then on every council-funded person is (decision 0018).
+    is unknown; from then on every council-funded person is (decision 0041).
     """
     if not CareBookImport.objects.exists():
         return set()

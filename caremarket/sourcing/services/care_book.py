@@ -1,4 +1,4 @@
-"""The council's current book of care, loaded from its case system's export (decision 0018).
+"""The council's current book of care, loaded from its case system's export (decision 0041).
 
 The whole file is checked before anything is stored: every problem is named by row and
 column, and one bad row stores nothing. Each row becomes a placed package (the person's

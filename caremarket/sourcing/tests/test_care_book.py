@@ -1,5 +1,5 @@
 """The council's current book of care: validated whole, stored as packages and carried-over
-purchase orders, and from then on the check of visit files' service users (decision 0018)."""
+purchase orders, and from then on the check of visit files' service users (decision 0041)."""
 
 from __future__ import annotations
 
