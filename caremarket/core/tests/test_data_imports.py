@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from caremarket.common.tests import hostile
 from caremarket.core.models import DataImport
 from caremarket.core.services import data_import_pick_up
 from caremarket.cqc.models import CqcLocation
@@ -71,6 +72,15 @@ def test_a_file_that_cannot_be_read_is_refused_with_the_reason_and_changes_nothi
         "nothing was changed"
         in client.get(reverse("core:data-import", args=[run.pk])).content.decode()
     )
+
+
+def test_a_hostile_workbook_is_refused_at_once_and_changes_nothing(world):
+    client = world.client_for(world.council_admin)
+    _upload(client, hostile.far_cell_xlsx(["Location ID", "Location Name"]), "evil.xlsx")
+    run = DataImport.objects.get()
+    assert run.status == DataImport.Status.FAILED
+    assert "columns" in run.message and "evil.xlsx" in run.message
+    assert not CqcLocation.objects.exists()
 
 
 def test_a_postcode_directory_is_recognised_and_streamed(world):

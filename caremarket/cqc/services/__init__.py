@@ -59,18 +59,23 @@ def cqc_import(
     kind = _KIND_BY_LABEL[label]
     file_date = file_date_of(preamble=table.preamble, filename=filename, now=now)
     if kind == CqcImport.Kind.RATINGS:
-        return ratings_import(
+        run = ratings_import(
             table=table, filename=filename, file_date=file_date, now=now, actor=actor
         )
-    return locations_import(
-        table=table,
-        kind=kind,
-        filename=filename,
-        file_date=file_date,
-        partial=partial,
-        now=now,
-        actor=actor,
-    )
+    else:
+        run = locations_import(
+            table=table,
+            kind=kind,
+            filename=filename,
+            file_date=file_date,
+            partial=partial,
+            now=now,
+            actor=actor,
+        )
+    # Row numbers in the report are the sheet's own, so say which sheet they are on.
+    run.notes.insert(0, f"Read from {table.source}, headings on row {table.header_row}.")
+    run.save(update_fields=["notes"])
+    return run
 
 
 def _expect(run: CqcImport, kinds: tuple[str, ...], filename: str) -> CqcImport:

@@ -100,6 +100,10 @@ def test_the_filters_workbook_gives_beds_bands_and_the_provider_after_its_readme
     run = imported(data, "01_October_2026_HSCA_Active_Locations.xlsx")
     assert run.kind == CqcImport.Kind.FILTERS
     assert run.file_date == dt.date(2026, 10, 1)  # from the README sheet
+    assert run.notes[0] == (
+        "Read from 01_October_2026_HSCA_Active_Locations.xlsx, sheet HSCA_Active_Locations,"
+        " headings on row 1."
+    )
     cedar = CqcLocation.objects.get(location_id="1-401")
     assert cedar.care_home_beds == 42
     assert cedar.service_types == [
@@ -173,7 +177,7 @@ def test_a_small_file_is_partial_and_deregisters_nothing(db):
     )
     run = imported(p.directory_csv([p.directory_row("1-601", "A", "CM1 1AA")]), "d.csv")
     assert run.complete is False and run.deregistered == 0
-    assert "Taken as a partial file" in run.notes[0]
+    assert "Taken as a partial file" in run.notes[1]
     assert CqcLocation.objects.get(location_id="1-602").registered
 
 
@@ -187,7 +191,7 @@ def test_a_complete_file_deregisters_what_it_no_longer_lists_from_its_date(db, s
     imported(p.directory_csv(rows), "d.csv")
     run = imported(p.directory_csv([rows[0], rows[2]]), "07_October_2026_CQC_directory.csv")
     assert run.complete is True and run.deregistered == 1
-    assert "Taken as the complete register" in run.notes[0]
+    assert "Taken as the complete register" in run.notes[1]
     gone = CqcLocation.objects.get(location_id="1-702")
     assert (gone.registered, gone.deregistered_on) == (False, dt.date(2026, 10, 1))
     # Listed again later: registered again.

@@ -8,7 +8,7 @@ from caremarket.common.errors import Conflict, NotFound, NotPermitted, Validatio
 from caremarket.framework.models import PurchaseOrder
 from caremarket.framework.services.providers import provider_agreement_end
 from caremarket.notifications.models import Notification
-from caremarket.sourcing.models import BatchingList, Offer, SourcingDecision
+from caremarket.sourcing.models import BatchingList, CareBookImport, Offer, SourcingDecision
 from caremarket.sourcing.services import available, batching, offers, packages
 from caremarket.sourcing.tests.conftest import THURSDAY, at
 
@@ -298,9 +298,11 @@ def test_visit_monitoring_can_check_people_against_placed_packages(world, sourci
     offers.offer_accept(
         actor=sourcing.first_user, offer=open_offer(package), now=at(2026, 11, 19, 11)
     )
-    assert service_users_unknown(
-        organisation=sourcing.first.organisation, references=["AS-12345", "AS-0"]
-    ) == {"AS-0"}
+    people = {"organisation": sourcing.first.organisation, "references": ["AS-12345", "AS-0"]}
+    # Until the council loads its book of care, care placed before the platform is unknown.
+    assert service_users_unknown(**people) == set()
+    CareBookImport.objects.create(filename="book.csv", sha256="0" * 64, imported_at=THURSDAY)
+    assert service_users_unknown(**people) == {"AS-0"}
     assert service_users_unknown(
         organisation=sourcing.second.organisation, references=["AS-12345"]
     ) == {"AS-12345"}
