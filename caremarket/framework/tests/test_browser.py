@@ -1,5 +1,7 @@
-"""A contract manager imports a ranked-list workbook and issues it in the browser."""
+"""A contract manager imports a ranked-list workbook and issues it, and adds a provider with
+two branches from the CQC register, in the browser."""
 
+import datetime as dt
 import io
 import re
 
@@ -9,7 +11,9 @@ from openpyxl import load_workbook
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from caremarket.conftest import sign_in
-from caremarket.framework.models import RankedListVersion
+from caremarket.cqc.services import cqc_import
+from caremarket.cqc.tests import published as p
+from caremarket.framework.models import Provider, RankedListVersion
 from caremarket.framework.selectors.tool import LISTS_SHEET, ranked_list_tool_workbook
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -51,3 +55,35 @@ def test_contract_manager_imports_a_workbook_sees_the_diff_and_issues_it(
     assert "has been issued" in page.locator("main").inner_text()
     assert "Issued" in page.locator("h1").inner_text()
     assert RankedListVersion.objects.filter(number=2, status="issued").exists()
+
+
+def test_a_contract_manager_adds_a_provider_with_two_branches(page, live_server, world):
+    rows = [
+        p.directory_row(
+            f"1-8{n}",
+            name,
+            "CM1 1AA",
+            provider_id="1-800",
+            provider="Lantern Care Ltd",
+            types="Homecare agencies",
+        )
+        for n, name in ((1, "Lantern Chelmsford"), (2, "Lantern Braintree"), (3, "Lantern Harlow"))
+    ]
+    cqc_import(data=p.directory_csv(rows), filename="d.csv", now=timezone.now())
+    sign_in(page, live_server, "contracts@council.test")
+    page.goto(f"{live_server.url}/framework/providers/")
+    page.click("text=Add a provider from the CQC register")
+    page.fill("#id_lookup_cqc_provider_id", "1-800")
+    with page.expect_navigation():
+        page.click("text=Find its locations")
+    page.check("label:has-text('Lantern Chelmsford')")
+    page.check("label:has-text('Lantern Braintree')")
+    page.fill("#id_joined_on", dt.date(2026, 11, 2).isoformat())
+    with page.expect_navigation():
+        page.click("main form[method=post] [type=submit]")
+    assert "Lantern Care Ltd has joined the framework" in page.locator("main").inner_text()
+    provider = Provider.objects.get(cqc_provider_id="1-800")
+    assert sorted(provider.branches.values_list("name", flat=True)) == [
+        "Lantern Braintree",
+        "Lantern Chelmsford",
+    ]

@@ -1,10 +1,7 @@
 """Adopting the platform with real files, in the browser: the council administrator imports
-the CQC directory (one bad row), reads the report, and finds the good rows' homes in search;
-a contract manager adds a provider with two branches from the CQC register."""
+the CQC directory (one bad row), reads the report, and finds the good rows' homes in search."""
 
 from __future__ import annotations
-
-import datetime as dt
 
 import pytest
 from django.utils import timezone
@@ -12,9 +9,7 @@ from django.utils import timezone
 from caremarket.carehomes.models import CareHome
 from caremarket.carehomes.services import room_create
 from caremarket.conftest import sign_in
-from caremarket.cqc.services import cqc_import
 from caremarket.cqc.tests import published as p
-from caremarket.framework.models import Provider
 from caremarket.geography.models import Postcode
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -69,35 +64,3 @@ def test_the_administrator_imports_the_directory_and_its_good_homes_are_in_searc
     results = page.locator("main").inner_text()
     assert "Primrose Court" in results and "Bluebell Lodge" in results
     assert "Broken Row House" not in results and "Far North Home" not in results
-
-
-def test_a_contract_manager_adds_a_provider_with_two_branches(page, live_server, world):
-    rows = [
-        p.directory_row(
-            f"1-8{n}",
-            name,
-            "CM1 1AA",
-            provider_id="1-800",
-            provider="Lantern Care Ltd",
-            types="Homecare agencies",
-        )
-        for n, name in ((1, "Lantern Chelmsford"), (2, "Lantern Braintree"), (3, "Lantern Harlow"))
-    ]
-    cqc_import(data=p.directory_csv(rows), filename="d.csv", now=timezone.now())
-    sign_in(page, live_server, "contracts@council.test")
-    page.goto(f"{live_server.url}/framework/providers/")
-    page.click("text=Add a provider from the CQC register")
-    page.fill("#id_lookup_cqc_provider_id", "1-800")
-    with page.expect_navigation():
-        page.click("text=Find its locations")
-    page.check("label:has-text('Lantern Chelmsford')")
-    page.check("label:has-text('Lantern Braintree')")
-    page.fill("#id_joined_on", dt.date(2026, 11, 2).isoformat())
-    with page.expect_navigation():
-        page.click("main form[method=post] [type=submit]")
-    assert "Lantern Care Ltd has joined the framework" in page.locator("main").inner_text()
-    provider = Provider.objects.get(cqc_provider_id="1-800")
-    assert sorted(provider.branches.values_list("name", flat=True)) == [
-        "Lantern Braintree",
-        "Lantern Chelmsford",
-    ]
