@@ -1,4 +1,5 @@
-"""Writes of the service shell: the task worker's heartbeat, and reference-data files given to the platform: kept on disk, imported by the worker.
+"""Writes of the service shell: the task worker's heartbeat, and reference-data files given to
+the platform, kept on disk and imported by the worker.
 
 The page, the API and the drop folder all hand a file to `data_import_receive`, which keeps it
 under DATA_IMPORT_DIR and queues it; the worker runs `data_import_run`, which streams it into

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("carehomes", "0002_room_hold_triggers"),
+        ("carehomes", "0003_care_home_search_stamp"),
     ]
 
     operations = [
