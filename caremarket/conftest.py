@@ -19,6 +19,22 @@ PASSWORD = "a-long-test-password-1"  # noqa: S105
 
 
 @pytest.fixture(autouse=True)
+def _process_caches_empty():
+    """Each test starts with no cached answers or places from an earlier test.
+
+    Transactional tests reload the reference data, so a district cached by an earlier test in
+    the same process would carry an id that no longer exists (the search then finds no homes).
+    """
+    from django.core.cache import caches
+
+    from caremarket.common.process_caches import process_caches_clear
+
+    process_caches_clear()
+    for cache in caches.all():
+        cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _audit_append_only_in_transactional_tests(request):
     """Transactional tests empty every table afterwards; lift the audit guard just for that."""
     marker = request.node.get_closest_marker("django_db")

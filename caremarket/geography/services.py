@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from caremarket.audit.services import audit_record
 from caremarket.common.errors import ValidationFailed
+from caremarket.common.process_caches import process_caches_clear
 from caremarket.common.tabular import Limits, TableError, TableStream, table_open
 from caremarket.geography.models import District, Postcode, PostcodeImport
 from caremarket.geography.postcodes import postcode_normalise
@@ -206,6 +207,8 @@ def postcode_import(
             "columns": run.columns,
         },
     )
+    # This process forgets cached positions now; the others within their ten minutes.
+    transaction.on_commit(process_caches_clear)
     return run
 
 

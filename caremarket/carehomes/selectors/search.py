@@ -9,7 +9,6 @@ plain rows (no model instances) and are cached under the stamps of the homes the
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,6 +22,7 @@ from caremarket.carehomes.rules import block_owners_visible_to
 from caremarket.carehomes.selectors.homes import Freshness, vacancy_freshness
 from caremarket.carehomes.selectors.search_cache import Scope, answer_cached
 from caremarket.common.errors import NotFound, ValidationFailed
+from caremarket.common.process_caches import process_cached
 from caremarket.geography.models import District
 from caremarket.geography.postcodes import bounding_box, distance_km
 from caremarket.geography.selectors import Location, district_get, postcode_locate
@@ -233,12 +233,12 @@ def _room_filter(query: VacancyQuery, owners: frozenset[int], day: dt.date) -> l
 PLACE_CACHE_SECONDS = 600
 
 
-@functools.lru_cache(maxsize=4096)
+@process_cached(maxsize=4096)
 def _locate(postcode: str, period: int) -> Location:
     return postcode_locate(postcode=postcode)
 
 
-@functools.lru_cache(maxsize=512)
+@process_cached(maxsize=512)
 def _district(code: str, period: int) -> District:
     return district_get(code=code)
 
