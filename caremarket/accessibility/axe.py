@@ -67,13 +67,17 @@ def govuk_violations(page: Any, *, label: str) -> list[str]:
     """What GOV.UK asks and axe does not check: the title's shape, GET forms, reflow."""
     problems = []
     title = page.title()
-    has_errors = page.locator(".govuk-error-summary").count() > 0
+    # GOV.UK's "Error: " is for validation errors, whose summary lists links to the fields.
+    has_errors = page.locator(".govuk-error-summary__list li").count() > 0
     name = title.removeprefix("Error: ").removesuffix(TITLE_SUFFIX)
     if not title.endswith(TITLE_SUFFIX) or not name.strip() or name == "Care Market":
         problems.append(f"{label}: title {title!r} is not 'Page{TITLE_SUFFIX}'")
     if "<" in title or "csrfmiddlewaretoken" in title:
         problems.append(f"{label}: title {title!r} carries markup")
-    if has_errors != title.startswith("Error: "):
+    summary = page.locator(".govuk-error-summary").count() > 0
+    if (has_errors and not title.startswith("Error: ")) or (
+        title.startswith("Error: ") and not summary
+    ):
         problems.append(
             f"{label}: title {title!r} "
             + ("lacks 'Error: ' though the page shows errors" if has_errors else "says 'Error: '")

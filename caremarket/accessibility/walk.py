@@ -60,10 +60,13 @@ def _visit(tab, live_server, entry, state, data, label, titles) -> list[str]:
     for selector, value in state.check.items():
         tab.check(f"{selector}[value='{value}']")
     if state.submit:
-        with tab.expect_navigation():
-            tab.click(state.submit)
-        if tab.locator(".govuk-error-summary").count() == 0:
+        # Some forms post by script (uploads show their progress), so wait for the summary.
+        tab.click(state.submit)
+        try:
+            tab.wait_for_selector(".govuk-error-summary", state="attached")
+        except PlaywrightError:
             return [f"{label}: submitting `{state.submit}` showed no error summary"]
+        tab.wait_for_load_state("load")
         summary_problems = _error_summary_targets(tab, label)
     else:
         summary_problems = []

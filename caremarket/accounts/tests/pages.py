@@ -21,18 +21,18 @@ PAGES = [
         roles=(None,),
         states=(
             State("empty"),
-            State("errors", submit="main form [type=submit]"),
+            State("errors", submit="main form .govuk-button"),
             State(
                 "wrong password",
                 fill={"#id_username": "broker@council.test", "#id_password": "not-it"},
-                submit="main form [type=submit]",
+                submit="main form .govuk-button",
             ),
         ),
     ),
     Page(
         "accounts:password-reset",
         roles=(None,),
-        states=(State("empty"), State("errors", submit="main form [type=submit]")),
+        states=(State("empty"), State("errors", submit="main form .govuk-button")),
     ),
     Page("accounts:password-reset-done", roles=(None,)),
     Page(
@@ -44,7 +44,7 @@ PAGES = [
                 "errors",
                 kwargs=reset_link,
                 fill={"#id_new_password1": "short", "#id_new_password2": "different"},
-                submit="main form [type=submit]",
+                submit="main form .govuk-button",
             ),
             State("expired link", kwargs=lambda d: {"uidb64": "MQ", "token": "spent-token"}),
         ),
@@ -55,14 +55,14 @@ PAGES = [
         roles=("broker", "home_care_admin"),
         states=(
             State("filled"),
-            State("password errors", submit="main form:has(#id_old_password) [type=submit]"),
+            State("password errors", submit="main form:has(#id_current_password) .govuk-button"),
         ),
     ),
     Page("accounts:user-list", roles=("council_admin", "care_home_admin")),
     Page(
         "accounts:user-create",
         roles=("council_admin", "care_home_admin"),
-        states=(State("empty"), State("errors", submit="main form [type=submit]")),
+        states=(State("empty"), State("errors", submit="main form .govuk-button")),
     ),
     Page(
         "accounts:user-detail",
@@ -76,7 +76,7 @@ PAGES = [
     Page(
         "accounts:organisation-create",
         roles=("council_admin",),
-        states=(State("empty"), State("errors", submit="main form [type=submit]")),
+        states=(State("empty"), State("errors", submit="main form .govuk-button")),
     ),
     Page(
         "accounts:organisation-detail",
