@@ -19,6 +19,9 @@ class GovFormMixin:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        # The page writes the <form> and, when it posts, its {% csrf_token %}; crispy's own token
+        # would put the secret in the address bar of search and filter forms, which use GET.
+        self.helper.disable_csrf = True
         if self.submit_label:
             self.helper.add_input(Submit("submit", self.submit_label))
 

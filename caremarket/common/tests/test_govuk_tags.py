@@ -4,24 +4,31 @@ from crispy_forms_gds.fields import DateInputField
 from django import forms
 from django.template import Context, Template
 
+from caremarket.common.forms import GovForm
 
-class Sample(forms.Form):
+
+class Sample(GovForm):
     name = forms.CharField()
     colour = forms.ChoiceField(choices=[("r", "Red"), ("b", "Blue")], widget=forms.RadioSelect)
     when = DateInputField()
 
 
 def render(source: str, **context) -> str:
-    return Template("{% load govuk %}" + source).render(Context(context))
+    return Template("{% load govuk crispy_forms_tags %}" + source).render(Context(context))
 
 
-def test_summary_links_go_to_the_input_or_the_first_option_or_the_day():
+def test_summary_links_go_to_the_input_the_first_option_or_the_day_as_rendered():
     form = Sample(data={}, prefix="end")
     assert not form.is_valid()
-    html = render("{% for f in form %}{{ f|error_target }} {% endfor %}", form=form)
-    assert html.split() == ["id_end-name", "id_end-colour_0", "id_end-when_0"]
-    rendered = str(form["colour"]) + str(form["when"])
-    assert 'id="id_end-colour_0"' in rendered and 'id="id_end-when_0"' in rendered
+    targets = render("{% for f in form %}{{ f|error_target }} {% endfor %}", form=form).split()
+    assert targets == ["id_end-name", "id_end-colour_1", "id_end-when_0"]
+    page = render("{% crispy form %}", form=form)
+    for target in targets:
+        assert f'id="{target}"' in page, target
+
+
+def test_the_form_leaves_the_csrf_token_to_the_page_so_get_forms_carry_none():
+    assert "csrfmiddlewaretoken" not in render("{% crispy form %}", form=Sample())
 
 
 def test_the_title_says_error_only_when_a_form_on_the_page_has_errors():
