@@ -40,15 +40,6 @@ class BranchChangeRequestForm(GovForm):
         field.queryset = provider.branches.filter(listed_in_agreement=True)
 
 
-class CqcProviderLookupForm(GovForm):
-    submit_label = "Find its locations"
-    cqc_provider_id = forms.CharField(
-        max_length=20,
-        label="CQC provider ID",
-        help_text="As the CQC register gives it, for example 1-101234567.",
-    )
-
-
 class ProviderFromCqcForm(GovForm):
     submit_label = "Add to the framework"
     cqc_provider_id = forms.CharField(max_length=20, widget=forms.HiddenInput)
