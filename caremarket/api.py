@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+import uuid
+
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
@@ -19,6 +22,8 @@ from caremarket.insight.apis import router as insight_router
 from caremarket.monitoring.apis import router as monitoring_router
 from caremarket.notifications.apis import router as notifications_router
 from caremarket.sourcing.apis import router as sourcing_router
+
+logger = logging.getLogger("caremarket.api")
 
 api = NinjaAPI(
     title="caremarket API",
@@ -72,6 +77,22 @@ def _invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
         request,
         {"detail": "The request is not valid.", "code": "Invalid", "errors": errors},
         status=422,
+    )
+
+
+@api.exception_handler(Exception)
+def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # The caller gets an id to quote; the log holds the traceback under the same id.
+    error_id = uuid.uuid4().hex[:12]
+    logger.exception("API error %s on %s %s", error_id, request.method, request.path)
+    return api.create_response(
+        request,
+        {
+            "detail": f"Sorry, there is a problem with the service (error {error_id}).",
+            "code": "ServerError",
+            "error_id": error_id,
+        },
+        status=500,
     )
 
 

@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "caremarket.core.middleware.SecurityHeadersMiddleware",
+    "caremarket.core.middleware.RequestGuardMiddleware",
     # Axes must come last so it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -280,6 +281,8 @@ VACANCY_SEARCH_CACHE = "default"
 VACANCY_SEARCH_CACHE_SECONDS = env.int("VACANCY_SEARCH_CACHE_SECONDS", default=600)
 
 NINJA_PAGINATION_PER_PAGE = 50
+# No list answers more than this a page (docs/api.md); the request guard refuses larger.
+NINJA_PAGINATION_MAX_LIMIT = 500
 
 LOGGING = {
     "version": 1,

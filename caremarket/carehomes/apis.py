@@ -23,6 +23,7 @@ from caremarket.carehomes.selectors.search import (
     vacancy_search,
 )
 from caremarket.carehomes.selectors.timeline import room_timeline
+from caremarket.common.pagination import page_bounds
 
 router = Router(tags=["Care homes"])
 # A repeatable query parameter: ?features=en_suite&features=ground_floor
@@ -251,7 +252,7 @@ def vacancies(
             features=tuple(features or ()),
         ),
         now=timezone.now(),
-        offset=offset,
+        offset=page_bounds(limit=limit, offset=offset)[1],
         limit=limit,
     )
     location = found.location

@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router, Schema, Status
+from ninja.pagination import paginate
 
 from caremarket.common.errors import NotFound, NotPermitted
+from caremarket.common.pagination import Pagination
 from caremarket.cqc.selectors import cqc_provider_locations
 from caremarket.framework.models import Lot, PriceYear, Provider, PurchaseOrder, RateSelection
 from caremarket.framework.selectors.lots import lot_list
@@ -373,17 +376,33 @@ def rate_selection_create(request: HttpRequest, payload: SelectionIn) -> Status:
 
 
 @router.get("/purchase-orders", response=list[OrderOut], summary="Purchase orders you may see")
-def purchase_orders(request: HttpRequest, package_reference: str = "") -> list[dict[str, object]]:
+@paginate(Pagination)
+def purchase_orders(request: HttpRequest, package_reference: str = "") -> object:
     _require(request, "framework.view_framework")
     if package_reference:
-        orders = [
-            o
+        return [
+            _order(o)
             for o in purchase_order_history(package_reference=package_reference)
             if request.user.has_perm("framework.view_provider", o)
         ]
-    else:
-        orders = list(purchase_order_list_visible_to(viewer=request.user)[:500])
-    return [_order(o) for o in orders]
+    # Every order, a page at a time, with the total (it used to stop silently at 500).
+    return _OrderPage(purchase_order_list_visible_to(viewer=request.user))
+
+
+class _OrderPage:
+    """The visible orders as the paginator slices them: counted in SQL, shaped per page."""
+
+    def __init__(self, orders: QuerySet[PurchaseOrder]):
+        self.orders = orders
+
+    def all(self) -> QuerySet[PurchaseOrder]:
+        return self.orders
+
+    def __len__(self) -> int:
+        return self.orders.count()
+
+    def __getitem__(self, page: slice) -> list[dict[str, object]]:
+        return [_order(o) for o in self.orders[page]]
 
 
 @router.post("/purchase-orders", response={201: OrderOut}, summary="Issue a package's first order")

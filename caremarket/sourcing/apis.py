@@ -8,7 +8,9 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
+from ninja.pagination import paginate
 
+from caremarket.common.pagination import Pagination
 from caremarket.common.permissions import require_visible
 from caremarket.sourcing.models import Offer, Package
 from caremarket.sourcing.selectors import packages as selectors
@@ -186,9 +188,10 @@ def package_end(request: HttpRequest, package_id: int, payload: EndIn) -> Packag
 
 
 @router.get("/offers", response=list[ProviderOfferOut], summary="Offers made to your organisation")
-def offer_list(request: HttpRequest, open_only: bool = False) -> list[Offer]:
+@paginate(Pagination)
+def offer_list(request: HttpRequest, open_only: bool = False) -> object:
     require_visible(request.user, "sourcing.answer_offers")
-    return list(selectors.offer_list_for(user=request.user, open_only=open_only))
+    return selectors.offer_list_for(user=request.user, open_only=open_only)
 
 
 def _own_offer(request: HttpRequest, offer_id: int) -> Offer:

@@ -45,10 +45,10 @@ def test_package_errors_answer_422_with_the_field(world, sourcing):
 def test_providers_see_only_their_own_offers_and_never_the_person(world, sourcing, monkeypatch):
     monkeypatch.setattr("django.utils.timezone.now", lambda: THURSDAY)
     package = sourcing.package(world.broker)
-    mine = world.client_for(sourcing.first_user).get("/api/v1/offers").json()
+    mine = world.client_for(sourcing.first_user).get("/api/v1/offers").json()["items"]
     assert [o["package_reference"] for o in mine] == [package.reference]
     assert "AS-12345" not in str(mine)
-    assert world.client_for(sourcing.second_user).get("/api/v1/offers").json() == []
+    assert world.client_for(sourcing.second_user).get("/api/v1/offers").json()["items"] == []
     assert (
         world.client_for(sourcing.first_user).get(f"/api/v1/packages/{package.pk}").status_code
         == 404
