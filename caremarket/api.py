@@ -6,7 +6,6 @@ import logging
 import uuid
 
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -14,6 +13,7 @@ from caremarket.accounts.apis import router as accounts_router
 from caremarket.accounts.auth import required_auth
 from caremarket.audit.apis import router as audit_router
 from caremarket.carehomes.apis import router as carehomes_router
+from caremarket.common.apis import DocumentedAPI
 from caremarket.common.errors import DomainError, ValidationFailed
 from caremarket.core.apis import router as core_router
 from caremarket.framework.apis import router as framework_router
@@ -25,7 +25,7 @@ from caremarket.sourcing.apis import router as sourcing_router
 
 logger = logging.getLogger("caremarket.api")
 
-api = NinjaAPI(
+api = DocumentedAPI(
     title="caremarket API",
     version="1",
     description=(
