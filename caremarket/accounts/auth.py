@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja.security import APIKeyHeader, HttpBearer, SessionAuth
 
 from caremarket.accounts import selectors, services
@@ -16,7 +17,7 @@ class TokenAuth(HttpBearer):
         api_token = selectors.api_token_get_active_by_hash(key_hash=services.api_token_hash(token))
         if api_token is None:
             return None
-        services.api_token_touch(token=api_token)
+        services.api_token_touch(token=api_token, now=timezone.now())
         request.user = api_token.user
         return api_token.user
 

@@ -11,6 +11,8 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from caremarket.accounts.demo import CARE_HOME_PROVIDER, COUNCIL, DEMO_LOGINS, ICB, TRUST
 from caremarket.accounts.models import Organisation, OrganisationKind, Role, User
 from caremarket.accounts.services import user_create
@@ -167,7 +169,7 @@ def _at(day: dt.date, hour: int, now: dt.datetime) -> dt.datetime:
 def _history(rng: random.Random, room: Room, cast: Cast, now: dt.datetime, ref: list[int]) -> None:
     """A room's bookings over the last two years: requested, answered, ended."""
     staff = cast.provider_staff[room.home.provider_id]
-    day, today = (now - dt.timedelta(days=730)).date(), now.date()
+    day, today = timezone.localdate(now - dt.timedelta(days=730)), timezone.localdate(now)
     while True:
         day += dt.timedelta(days=rng.randint(3, 60))
         stay = int(rng.expovariate(1 / 250)) + 14
@@ -209,7 +211,7 @@ def _occupy(
     ref: list[int],
 ) -> None:
     """Today's residents, each arrived after the room's last booking ended."""
-    today = now.date()
+    today = timezone.localdate(now)
     residents, block = [], []
     for room in Room.objects.filter(pk__in=[r.pk for r in rooms]).order_by("pk"):
         if room.free_from is None or room.free_from >= today or rng.random() > OCCUPANCY:
@@ -252,21 +254,21 @@ def _today(rng: random.Random, cast: Cast, now: dt.datetime, ref: list[int]) -> 
     """Open requests from the demo sign-ins, suspensions, closures; most homes confirm."""
     vacant = list(
         Room.objects.select_related("home", "block_owner")
-        .filter(free_from__lte=now.date())
+        .filter(free_from__lte=timezone.localdate(now))
         .order_by("pk")
     )
     rng.shuffle(vacant)
     oakwood = [r for r in vacant if r.home.provider.name == CARE_HOME_PROVIDER][:4]
     pending = 0
     for room in oakwood + vacant[:14]:
-        if room.free_from is None or room.free_from > now.date():
+        if room.free_from is None or room.free_from > timezone.localdate(now):
             continue
         ref[0] += 1
         requester = _requester(rng, cast, room, recent=True)
         services.booking_request_submit(
             actor=requester,
             room=room,
-            starts_on=now.date() + dt.timedelta(days=rng.randint(0, 5)),
+            starts_on=timezone.localdate(now) + dt.timedelta(days=rng.randint(0, 5)),
             person_reference=f"AS-{ref[0]:06d}",
             funding=_funding(room, requester),
             now=now - dt.timedelta(hours=rng.randint(1, 30)),
@@ -279,11 +281,11 @@ def _today(rng: random.Random, cast: Cast, now: dt.datetime, ref: list[int]) -> 
             services.room_suspend(
                 actor=None,
                 room=room,
-                starts_on=now.date(),
+                starts_on=timezone.localdate(now),
                 reason=rng.choice(
                     [SuspensionReason.DECORATION, SuspensionReason.INFECTION_CONTROL]
                 ),
-                ends_on=now.date() + dt.timedelta(days=rng.randint(7, 42)),
+                ends_on=timezone.localdate(now) + dt.timedelta(days=rng.randint(7, 42)),
                 now=now,
             )
             suspended += 1
@@ -292,7 +294,7 @@ def _today(rng: random.Random, cast: Cast, now: dt.datetime, ref: list[int]) -> 
         services.care_home_suspend(
             actor=None,
             home=home,
-            starts_on=now.date(),
+            starts_on=timezone.localdate(now),
             reason=SuspensionReason.INFECTION_CONTROL,
             note="Norovirus outbreak",
             now=now,

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from caremarket.audit.services import audit_record
 from caremarket.common.errors import NotFound, ValidationFailed
@@ -66,7 +67,10 @@ def batching_list_issue(*, now: dt.datetime) -> BatchingList | None:
         recipients=provider_users(providers=list(Provider.objects.filter(pk__in=providers))),
         event="sourcing.batching_list",
         subject=f"Batching List: {len(listed)} package(s) to source",
-        body=f"Tick the packages you can take and return the list by {closes:%H:%M on %A %d %B}.",
+        body=(
+            "Tick the packages you can take and return the list by "
+            f"{timezone.localtime(closes):%H:%M on %A %d %B}."
+        ),
         url=reverse("sourcing:batching"),
         now=now,
     )
@@ -93,7 +97,10 @@ def batching_return_record(
     """Record a provider's ticks. Packages not ticked are recorded as not interested."""
     if now >= batching_list.closes_at or batching_list.closed_at is not None:
         raise ValidationFailed(
-            CLOSED.format(issued=batching_list.issued_at, closes=batching_list.closes_at)
+            CLOSED.format(
+                issued=timezone.localtime(batching_list.issued_at),
+                closes=timezone.localtime(batching_list.closes_at),
+            )
         )
     allowed = {
         p.pk: p for p in batching_packages_for(batching_list=batching_list, provider=provider)
