@@ -17,6 +17,7 @@ from caremarket.sourcing.engine.model import (
     Stage,
 )
 from caremarket.sourcing.engine.rules import SourcingRules
+from caremarket.sourcing.engine.timetable import is_late
 
 # Instants read back from the database are UTC; every time in a message is the council's.
 local = WorkingCalendar.local
@@ -225,13 +226,23 @@ def offer_lapse(
 
 
 def batching_issue(
-    packages: Iterable[PackageState], *, now: dt.datetime, rules: SourcingRules
+    packages: Iterable[PackageState],
+    *,
+    now: dt.datetime,
+    rules: SourcingRules,
+    due_at: dt.datetime | None = None,
 ) -> tuple[list[PackageState], dt.datetime | None, dict[int, list[Decision]]]:
-    """Put every package still at tier 1 on the Batching List. No list when nothing is left."""
+    """Put every package still at tier 1 on the Batching List. No list when nothing is left.
+
+    A list issued late (`due_at` before `now`) closes when the list due then would have: the
+    returns window belongs to the timetable, not to when the worker came back.
+    """
     listed = [p for p in packages if p.stage == Stage.TIER1]
     if not listed:
         return [], None, {}
-    closes = rules.batching_close(now)
+    due = due_at or now
+    late = is_late(due_at=due, done_at=now)
+    closes = rules.batching_close(due)
     decisions: dict[int, list[Decision]] = {}
     for pkg in listed:
         pkg.stage = Stage.BATCHING
@@ -244,8 +255,9 @@ def batching_issue(
                 kind="batching",
                 stage=Stage.BATCHING,
                 reason=(
-                    f"Still unsourced at {rules.calendar.local(now):%H:%M}: on the Batching List "
+                    f"Still unsourced at {local(due):%H:%M}: on the Batching List "
                     f"to tier-1 providers, returns due {local(closes):%a %d %b %H:%M}."
+                    + (f" Issued late, at {local(now):%H:%M}." if late else "")
                 ),
             )
         ]
