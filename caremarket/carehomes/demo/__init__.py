@@ -374,21 +374,21 @@ def _today(rng: random.Random, cast: Cast, now: dt.datetime, ref: list[int]) -> 
     """Open requests from the demo sign-ins, suspensions, closures; most homes confirm."""
     vacant = list(
         Room.objects.select_related("home", "block_owner")
-        .filter(free_from__lte=now.date())
+        .filter(free_from__lte=timezone.localdate(now))
         .order_by("pk")
     )
     rng.shuffle(vacant)
     oakwood = [r for r in vacant if r.home.provider.name == CARE_HOME_PROVIDER][:4]
     pending = 0
     for room in oakwood + vacant[:14]:
-        if room.free_from is None or room.free_from > now.date():
+        if room.free_from is None or room.free_from > timezone.localdate(now):
             continue
         ref[0] += 1
         requester = _requester(rng, cast, room, recent=True)
         services.booking_request_submit(
             actor=requester,
             room=room,
-            starts_on=now.date() + dt.timedelta(days=rng.randint(0, 5)),
+            starts_on=timezone.localdate(now) + dt.timedelta(days=rng.randint(0, 5)),
             person_reference=f"AS-{ref[0]:06d}",
             funding=_funding(room, requester),
             now=now - dt.timedelta(hours=rng.randint(1, 30)),
@@ -401,11 +401,11 @@ def _today(rng: random.Random, cast: Cast, now: dt.datetime, ref: list[int]) -> 
             services.room_suspend(
                 actor=None,
                 room=room,
-                starts_on=now.date(),
+                starts_on=timezone.localdate(now),
                 reason=rng.choice(
                     [SuspensionReason.DECORATION, SuspensionReason.INFECTION_CONTROL]
                 ),
-                ends_on=now.date() + dt.timedelta(days=rng.randint(7, 42)),
+                ends_on=timezone.localdate(now) + dt.timedelta(days=rng.randint(7, 42)),
                 now=now,
             )
             suspended += 1
@@ -414,7 +414,7 @@ def _today(rng: random.Random, cast: Cast, now: dt.datetime, ref: list[int]) -> 
         services.care_home_suspend(
             actor=None,
             home=home,
-            starts_on=now.date(),
+            starts_on=timezone.localdate(now),
             reason=SuspensionReason.INFECTION_CONTROL,
             note="Norovirus outbreak",
             now=now,
