@@ -296,6 +296,19 @@ def _label(row: KpiRow, branches: dict[str, Branch], district_names: dict[str, s
     return ""
 
 
+def _accepted_message(result: Validated, previous: Submission | None) -> str:
+    assert result.period is not None
+    text = f"Accepted: {result.rows:,} visits for {result.period.label}."
+    if result.warning_count:
+        n = result.warning_count
+        text = (
+            f"Accepted with {n:,} warning{'s' if n != 1 else ''}: {result.rows:,} visits for"
+            f" {result.period.label} are stored and counted. Check the rows listed: their times"
+            " were read as stated, and the file's values are kept as sent."
+        )
+    return text + (f" It replaces submission {previous.pk}." if previous else "")
+
+
 def _accept(
     *,
     submission: Submission,
@@ -329,17 +342,21 @@ def _accept(
                     data={"superseded_by": submission.pk},
                 )
             thresholds = config.thresholds()
-            submission.status = Submission.Status.ACCEPTED
+            submission.status = (
+                Submission.Status.ACCEPTED_WITH_WARNINGS
+                if result.warning_count
+                else Submission.Status.ACCEPTED
+            )
             submission.processed_at = now
             submission.period = period
             submission.rows = result.rows
+            submission.warning_count = result.warning_count
+            submission.warnings = [w.as_dict() for w in result.warnings]
             submission.is_current = True
             submission.upload_path = ""
             submission.store_path = relative
             submission.thresholds = thresholds.as_dict()
-            submission.message = f"Accepted: {result.rows:,} visits for {result.period.label}." + (
-                f" It replaces submission {previous.pk}." if previous else ""
-            )
+            submission.message = _accepted_message(result, previous)
             submission.save()
             names = {b.district_code: b.district_name for b in branches.values()}
             KpiResult.objects.bulk_create(
@@ -364,12 +381,14 @@ def _accept(
                 data={
                     "period": period,
                     "rows": result.rows,
+                    "warnings": result.warning_count,
                     "replaces": getattr(previous, "pk", None),
                 },
             )
             _tell_uploader(
                 submission,
-                subject=f"Visit file for period {period} accepted",
+                subject=f"Visit file for period {period} accepted"
+                + (" with warnings" if result.warning_count else ""),
                 body=submission.message,
                 now=now,
             )
