@@ -132,16 +132,29 @@ def submission_list(
 
 
 def submission_find_duplicate(*, organisation: Organisation, sha256: str) -> Submission | None:
-    """An earlier upload of the same content that was accepted or is still being checked."""
-    live = (
-        Submission.Status.RECEIVED,
-        Submission.Status.PROCESSING,
-        Submission.Status.ACCEPTED,
-        Submission.Status.ACCEPTED_WITH_WARNINGS,
-    )
+    """An upload of the same content that counts now (the current file) or is being checked.
+
+    A replaced file's content is not a duplicate: sending it again makes it current again.
+    """
+    in_flight = (Submission.Status.RECEIVED, Submission.Status.PROCESSING)
     return (
-        Submission.objects.filter(organisation=organisation, sha256=sha256, status__in=live)
+        Submission.objects.filter(organisation=organisation, sha256=sha256)
+        .filter(Q(is_current=True) | Q(status__in=in_flight))
         .order_by("pk")
+        .first()
+    )
+
+
+def submission_replaced_same_content(*, submission: Submission) -> Submission | None:
+    """The latest earlier submission with this content that a later file replaced."""
+    return (
+        Submission.objects.filter(
+            organisation_id=submission.organisation_id,
+            sha256=submission.sha256,
+            superseded_by__isnull=False,
+        )
+        .exclude(pk=submission.pk)
+        .order_by("-pk")
         .first()
     )
 

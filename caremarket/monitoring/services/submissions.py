@@ -40,6 +40,7 @@ from caremarket.monitoring.selectors import (
     branch_list,
     submission_current,
     submission_find_duplicate,
+    submission_replaced_same_content,
 )
 from caremarket.monitoring.services.flags import risk_flags_evaluate
 from caremarket.notifications.services import notification_send
@@ -139,10 +140,15 @@ def _record_upload(
         submission.duplicate_of = earlier
         submission.period = earlier.period
         submission.processed_at = now
+        at = timezone.localtime(earlier.received_at)
+        received = f"{earlier.filename}, received {at:%-d %B %Y %H:%M}"
         submission.message = (
-            f"This file is identical to submission {earlier.pk} ({earlier.filename}, received"
-            f" {timezone.localtime(earlier.received_at):%-d %B %Y %H:%M})."
-            " It was not counted again."
+            f"This file is already the current file for period {earlier.period}: it is identical"
+            f" to submission {earlier.pk} ({received}). Nothing changed and it was not counted"
+            " again."
+            if earlier.is_current
+            else f"This file is identical to submission {earlier.pk} ({received}), which is"
+            " still being checked. It was not counted again."
         )
         submission.save()
         audit_record(
@@ -357,7 +363,21 @@ def _accept(
             submission.store_path = relative
             submission.thresholds = thresholds.as_dict()
             submission.message = _accepted_message(result, previous)
+            resent = submission_replaced_same_content(submission=submission)
+            if resent is not None:
+                submission.message += (
+                    f" It has the same content as submission {resent.pk} ({resent.filename}),"
+                    " which a later file had replaced: that content is the current file again."
+                )
             submission.save()
+            if resent is not None:
+                audit_record(
+                    actor=None,
+                    action="ehm_submission.current_again",
+                    obj=submission,
+                    at=now,
+                    data={"same_content_as": resent.pk, "replaces": getattr(previous, "pk", None)},
+                )
             names = {b.district_code: b.district_name for b in branches.values()}
             KpiResult.objects.bulk_create(
                 [
