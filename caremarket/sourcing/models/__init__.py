@@ -264,3 +264,23 @@ class CareBookImport(models.Model):
 
     def __str__(self) -> str:
         return f"Book of care {self.filename}"
+
+
+# Defined in their own modules so each concept stays small; imported here so Django finds them.
+from caremarket.sourcing.models.rounds import VisitCall  # noqa: E402
+
+__all__ = [
+    "AvailableList",
+    "BatchingList",
+    "BatchingReturn",
+    "CareBookImport",
+    "Offer",
+    "OutcomeChoices",
+    "Package",
+    "RateProposal",
+    "RouteChoices",
+    "SourcingDecision",
+    "StageChoices",
+    "Urgency",
+    "VisitCall",
+]
