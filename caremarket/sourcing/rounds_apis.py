@@ -13,6 +13,7 @@ from caremarket.common.errors import ValidationFailed
 from caremarket.common.permissions import require_visible
 from caremarket.sourcing.engine.visit_pattern import WEEKDAY_NAMES, WEEKDAYS, Call, CallRow
 from caremarket.sourcing.models import Package
+from caremarket.sourcing.selectors.round_fit import packages_open_to, round_fit_for_user
 from caremarket.sourcing.selectors.visit_patterns import package_calls
 from caremarket.sourcing.services.visit_patterns import package_visit_pattern_set
 
@@ -130,3 +131,50 @@ def visit_pattern_put(
         now=timezone.now(),
     )
     return _pattern_out(package, package_calls(package=package))
+
+
+class RoundFitOut(Schema):
+    package_reference: str
+    outward_code: str
+    # Where you see the package: offer, batching, available.
+    seen_on: list[str]
+    # False when only the outward code's centre was known.
+    exact: bool
+    within_1km: int
+    within_2km: int
+    within_5km: int
+    # Rounded up to the next half kilometre; null when you have no located current client.
+    nearest_km: Decimal | None
+    calls_total: int
+    calls_fitting: list[str]
+
+
+@router.get(
+    "/round-fit",
+    response=list[RoundFitOut],
+    summary="How each package open to you fits your round (your own current clients only)",
+)
+def round_fit_list(request: HttpRequest) -> list[RoundFitOut]:
+    require_visible(request.user, "sourcing.view_round_fit")
+    open_now = packages_open_to(user=request.user, now=timezone.now())
+    fits = round_fit_for_user(user=request.user, packages=[o.package for o in open_now])
+    out = []
+    for o in open_now:
+        fit = fits.get(o.package.pk)
+        if fit is None:
+            continue
+        out.append(
+            RoundFitOut(
+                package_reference=o.package.reference,
+                outward_code=o.package.outward_code,
+                seen_on=list(o.seen_on),
+                exact=fit.exact,
+                within_1km=fit.within_1km,
+                within_2km=fit.within_2km,
+                within_5km=fit.within_5km,
+                nearest_km=fit.nearest_km,
+                calls_total=fit.calls_total,
+                calls_fitting=fit.calls_fitting,
+            )
+        )
+    return out
