@@ -148,3 +148,18 @@ def minutes_between(a: Call, b: Call) -> int | None:
     a_start, b_start = a.start_minute, b.start_minute
     a_end, b_end = a_start + a.minutes, b_start + b.minutes
     return max(0, max(a_start, b_start) - min(a_end, b_end))
+
+
+def week_mask(calls: Iterable[Call]) -> int:
+    """One bit per minute of the week that a call covers, start to end inclusive."""
+    mask = 0
+    for c in calls:
+        mask |= ((1 << (c.minutes + 1)) - 1) << c.start_minute
+    # A Sunday night call runs on into Monday morning.
+    return (mask | (mask >> WEEK_MINUTES)) & ((1 << WEEK_MINUTES) - 1)
+
+
+def reach_mask(call: Call, *, gap: int) -> int:
+    """The minutes another call may cover to be within `gap` minutes of this one."""
+    first = max(0, call.start_minute - gap)
+    return ((1 << (call.start_minute + call.minutes + gap - first + 1)) - 1) << first

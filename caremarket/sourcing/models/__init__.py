@@ -267,7 +267,7 @@ class CareBookImport(models.Model):
 
 
 # Defined in their own modules so each concept stays small; imported here so Django finds them.
-from caremarket.sourcing.models.rounds import VisitCall  # noqa: E402
+from caremarket.sourcing.models.rounds import VisitCall, VisitWeek  # noqa: E402
 
 __all__ = [
     "AvailableList",
@@ -283,4 +283,5 @@ __all__ = [
     "StageChoices",
     "Urgency",
     "VisitCall",
+    "VisitWeek",
 ]

@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
-from caremarket.sourcing.engine.visit_pattern import WEEKDAY_NAMES, Call
+from caremarket.sourcing.engine.visit_pattern import WEEK_MINUTES, WEEKDAY_NAMES, Call
+
+WEEK_BYTES = (WEEK_MINUTES + 7) // 8
 
 
 class VisitCall(models.Model):
@@ -43,3 +45,20 @@ class VisitCall(models.Model):
         return Call(
             weekday=self.weekday, start=self.start, minutes=self.minutes, carers=self.carers
         )
+
+
+class VisitWeek(models.Model):
+    """A package's calls as one bit per minute of the week (start to end inclusive).
+
+    A read model written with the calls by `package_visit_pattern_set`: round fit ORs the
+    weeks of a provider's nearby clients and ANDs a call's reach against them, reading one
+    short row per client instead of every call (decision 0091).
+    """
+
+    package = models.OneToOneField(
+        "sourcing.Package", on_delete=models.CASCADE, primary_key=True, related_name="visit_week"
+    )
+    minutes = models.BinaryField(max_length=WEEK_BYTES)
+
+    def __str__(self) -> str:
+        return f"Visit week of {self.package_id}"

@@ -19,13 +19,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import OuterRef, Subquery
 
 from caremarket.framework.selectors.providers import provider_for_user
 from caremarket.geography.models import OutwardCode, Postcode
 from caremarket.sourcing.engine.model import Stage
-from caremarket.sourcing.engine.visit_pattern import Call, minutes_between
-from caremarket.sourcing.models import Package, VisitCall
+from caremarket.sourcing.engine.visit_pattern import Call, reach_mask
+from caremarket.sourcing.models import Package, VisitCall, VisitWeek
 from caremarket.sourcing.selectors.batching import batching_list_open, batching_packages_for
 from caremarket.sourcing.selectors.packages import available_packages, offer_list_for
 
@@ -103,16 +102,25 @@ def _positions(packages: Sequence[Package]) -> dict[int, tuple[float, float, boo
 
 def current_clients(*, organisation_id: int) -> list[tuple[int, float, float]]:
     """(package id, lat, lng) of the provider's placed packages whose postcode is known."""
-    pos = Postcode.objects.filter(postcode=OuterRef("postcode"))
-    rows = (
-        Package.objects.filter(placed_with_id=organisation_id, stage=Stage.PLACED.value)
-        .annotate(
-            lat=Subquery(pos.values("lat")[:1]),
-            lng=Subquery(pos.values("lng")[:1]),
-        )
-        .values_list("pk", "lat", "lng")
+    placed = Package.objects.filter(placed_with_id=organisation_id, stage=Stage.PLACED.value)
+    ids_by_postcode: dict[str, list[int]] = defaultdict(list)
+    for pk, postcode in placed.values_list("pk", "postcode"):
+        ids_by_postcode[postcode].append(pk)
+    where = Postcode.objects.filter(postcode__in=placed.values("postcode")).values_list(
+        "postcode", "lat", "lng"
     )
-    return [(pk, lat, lng) for pk, lat, lng in rows if lat is not None and lng is not None]
+    return [(pk, lat, lng) for pc, lat, lng in where for pk in ids_by_postcode.get(pc, ())]
+
+
+def _week_masks(package_ids: Iterable[int]) -> dict[int, int]:
+    """Each package's calls as one integer with a bit for every minute of the week: joining
+    nearby rounds is then an OR, and asking whether a call is near them an AND."""
+    return {
+        pk: int.from_bytes(minutes, "little")
+        for pk, minutes in VisitWeek.objects.filter(package_id__in=package_ids).values_list(
+            "package_id", "minutes"
+        )
+    }
 
 
 def round_fit_for(*, organisation_id: int, packages: Iterable[Package]) -> dict[int, RoundFit]:
@@ -122,54 +130,78 @@ def round_fit_for(*, organisation_id: int, packages: Iterable[Package]) -> dict[
     if not packages:
         return {}
     nearby_km = _setting("ROUND_FIT_NEARBY_KM", 2.0)
-    gap_minutes = int(_setting("ROUND_FIT_CALL_GAP_MINUTES", 30))
+    gap = int(_setting("ROUND_FIT_CALL_GAP_MINUTES", 30))
     where = _positions(packages)
     clients = current_clients(organisation_id=organisation_id)
-    package_ids = [p.pk for p in packages]
-    calls_of: dict[int, list[Call]] = defaultdict(list)
 
+    # Clients in 1 km cells of the fixed grid projection, so each package reads only the
+    # cells within 5 km of it (plus one for the projection's slack) instead of every client.
+    kx_ref = KM_PER_DEGREE_LNG_AT_EQUATOR * math.cos(math.radians(GRID_REFERENCE_LAT))
+    cells: dict[tuple[int, int], list[tuple[int, float, float]]] = defaultdict(list)
+    for client in clients:
+        cells[(math.floor(client[1] * KM_PER_DEGREE_LAT), math.floor(client[2] * kx_ref))].append(
+            client
+        )
+    reach = BANDS_KM[-1] + 1
+    client_ids = {c[0] for c in clients}
     distances: dict[int, list[tuple[float, int]]] = {}
+    nearest_of: dict[int, float | None] = {}
+    hypot, ky = math.hypot, KM_PER_DEGREE_LAT
     for p in packages:
-        if p.pk not in where:
+        pid = p.pk
+        if pid not in where:
             continue
-        lat, lng, _ = where[p.pk]
-        lat, lng = _snap(lat, lng)
+        lat, lng = _snap(*where[pid][:2])
         kx = KM_PER_DEGREE_LNG_AT_EQUATOR * math.cos(math.radians(lat))
-        distances[p.pk] = [
-            (math.hypot((c_lng - lng) * kx, (c_lat - lat) * KM_PER_DEGREE_LAT), c_pk)
-            for c_pk, c_lat, c_lng in clients
-            if c_pk != p.pk
+        cy, cx = math.floor(lat * ky), math.floor(lng * kx_ref)
+        ds = [
+            (d, c_pk)
+            for gy in range(cy - reach, cy + reach + 1)
+            for gx in range(cx - reach, cx + reach + 1)
+            for c_pk, c_lat, c_lng in cells.get((gy, gx), ())
+            if (d := hypot((c_lng - lng) * kx, (c_lat - lat) * ky)) <= BANDS_KM[-1] and c_pk != pid
         ]
-    nearby_ids = {c_pk for ds in distances.values() for d, c_pk in ds if d <= nearby_km}
+        distances[pid] = ds
+        if distances[pid]:
+            nearest_of[pid] = min(d for d, _ in distances[pid])
+        else:
+            # Nothing within 5 km: the nearest may be anywhere, so look at every client.
+            nearest_of[pid] = min(
+                (
+                    hypot((c_lng - lng) * kx, (c_lat - lat) * ky)
+                    for c_pk, c_lat, c_lng in clients
+                    if c_pk != pid
+                ),
+                default=None,
+            )
+    nearby = {
+        pkg_id: [c_pk for d, c_pk in ds if d <= nearby_km] for pkg_id, ds in distances.items()
+    }
+    masks = _week_masks({c for cs in nearby.values() for c in cs})
+    own_calls: dict[int, list[Call]] = defaultdict(list)
     for pkg_id, weekday, start, minutes, carers in VisitCall.objects.filter(
-        package_id__in=nearby_ids | set(package_ids)
+        package_id__in=list(distances)
     ).values_list("package_id", "weekday", "start", "minutes", "carers"):
-        calls_of[pkg_id].append(Call(weekday=weekday, start=start, minutes=minutes, carers=carers))
+        own_calls[pkg_id].append(Call(weekday=weekday, start=start, minutes=minutes, carers=carers))
 
     answers: dict[int, RoundFit] = {}
     for p in packages:
         if p.pk not in distances:
             continue
         ds = distances[p.pk]
-        nearest = min((d for d, _ in ds), default=None)
-        near_calls_by_day: dict[int, list[Call]] = defaultdict(list)
-        for d, c_pk in ds:
-            if d <= nearby_km:
-                for c in calls_of.get(c_pk, []):
-                    near_calls_by_day[c.weekday].append(c)
-        own = sorted(calls_of.get(p.pk, []))
-        fitting = [
-            c.label
-            for c in own
-            if any(
-                (gap := minutes_between(c, other)) is not None and gap <= gap_minutes
-                for other in near_calls_by_day.get(c.weekday, [])
-            )
-        ]
+        nearest = nearest_of[p.pk]
+        round_mask = 0
+        for c_pk in nearby[p.pk]:
+            round_mask |= masks.get(c_pk, 0)
+        own = sorted(own_calls.get(p.pk, []))
+        fitting = []
+        for c in own:
+            if round_mask & reach_mask(c, gap=gap):
+                fitting.append(c.label)
         answers[p.pk] = RoundFit(
             package_id=p.pk,
             exact=where[p.pk][2],
-            located_clients=len(ds),
+            located_clients=len(clients) - (p.pk in client_ids),
             within_1km=sum(1 for d, _ in ds if d <= BANDS_KM[0]),
             within_2km=sum(1 for d, _ in ds if d <= BANDS_KM[1]),
             within_5km=sum(1 for d, _ in ds if d <= BANDS_KM[2]),

@@ -18,9 +18,11 @@ from caremarket.sourcing.engine.visit_pattern import (
     calls_problems,
     hours_disagreement,
     pattern_summary,
+    week_mask,
     weekly_hours,
 )
-from caremarket.sourcing.models import Package, VisitCall
+from caremarket.sourcing.models import Package, VisitCall, VisitWeek
+from caremarket.sourcing.models.rounds import WEEK_BYTES
 from caremarket.sourcing.selectors.visit_patterns import package_calls
 from caremarket.sourcing.services.engine_io import package_lock
 
@@ -89,6 +91,10 @@ def package_visit_pattern_set(
             carers=c.carers,
         )
         for c in calls
+    )
+    mask = week_mask(calls)
+    VisitWeek.objects.update_or_create(
+        package=package, defaults={"minutes": mask.to_bytes(WEEK_BYTES, "little")}
     )
     package.hours_per_week = derived
     package.visit_pattern = pattern_summary(calls)

@@ -93,3 +93,14 @@ def test_minutes_between_calls_on_the_same_day():
     assert minutes_between(b, a) == 15
     assert minutes_between(a, Call(weekday=1, start=dt.time(8), minutes=30)) == 0
     assert minutes_between(a, Call(weekday=2, start=dt.time(7, 30), minutes=45)) is None
+
+
+def test_week_masks_find_calls_within_the_gap_and_wrap_sunday_night():
+    from caremarket.sourcing.engine.visit_pattern import reach_mask, week_mask
+
+    round_ = week_mask([Call(weekday=0, start=dt.time(7, 30), minutes=45)])  # to 08:15
+    assert round_ & reach_mask(Call(weekday=0, start=dt.time(8, 45), minutes=30), gap=30)
+    assert not round_ & reach_mask(Call(weekday=0, start=dt.time(8, 46), minutes=30), gap=30)
+    assert not round_ & reach_mask(Call(weekday=1, start=dt.time(8, 0), minutes=30), gap=30)
+    night = week_mask([Call(weekday=6, start=dt.time(23), minutes=120)])  # to Monday 01:00
+    assert night & reach_mask(Call(weekday=0, start=dt.time(1, 20), minutes=30), gap=30)
