@@ -61,7 +61,7 @@ PAGES = [
             State(
                 "issue errors",
                 kwargs=lambda d: {"pk": d.draft.pk},
-                fill={"#id_effective_from": ""},
+                fill={"#id_effective_from_0": "30", "#id_effective_from_1": "2"},
                 submit="#issue .govuk-button",
             ),
             State(
