@@ -268,3 +268,15 @@ def test_map_markers_carry_the_numbers_the_list_gives_on_later_pages(world, esta
     numbers = [p.number for p in map_points(found.results, found.location, offset=10) if p.result]
     assert numbers == list(range(11, 11 + len(found.results)))
     assert "<a " not in page.content.decode().split('<svg class="cm-map"')[1].split("</svg>")[0]
+
+
+@pytest.mark.parametrize("who", ["care_home_user", "care_home_admin"])
+def test_every_link_in_the_home_s_own_navigation_opens_for_who_sees_it(world, estate, who):
+    import re
+
+    client = world.client_for(getattr(world, who))
+    page = client.get(f"/care-homes/{estate.home.pk}/rooms/").content.decode()
+    nav = page.split('aria-label="This home"')[1].split("</nav>")[0]
+    links = re.findall(r'href="([^"]+)"', nav)
+    assert links and all(client.get(url).status_code == 200 for url in links), links
+    assert ("Profile and photographs" in nav) == (who == "care_home_admin")
