@@ -95,3 +95,15 @@ def test_no_header_or_footer_link_answers_page_not_found(world, who):
     links = {u for u in re.findall(r'href="(/[^"#]*)"', chrome) if not u.startswith("/static/")}
     broken = {u: client.get(u).status_code for u in links}
     assert links and not {u: s for u, s in broken.items() if s == 404}, broken
+
+
+def test_the_accessibility_statement_says_compliance_known_issues_contact_and_date(settings):
+    from django.test import Client
+
+    settings.ACCESSIBILITY_CONTACT_EMAIL = "access@essex.example"
+    settings.ACCESSIBILITY_CHECKED_ON = "2026-12-02"
+    page = Client().get("/accessibility/").content.decode()
+    assert "partially compliant" in page and "WCAG" in page
+    assert 'data-testid="known-issues"' in page
+    assert 'href="mailto:access@essex.example"' in page
+    assert "last checked on 2 December 2026" in page
