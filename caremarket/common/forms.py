@@ -46,8 +46,10 @@ class GovDateField(DateInputField):
     def __init__(self, *, what: str, **kwargs: Any) -> None:
         kwargs.setdefault("require_all_fields", False)
         super().__init__(**kwargs)
+        # getattr: crispy-forms-gds is untyped, so mypy cannot see the attribute Django sets.
+        messages: dict[str, Any] = dict(getattr(self, "error_messages", {}))
         self.error_messages = {
-            **self.error_messages,
+            **messages,
             "required": f"Enter {what}",
             "incomplete": f"Enter {what}",
             "invalid": f"{what[:1].upper()}{what[1:]} must be a real date",
