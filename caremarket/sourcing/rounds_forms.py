@@ -10,6 +10,7 @@ from django import forms
 
 from caremarket.common.forms import GovForm
 from caremarket.sourcing.engine.visit_pattern import WEEKDAY_NAMES, Call, CallRow
+from caremarket.sourcing.models import HandbackReason
 
 CALL_ROWS = 6
 DAY_CHOICES = [(str(i), name) for i, name in enumerate(WEEKDAY_NAMES)]
@@ -122,3 +123,22 @@ class VisitPatternForm(GovForm):
             self.add_error(None, "Add at least one call: its days, start time and length.")
         data["rows"] = rows
         return data
+
+
+class HandbackForm(GovForm):
+    submit_label = "Give notice"
+    reason = forms.ChoiceField(
+        choices=HandbackReason.choices,
+        widget=forms.RadioSelect,
+        label="Why are you handing it back?",
+    )
+    details = forms.CharField(
+        max_length=500,
+        required=False,
+        label="More about the reason (required for other)",
+        help_text="No names or addresses.",
+    )
+    last_day = forms.DateField(
+        label="Your last day of care",
+        help_text="For example, 2027-01-08. The new provider starts the day after.",
+    )

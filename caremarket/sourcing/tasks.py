@@ -33,3 +33,7 @@ def run_timetable() -> None:
     available_due = rules.next_available_list(now - TICK)
     if available_due <= now:
         available_list_issue(now=available_due)
+
+
+# Registered with the queue from here, where Huey looks for an app's tasks.
+from caremarket.sourcing.rounds_tasks import settle_handbacks  # noqa: E402, F401

@@ -267,6 +267,11 @@ class CareBookImport(models.Model):
 
 
 # Defined in their own modules so each concept stays small; imported here so Django finds them.
+from caremarket.sourcing.models.handbacks import (  # noqa: E402
+    Handback,
+    HandbackReason,
+    HandbackStatus,
+)
 from caremarket.sourcing.models.rounds import VisitCall, VisitWeek  # noqa: E402
 
 __all__ = [
@@ -274,6 +279,9 @@ __all__ = [
     "BatchingList",
     "BatchingReturn",
     "CareBookImport",
+    "Handback",
+    "HandbackReason",
+    "HandbackStatus",
     "Offer",
     "OutcomeChoices",
     "Package",

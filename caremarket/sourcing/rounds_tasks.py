@@ -1,0 +1,14 @@
+"""Scheduled round work: handbacks end and gaps are warned (safe to run often)."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+from caremarket.sourcing.services.handbacks import handbacks_settle
+
+
+@db_periodic_task(crontab(minute="*/15"))
+def settle_handbacks() -> dict[str, int]:
+    return handbacks_settle(now=timezone.now())
