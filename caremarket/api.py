@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+import uuid
+
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -11,6 +13,7 @@ from caremarket.accounts.apis import router as accounts_router
 from caremarket.accounts.auth import required_auth
 from caremarket.audit.apis import router as audit_router
 from caremarket.carehomes.apis import router as carehomes_router
+from caremarket.common.apis import DocumentedAPI
 from caremarket.common.errors import DomainError, ValidationFailed
 from caremarket.core.apis import router as core_router
 from caremarket.framework.apis import router as framework_router
@@ -21,7 +24,9 @@ from caremarket.notifications.apis import router as notifications_router
 from caremarket.sourcing.apis import router as sourcing_router
 from caremarket.sourcing.rounds_apis import router as rounds_router
 
-api = NinjaAPI(
+logger = logging.getLogger("caremarket.api")
+
+api = DocumentedAPI(
     title="caremarket API",
     version="1",
     description=(
@@ -73,6 +78,22 @@ def _invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
         request,
         {"detail": "The request is not valid.", "code": "Invalid", "errors": errors},
         status=422,
+    )
+
+
+@api.exception_handler(Exception)
+def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # The caller gets an id to quote; the log holds the traceback under the same id.
+    error_id = uuid.uuid4().hex[:12]
+    logger.exception("API error %s on %s %s", error_id, request.method, request.path)
+    return api.create_response(
+        request,
+        {
+            "detail": f"Sorry, there is a problem with the service (error {error_id}).",
+            "code": "ServerError",
+            "error_id": error_id,
+        },
+        status=500,
     )
 
 

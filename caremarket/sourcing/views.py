@@ -46,7 +46,8 @@ def package_list(request: HttpRequest) -> HttpResponse:
     district = request.GET.get("district", "")
     qs = selectors.package_list(
         stage=request.GET.get("stage") or None,
-        district_id=int(district) if district.isdigit() else None,
+        # An id beyond any row (and beyond SQLite's integers) matches nothing.
+        district_id=int(district) if district.isdigit() and len(district) < 10 else None,
         search=request.GET.get("q", "").strip(),
     )
     return render(

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("sourcing", "0004_visit_calls"),
+        ("sourcing", "0005_visit_calls"),
     ]
 
     operations = [

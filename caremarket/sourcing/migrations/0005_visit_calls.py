@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("sourcing", "0003_care_book_import"),
+        ("sourcing", "0004_timetable_runs"),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0001_initial"),
-        ("sourcing", "0005_visit_weeks"),
+        ("sourcing", "0006_visit_weeks"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
