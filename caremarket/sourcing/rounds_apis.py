@@ -11,12 +11,14 @@ from ninja import Router, Schema, Status
 
 from caremarket.common.errors import NotFound, ValidationFailed
 from caremarket.common.permissions import require_visible
+from caremarket.framework.models import Provider
 from caremarket.sourcing.engine.visit_pattern import WEEKDAY_NAMES, WEEKDAYS, Call, CallRow
-from caremarket.sourcing.models import Handback, Package
+from caremarket.sourcing.models import Handback, Package, Transfer
 from caremarket.sourcing.selectors import handbacks as handback_selectors
+from caremarket.sourcing.selectors import transfers as transfer_selectors
 from caremarket.sourcing.selectors.round_fit import packages_open_to, round_fit_for_user
 from caremarket.sourcing.selectors.visit_patterns import package_calls
-from caremarket.sourcing.services import handbacks
+from caremarket.sourcing.services import handbacks, transfers
 from caremarket.sourcing.services.visit_patterns import package_visit_pattern_set
 
 router = Router(tags=["Rounds"])
@@ -283,3 +285,108 @@ def handback_withdraw(request: HttpRequest, handback_id: int) -> Handback:
         actor=request.user, handback=_handback(request, handback_id), now=timezone.now()
     )
     return _handback(request, handback_id)
+
+
+class TransferIn(Schema):
+    package_reference: str
+    to_provider_id: int
+    transfer_date: dt.date
+    reason: str
+
+
+class WithdrawIn(Schema):
+    reason: str
+
+
+class TransferOut(Schema):
+    id: int
+    package_reference: str
+    from_provider: str
+    to_provider: str
+    transfer_date: dt.date
+    notice_days: int
+    reason: str
+    status: str
+    from_agreed_at: dt.datetime | None
+    to_accepted_at: dt.datetime | None
+    council_approved_at: dt.datetime | None
+    withdrawn_reason: str
+    new_order_reference: str
+
+    @staticmethod
+    def resolve_package_reference(obj: Transfer) -> str:
+        return obj.package.reference
+
+    @staticmethod
+    def resolve_from_provider(obj: Transfer) -> str:
+        return obj.from_organisation.name
+
+    @staticmethod
+    def resolve_to_provider(obj: Transfer) -> str:
+        return obj.to_provider.organisation.name
+
+
+def _transfer(request: HttpRequest, transfer_id: int) -> Transfer:
+    found = transfer_selectors.transfer_list_for(user=request.user).filter(pk=transfer_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+@router.get("/transfers", response=list[TransferOut], summary="Transfers of care you are party to")
+def transfer_list(request: HttpRequest) -> list[Transfer]:
+    require_visible(request.user, "sourcing.view_transfers")
+    return list(transfer_selectors.transfer_list_for(user=request.user))
+
+
+@router.post(
+    "/transfers",
+    response={201: TransferOut},
+    summary="Propose moving a package to a provider whose round it fits better",
+)
+def transfer_propose(request: HttpRequest, payload: TransferIn) -> Status:
+    require_visible(request.user, "sourcing.view_transfers")
+    package = Package.objects.filter(reference=payload.package_reference.strip().upper()).first()
+    provider = Provider.objects.filter(pk=payload.to_provider_id).first()
+    if package is None:
+        raise NotFound("No such package among the packages you deliver.", field="package_reference")
+    if provider is None:
+        raise NotFound("There is no such framework provider.", field="to_provider_id")
+    transfer = transfers.transfer_propose(
+        actor=request.user,
+        package=package,
+        to_provider=provider,
+        transfer_date=payload.transfer_date,
+        reason=payload.reason,
+        now=timezone.now(),
+    )
+    return Status(201, _transfer(request, transfer.pk))
+
+
+@router.post(
+    "/transfers/{transfer_id}/agree",
+    response=TransferOut,
+    summary="Agree as your party: the current provider, the receiving provider or the council",
+)
+def transfer_agree(request: HttpRequest, transfer_id: int) -> Transfer:
+    require_visible(request.user, "sourcing.view_transfers")
+    transfers.transfer_agree(
+        actor=request.user, transfer=_transfer(request, transfer_id), now=timezone.now()
+    )
+    return _transfer(request, transfer_id)
+
+
+@router.post(
+    "/transfers/{transfer_id}/withdraw",
+    response=TransferOut,
+    summary="Withdraw a transfer before its date",
+)
+def transfer_withdraw(request: HttpRequest, transfer_id: int, payload: WithdrawIn) -> Transfer:
+    require_visible(request.user, "sourcing.view_transfers")
+    transfers.transfer_withdraw(
+        actor=request.user,
+        transfer=_transfer(request, transfer_id),
+        reason=payload.reason,
+        now=timezone.now(),
+    )
+    return _transfer(request, transfer_id)

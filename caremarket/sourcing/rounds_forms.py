@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 
 from caremarket.common.forms import GovForm
+from caremarket.framework.models import Provider
 from caremarket.sourcing.engine.visit_pattern import WEEKDAY_NAMES, Call, CallRow
 from caremarket.sourcing.models import HandbackReason
 
@@ -142,3 +143,33 @@ class HandbackForm(GovForm):
         label="Your last day of care",
         help_text="For example, 2027-01-08. The new provider starts the day after.",
     )
+
+
+class TransferForm(GovForm):
+    submit_label = "Propose the transfer"
+    to_provider = forms.ModelChoiceField(
+        queryset=Provider.objects.none(),
+        label="Receiving provider",
+        help_text="Providers on the framework for this package's lot.",
+    )
+    transfer_date = forms.DateField(
+        label="First day with the receiving provider",
+        help_text="For example, 2027-01-04. The current purchase order ends the day before.",
+    )
+    reason = forms.CharField(
+        max_length=500,
+        label="Why does it fit the other round better?",
+        help_text="For example, their carers already visit two streets away at these times.",
+    )
+
+    def __init__(self, *args: Any, providers: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if providers is not None:
+            field = self.fields["to_provider"]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = providers
+
+
+class WithdrawForm(GovForm):
+    submit_label = "Withdraw"
+    reason = forms.CharField(max_length=300, label="Why are you withdrawing?")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -13,10 +13,17 @@ from caremarket.common.errors import DomainError
 from caremarket.common.forms import form_add_domain_error
 from caremarket.common.permissions import require_visible
 from caremarket.sourcing.models import Package
-from caremarket.sourcing.rounds_forms import HandbackForm, VisitPatternForm
+from caremarket.sourcing.rounds_forms import (
+    HandbackForm,
+    TransferForm,
+    VisitPatternForm,
+    WithdrawForm,
+)
 from caremarket.sourcing.selectors import handbacks as handback_selectors
+from caremarket.sourcing.selectors import transfers as transfer_selectors
+from caremarket.sourcing.selectors.round_fit import round_fit_for
 from caremarket.sourcing.selectors.visit_patterns import package_calls
-from caremarket.sourcing.services import handbacks
+from caremarket.sourcing.services import handbacks, transfers
 from caremarket.sourcing.services.visit_patterns import package_visit_pattern_set
 
 
@@ -139,3 +146,112 @@ def handback_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def handback_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     return _handback_action(request, pk, "withdraw")
+
+
+@login_required
+def transfer_list(request: HttpRequest) -> HttpResponse:
+    require_visible(request.user, "sourcing.view_transfers")
+    items = list(transfer_selectors.transfer_list_for(user=request.user))
+    council = request.user.has_perm("sourcing.manage_packages")
+    fits: dict[int, dict[str, object]] = {}
+    if council:
+        # The broker compares how the package fits each round (figures only, no addresses).
+        for t in items:
+            if t.status in ("proposed", "agreed"):
+                fits[t.pk] = {
+                    "from": round_fit_for(
+                        organisation_id=t.from_organisation_id, packages=[t.package]
+                    ).get(t.package_id),
+                    "to": round_fit_for(
+                        organisation_id=t.to_provider.organisation_id, packages=[t.package]
+                    ).get(t.package_id),
+                }
+    return render(
+        request,
+        "sourcing/rounds/transfer_list.html",
+        {
+            "transfers": items,
+            "fits": fits,
+            "council": council,
+            "withdraw_form": WithdrawForm(),
+            "org_id": request.user.organisation_id,
+        },
+    )
+
+
+@login_required
+def transfer_propose(request: HttpRequest, pk: int) -> HttpResponse:
+    require_visible(request.user, "sourcing.view_transfers")
+    package = get_object_or_404(Package.objects.select_related("lot__district"), pk=pk)
+    if not (
+        request.user.has_perm("sourcing.manage_packages")
+        or package.placed_with_id == request.user.organisation_id
+    ):
+        raise Http404
+    form = TransferForm(
+        request.POST or None,
+        providers=transfer_selectors.transfer_candidates(package=package),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            transfers.transfer_propose(
+                actor=request.user,
+                package=package,
+                to_provider=form.cleaned_data["to_provider"],
+                transfer_date=form.cleaned_data["transfer_date"],
+                reason=form.cleaned_data["reason"],
+                now=timezone.now(),
+            )
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
+        else:
+            messages.success(
+                request,
+                f"Transfer of {package.reference} proposed. Nothing changes until all three"
+                " parties have agreed.",
+            )
+            return redirect("sourcing:transfer-list")
+    return render(
+        request,
+        "sourcing/rounds/transfer_form.html",
+        {"package": package, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def transfer_agree(request: HttpRequest, pk: int) -> HttpResponse:
+    require_visible(request.user, "sourcing.view_transfers")
+    transfer = get_object_or_404(transfer_selectors.transfer_list_for(user=request.user), pk=pk)
+    try:
+        transfer = transfers.transfer_agree(
+            actor=request.user, transfer=transfer, now=timezone.now()
+        )
+        messages.success(
+            request,
+            f"You have agreed to the transfer of {transfer.package.reference}."
+            + (" All three parties have agreed." if transfer.all_agreed else ""),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("sourcing:transfer-list")
+
+
+@login_required
+@require_POST
+def transfer_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    require_visible(request.user, "sourcing.view_transfers")
+    transfer = get_object_or_404(transfer_selectors.transfer_list_for(user=request.user), pk=pk)
+    form = WithdrawForm(request.POST)
+    try:
+        transfers.transfer_withdraw(
+            actor=request.user,
+            transfer=transfer,
+            reason=form.data.get("reason", ""),
+            now=timezone.now(),
+        )
+        messages.success(request, f"The transfer of {transfer.package.reference} is withdrawn.")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("sourcing:transfer-list")

@@ -316,6 +316,7 @@ from caremarket.sourcing.models.handbacks import (  # noqa: E402
     HandbackStatus,
 )
 from caremarket.sourcing.models.rounds import VisitCall, VisitWeek  # noqa: E402
+from caremarket.sourcing.models.transfers import Transfer, TransferStatus  # noqa: E402
 
 __all__ = [
     "AvailableList",
@@ -333,6 +334,8 @@ __all__ = [
     "SourcingDecision",
     "StageChoices",
     "TimetableRun",
+    "Transfer",
+    "TransferStatus",
     "Urgency",
     "VisitCall",
     "VisitWeek",
