@@ -244,7 +244,9 @@ def handback_list(request: HttpRequest) -> list[Handback]:
 def handback_give(request: HttpRequest, payload: HandbackIn) -> Status:
     require_visible(request.user, "sourcing.give_handback")
     package = (
-        handback_selectors.packages_held_by(organisation_id=request.user.organisation_id)
+        handback_selectors.packages_held_by(
+            organisation_id=getattr(request.user, "organisation_id", 0)
+        )
         .filter(reference=payload.package_reference.strip().upper())
         .first()
     )

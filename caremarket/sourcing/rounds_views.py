@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -25,6 +27,12 @@ from caremarket.sourcing.selectors.round_fit import round_fit_for
 from caremarket.sourcing.selectors.visit_patterns import package_calls
 from caremarket.sourcing.services import handbacks, transfers
 from caremarket.sourcing.services.visit_patterns import package_visit_pattern_set
+
+
+def _org_id(request: HttpRequest) -> int:
+    # Pages are behind login_required: the user is signed in and belongs to an organisation.
+    user: Any = request.user
+    return int(user.organisation_id)
 
 
 @login_required
@@ -64,7 +72,7 @@ def visit_pattern_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def handback_list(request: HttpRequest) -> HttpResponse:
     """Providers: the packages they deliver and their notices. The council: every handback."""
     require_visible(request.user, "sourcing.view_handbacks")
-    user = request.user
+    user: Any = request.user
     return render(
         request,
         "sourcing/rounds/handback_list.html",
@@ -83,7 +91,7 @@ def handback_list(request: HttpRequest) -> HttpResponse:
 def handback_give(request: HttpRequest, pk: int) -> HttpResponse:
     require_visible(request.user, "sourcing.give_handback")
     package = get_object_or_404(
-        handback_selectors.packages_held_by(organisation_id=request.user.organisation_id), pk=pk
+        handback_selectors.packages_held_by(organisation_id=_org_id(request)), pk=pk
     )
     form = HandbackForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -174,7 +182,7 @@ def transfer_list(request: HttpRequest) -> HttpResponse:
             "fits": fits,
             "council": council,
             "withdraw_form": WithdrawForm(),
-            "org_id": request.user.organisation_id,
+            "org_id": _org_id(request),
         },
     )
 
@@ -185,7 +193,7 @@ def transfer_propose(request: HttpRequest, pk: int) -> HttpResponse:
     package = get_object_or_404(Package.objects.select_related("lot__district"), pk=pk)
     if not (
         request.user.has_perm("sourcing.manage_packages")
-        or package.placed_with_id == request.user.organisation_id
+        or package.placed_with_id == _org_id(request)
     ):
         raise Http404
     form = TransferForm(
