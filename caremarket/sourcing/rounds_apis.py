@@ -16,7 +16,11 @@ from caremarket.sourcing.engine.visit_pattern import WEEKDAY_NAMES, WEEKDAYS, Ca
 from caremarket.sourcing.models import Handback, Package, Transfer
 from caremarket.sourcing.selectors import handbacks as handback_selectors
 from caremarket.sourcing.selectors import transfers as transfer_selectors
-from caremarket.sourcing.selectors.round_fit import packages_open_to, round_fit_for_user
+from caremarket.sourcing.selectors.round_fit import (
+    best_placed,
+    packages_open_to,
+    round_fit_for_user,
+)
 from caremarket.sourcing.selectors.visit_patterns import package_calls
 from caremarket.sourcing.services import handbacks, transfers
 from caremarket.sourcing.services.visit_patterns import package_visit_pattern_set
@@ -392,3 +396,39 @@ def transfer_withdraw(request: HttpRequest, transfer_id: int, payload: WithdrawI
         now=timezone.now(),
     )
     return _transfer(request, transfer_id)
+
+
+class BestPlacedOut(Schema):
+    provider_id: int
+    provider: str
+    tier: int
+    position: int
+    within_1km: int | None
+    within_2km: int | None
+    within_5km: int | None
+    nearest_km: Decimal | None
+    calls_fitting: list[str]
+
+
+@router.get(
+    "/packages/{package_id}/best-placed",
+    response=list[BestPlacedOut],
+    summary="The lot's providers ordered by round fit, beside their ranked-list place (council)",
+)
+def best_placed_list(request: HttpRequest, package_id: int) -> list[BestPlacedOut]:
+    require_visible(request.user, "sourcing.view_packages")
+    package = _package(package_id)
+    return [
+        BestPlacedOut(
+            provider_id=r.provider_id,
+            provider=r.name,
+            tier=r.tier,
+            position=r.position,
+            within_1km=r.fit.within_1km if r.fit else None,
+            within_2km=r.fit.within_2km if r.fit else None,
+            within_5km=r.fit.within_5km if r.fit else None,
+            nearest_km=r.fit.nearest_km if r.fit else None,
+            calls_fitting=r.fit.calls_fitting if r.fit else [],
+        )
+        for r in best_placed(package=package, on=timezone.localdate())
+    ]
