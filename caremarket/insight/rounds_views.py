@@ -7,11 +7,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from caremarket.common.downloads import sheets_download
 from caremarket.common.permissions import require_visible
 from caremarket.common.spreadsheets import Sheet
 from caremarket.insight.forms import RangeForm
 from caremarket.insight.selectors.rounds import Rounds, rounds
-from caremarket.insight.views import download
 
 
 def _rounds(request: HttpRequest) -> tuple[RangeForm, Rounds]:
@@ -71,7 +71,7 @@ def rounds_page(request: HttpRequest) -> HttpResponse:
 @login_required
 def rounds_download(request: HttpRequest, fmt: str) -> HttpResponse:
     _, figures = _rounds(request)
-    return download(
+    return sheets_download(
         sheets=rounds_sheets(figures=figures, generated_at=timezone.localtime()),
         name="rounds-and-handbacks",
         fmt=fmt,
