@@ -152,8 +152,15 @@ CSRF_COOKIE_HTTPONLY = False
 # django-axes: lock an e-mail address + IP pair after repeated failures for a cool-off period.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
+# A pair, so a stranger's failures elsewhere never lock the account's owner out; one address
+# trying many e-mails is slowed separately (accounts.throttle.SIGN_IN_PER_ADDRESS).
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "caremarket.accounts.throttle.axes_username"
+AXES_CLIENT_IP_CALLABLE = "caremarket.accounts.throttle.client_ip"
+# How many reverse proxies in front of the service append to X-Forwarded-For (docs/deployment.md):
+# 0 trusts REMOTE_ADDR alone; 1 for a single nginx or load balancer.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from caremarket.accounts import selectors
 from caremarket.accounts.models import (
     ROLES_BY_KIND,
     ApiToken,
@@ -270,6 +271,36 @@ def user_send_password_reset(*, actor: User | None, user: User) -> None:
     require(actor, "accounts.manage_user", user, NOT_PERMITTED_USERS)
     audit_record(actor=actor, action="user.password_reset_sent", obj=user)
     transaction.on_commit(lambda: _send_password_email(user, subject="reset"))
+
+
+@transaction.atomic
+def user_password_reset_request(*, email: str, client_address: str) -> User | None:
+    """Someone asked for a reset link for this e-mail: send it, if an active account has it.
+
+    The page answers the same either way, so it never tells whether an address has an account.
+    The link is built from SITE_URL, never the request's Host header (which a caller chooses).
+    """
+    user = selectors.user_get_by_email(email=email)
+    if user is None or not user.is_active:
+        return None
+    audit_record(
+        actor=None,
+        action="user.password_reset_requested",
+        obj=user,
+        data={"client_address": client_address},
+    )
+    transaction.on_commit(lambda: _send_password_email(user, subject="reset"))
+    return user
+
+
+@transaction.atomic
+def user_password_reset_complete(*, user: User, password: str) -> User:
+    """The holder of a valid reset link chose a new password."""
+    _validate_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit_record(actor=user, action="user.password_reset_completed", obj=user)
+    return user
 
 
 @transaction.atomic
