@@ -183,6 +183,10 @@ if _govuk_dist.exists():
 _chartjs_dist = BASE_DIR / "node_modules" / "chart.js" / "dist"
 if _chartjs_dist.exists():
     STATICFILES_DIRS.append(("chartjs", _chartjs_dist))
+# Swagger UI for /api/v1/docs, served by the service itself (never a CDN).
+_swagger_dist = BASE_DIR / "node_modules" / "swagger-ui-dist"
+if _swagger_dist.exists():
+    STATICFILES_DIRS.append(("swagger-ui", _swagger_dist))
 STORAGES: dict[str, dict[str, object]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -343,6 +347,9 @@ CQC_NEIGHBOUR_AREAS: list[str] = env.list("CQC_NEIGHBOUR_AREAS", default=[])
 DATA_IMPORT_DIR = env.path("DATA_IMPORT_DIR", default=str(VAR_DIR / "imports"))
 DATA_IMPORT_DROP_DIR: str | None = env("DATA_IMPORT_DROP_DIR", default=None)
 DATA_IMPORT_MAX_UPLOAD_BYTES = env.int("DATA_IMPORT_MAX_UPLOAD_BYTES", default=3 * 1024**3)
+# Whether providers' Ranked List Tool shows every provider's price and quality scores (only if
+# the council publishes them); council staff always see them.
+RANKED_LIST_SCORES_PUBLISHED = env.bool("RANKED_LIST_SCORES_PUBLISHED", default=False)
 DEMO_LOGINS = "caremarket.accounts.demo.DEMO_LOGINS"
 DEMO_PASSWORD = "caremarket.accounts.demo.DEMO_PASSWORD"  # noqa: S105 (a dotted path)
 
