@@ -71,6 +71,11 @@ class NewUserForm(UserForm):
         )
         if fixed_organisation is not None:
             del self.fields["organisation"]
+        # No default role: a careless save must not create an administrator.
+        role_field = self.fields["role"]
+        assert isinstance(role_field, forms.ChoiceField)
+        role_field.choices = [("", "Choose a role"), *role_field.choices]
+        role_field.error_messages["required"] = "Choose the person's role."
 
 
 class ReactivateForm(GovForm):

@@ -242,16 +242,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = request.user
     assert isinstance(viewer, User)
     user = _user_or_404(request, pk)
-    form = UserForm(
-        request.POST or None,
-        organisation_kind=user.organisation.kind,
-        initial={
-            "full_name": user.full_name,
-            "email": user.email,
-            "role": user.role,
-            "job_title": user.job_title,
-        },
-    )
+    form = _details_form(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.user_update(actor=viewer, user=user, **form.cleaned_data)
@@ -295,23 +286,37 @@ def user_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user_or_404(request, pk)
     form = ReactivateForm(request.POST)
     if form.is_valid():
-        services.user_reactivate(
-            actor=request.user,
-            user=user,
-            full_name=form.cleaned_data["full_name"],
-            send_password_reset=form.cleaned_data["send_password_reset"],
-        )
-        messages.success(request, f"{user.email} has been reactivated.")
-        return redirect("accounts:user-detail", pk=user.pk)
+        try:
+            services.user_reactivate(
+                actor=request.user,
+                user=user,
+                full_name=form.cleaned_data["full_name"],
+                send_password_reset=form.cleaned_data["send_password_reset"],
+            )
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
+        else:
+            messages.success(request, f"{user.email} has been reactivated.")
+            return redirect("accounts:user-detail", pk=user.pk)
+    # The account's details as they are, and the reactivation as typed, with its errors.
     return render(
         request,
         "accounts/user_detail.html",
-        {
-            "subject": user,
-            "form": UserForm(organisation_kind=user.organisation.kind),
-            "reactivate_form": form,
-        },
+        {"subject": user, "form": _details_form(user, None), "reactivate_form": form},
         status=400,
+    )
+
+
+def _details_form(user: User, data: Any) -> UserForm:
+    return UserForm(
+        data,
+        organisation_kind=user.organisation.kind,
+        initial={
+            "full_name": user.full_name,
+            "email": user.email,
+            "role": user.role,
+            "job_title": user.job_title,
+        },
     )
 
 
