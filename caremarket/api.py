@@ -22,6 +22,7 @@ from caremarket.insight.apis import router as insight_router
 from caremarket.monitoring.apis import router as monitoring_router
 from caremarket.notifications.apis import router as notifications_router
 from caremarket.sourcing.apis import router as sourcing_router
+from caremarket.sourcing.rounds_apis import router as rounds_router
 
 logger = logging.getLogger("caremarket.api")
 
@@ -105,5 +106,6 @@ api.add_router("", core_router)
 api.add_router("", monitoring_router)
 api.add_router("", framework_router)
 api.add_router("", sourcing_router)
+api.add_router("", rounds_router)
 api.add_router("", carehomes_router)
 api.add_router("", insight_router)

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -106,14 +107,16 @@ def token_list(request: HttpRequest) -> list[ApiToken]:
 
 @router.post("/tokens", response={201: TokenCreated}, summary="Create an API token")
 def token_create(request: HttpRequest, payload: TokenIn) -> Status:
-    token, raw = services.api_token_create(actor=_me(request), name=payload.name)
+    token, raw = services.api_token_create(
+        actor=_me(request), name=payload.name, now=timezone.now()
+    )
     return Status(201, {**TokenOut.from_orm(token).dict(), "token": raw})
 
 
 @router.delete("/tokens/{token_id}", response={204: None}, summary="Revoke an API token")
 def token_revoke(request: HttpRequest, token_id: int) -> Status:
     token = get_object_or_404(ApiToken, pk=token_id, user=_me(request))
-    services.api_token_revoke(actor=_me(request), token=token)
+    services.api_token_revoke(actor=_me(request), token=token, now=timezone.now())
     return Status(204, None)
 
 
@@ -175,7 +178,9 @@ def user_patch(request: HttpRequest, user_id: int, payload: UserPatch) -> User:
 
 @router.post("/users/{user_id}/deactivate", response=UserOut, summary="Deactivate an account")
 def user_deactivate(request: HttpRequest, user_id: int) -> User:
-    return services.user_deactivate(actor=_me(request), user=_visible_user(request, user_id))
+    return services.user_deactivate(
+        actor=_me(request), user=_visible_user(request, user_id), now=timezone.now()
+    )
 
 
 @router.post("/users/{user_id}/reactivate", response=UserOut, summary="Reactivate an account")

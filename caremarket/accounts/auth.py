@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja.errors import AuthenticationError
 from ninja.security import APIKeyHeader, HttpBearer, SessionAuth
 
@@ -19,7 +20,7 @@ class TokenAuth(HttpBearer):
             # A token was sent and is wrong or revoked: say so, rather than falling through to
             # the session check and answering "CSRF check failed" or the public view.
             raise AuthenticationError(401, "The API token is not valid or has been revoked.")
-        services.api_token_touch(token=api_token)
+        services.api_token_touch(token=api_token, now=timezone.now())
         request.user = api_token.user
         return api_token.user
 

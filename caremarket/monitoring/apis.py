@@ -44,12 +44,16 @@ class SubmissionOut(Schema):
     superseded_by_id: int | None
     message: str
     error_count: int
+    warning_count: int
     url: str
     error_report_url: str | None
+    warning_report_url: str | None
 
 
 class SubmissionDetailOut(SubmissionOut):
     errors: list[FileErrorOut]
+    # Rows of a file accepted with warnings, and how each was read.
+    warnings: list[FileErrorOut]
 
 
 class KpiOut(Schema):
@@ -92,9 +96,13 @@ def _out(s: Submission, *, detail: bool = False) -> dict[str, object]:
         "error_report_url": reverse("monitoring:error-report", args=[s.pk])
         if s.error_count
         else None,
+        "warning_report_url": reverse("monitoring:warning-report", args=[s.pk])
+        if s.warning_count
+        else None,
     }
     if detail:
         data["errors"] = s.errors[:API_ERRORS_SHOWN]
+        data["warnings"] = s.warnings[:API_ERRORS_SHOWN]
     return data
 
 
