@@ -249,6 +249,7 @@ def user_reactivate(
     user: User,
     full_name: str | None = None,
     send_password_reset: bool = True,
+    now: dt.datetime,
 ) -> User:
     """Bring back an account, e.g. a shared mailbox passing to a new member of staff."""
     require(actor, "accounts.manage_user", user, NOT_PERMITTED_USERS)
@@ -275,23 +276,21 @@ def user_reactivate(
     model_full_clean(user, exclude=["password"], validate_unique=False)
     user.save()
     if new_holder:
-        _sessions_end(user)
-    revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
-        revoked_at=timezone.now()
-    )
+        _sessions_end(user, now=now)
+    revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
     if revoked:
         changes["api_tokens_revoked"] = [revoked, 0]
-    audit_record(actor=actor, action="user.reactivated", obj=user, changes=changes)
+    audit_record(actor=actor, action="user.reactivated", obj=user, changes=changes, at=now)
     if send_password_reset:
         transaction.on_commit(lambda: _send_password_email(user, subject="reset"))
     return user
 
 
-def _sessions_end(user: User) -> None:
+def _sessions_end(user: User, *, now: dt.datetime) -> None:
     """Delete the user's stored sessions (the password hash check would refuse them anyway)."""
     from django.contrib.sessions.models import Session
 
-    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+    for session in Session.objects.filter(expire_date__gt=now).iterator():
         if session.get_decoded().get("_auth_user_id") == str(user.pk):
             session.delete()
 
@@ -304,7 +303,9 @@ def user_send_password_reset(*, actor: User | None, user: User) -> None:
 
 
 @transaction.atomic
-def user_password_reset_request(*, email: str, client_address: str) -> User | None:
+def user_password_reset_request(
+    *, email: str, client_address: str, now: dt.datetime
+) -> User | None:
     """Someone asked for a reset link for this e-mail: send it, if an active account has it.
 
     The page answers the same either way, so it never tells whether an address has an account.
@@ -318,18 +319,19 @@ def user_password_reset_request(*, email: str, client_address: str) -> User | No
         action="user.password_reset_requested",
         obj=user,
         data={"client_address": client_address},
+        at=now,
     )
     transaction.on_commit(lambda: _send_password_email(user, subject="reset"))
     return user
 
 
 @transaction.atomic
-def user_password_reset_complete(*, user: User, password: str) -> User:
+def user_password_reset_complete(*, user: User, password: str, now: dt.datetime) -> User:
     """The holder of a valid reset link chose a new password."""
     _validate_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
-    audit_record(actor=user, action="user.password_reset_completed", obj=user)
+    audit_record(actor=user, action="user.password_reset_completed", obj=user, at=now)
     return user
 
 

@@ -71,7 +71,9 @@ class PasswordResetView(auth_views.PasswordResetView):
         # Past the limit for one e-mail the page answers as usual but sends nothing more, so
         # nobody can flood a mailbox with links and the answer still reveals nothing.
         if throttle.count(throttle.RESET_PER_EMAIL, email) <= throttle.RESET_PER_EMAIL.attempts:
-            services.user_password_reset_request(email=email, client_address=address)
+            services.user_password_reset_request(
+                email=email, client_address=address, now=timezone.now()
+            )
         return redirect(self.success_url)
 
 
@@ -86,7 +88,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form: Any) -> HttpResponse:
         try:
             services.user_password_reset_complete(
-                user=form.user, password=form.cleaned_data["new_password1"]
+                user=form.user, password=form.cleaned_data["new_password1"], now=timezone.now()
             )
         except DomainError as exc:
             form_add_domain_error(form, exc)
@@ -293,6 +295,7 @@ def user_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
                 user=user,
                 full_name=form.cleaned_data["full_name"],
                 send_password_reset=form.cleaned_data["send_password_reset"],
+                now=timezone.now(),
             )
         except DomainError as exc:
             form_add_domain_error(form, exc)

@@ -7,6 +7,7 @@ from django.contrib.sessions.models import Session
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from caremarket.accounts import services
 from caremarket.accounts.models import Role, User
@@ -16,7 +17,9 @@ from caremarket.conftest import PASSWORD
 
 def test_reactivating_an_active_account_is_refused_and_keeps_its_password(world):
     with pytest.raises(Conflict):
-        services.user_reactivate(actor=world.council_admin, user=world.broker, full_name="X")
+        services.user_reactivate(
+            actor=world.council_admin, user=world.broker, full_name="X", now=timezone.now()
+        )
     world.broker.refresh_from_db()
     assert world.broker.check_password(PASSWORD) and world.broker.full_name != "X"
     api = world.client_for(world.council_admin).post(
@@ -39,7 +42,7 @@ def test_a_new_holder_ends_the_previous_holders_sessions_and_tokens_and_gets_a_r
         ).status_code
         == 302
     )
-    token, secret = services.api_token_create(actor=world.broker, name="laptop")
+    token, secret = services.api_token_create(actor=world.broker, name="laptop", now=timezone.now())
     # Deactivated while the old holder's session was still stored; then passed on.
     User.objects.filter(pk=world.broker.pk).update(is_active=False)
     world.broker.refresh_from_db()
@@ -49,6 +52,7 @@ def test_a_new_holder_ends_the_previous_holders_sessions_and_tokens_and_gets_a_r
             user=world.broker,
             full_name="Next Broker",
             send_password_reset=False,  # a new holder gets one anyway
+            now=timezone.now(),
         )
     world.broker.refresh_from_db()
     assert not world.broker.has_usable_password()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from caremarket.accounts.models import OrganisationKind
 from caremarket.accounts.services import api_token_create, organisation_create
@@ -13,7 +14,7 @@ from caremarket.common.services import ONE_LINE
 def test_signed_in_pages_and_api_answers_are_never_stored(world, client):
     page = world.client_for(world.broker).get("/accounts/account/")
     assert "no-store" in page["Cache-Control"] and "private" in page["Cache-Control"]
-    _, secret = api_token_create(actor=world.broker, name="crm")
+    _, secret = api_token_create(actor=world.broker, name="crm", now=timezone.now())
     api = client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {secret}")
     assert api.status_code == 200 and "no-store" in api["Cache-Control"]
     public = client.get("/accessibility/")
