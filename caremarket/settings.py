@@ -136,7 +136,11 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "caremarket.accounts.validators.RepeatedCharacterValidator"},
+    {"NAME": "caremarket.accounts.validators.DemoPasswordValidator"},
 ]
+# A demo site's accounts use the published demo password; anywhere else it is refused.
+DEMO_SITE = env.bool("DEMO_SITE", default=DEBUG or TESTING)
 
 LOGIN_URL = "accounts:sign-in"
 LOGIN_REDIRECT_URL = "core:home"
