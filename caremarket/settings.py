@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import environ
@@ -94,6 +95,11 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'caremarket.sqlite3'}"),
 }
+# Migrations run as the owner role, the service as a role that owns nothing (core/roles.py,
+# docs/deployment.md): `manage.py migrate` connects with MIGRATE_DATABASE_URL when it is set.
+MIGRATE_DATABASE_URL = env("MIGRATE_DATABASE_URL", default="")
+if MIGRATE_DATABASE_URL and sys.argv[1:2] == ["migrate"]:
+    DATABASES["default"] = env.db_url_config(MIGRATE_DATABASE_URL)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web service and the task worker read while the other writes; the busy
     # timeout makes a writer wait for the lock instead of failing at once; IMMEDIATE
