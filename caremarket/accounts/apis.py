@@ -6,11 +6,12 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from caremarket.accounts import selectors, services
 from caremarket.accounts.models import ApiToken, Organisation, User
 from caremarket.common.errors import NotPermitted
+from caremarket.common.pagination import Pagination
 
 router = Router(tags=["Organisations and users"])
 
@@ -124,7 +125,7 @@ def token_revoke(request: HttpRequest, token_id: int) -> Status:
     response=list[OrganisationOut],
     summary="Organisations (council administrators)",
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def organisation_list(request: HttpRequest, kind: str | None = None, q: str = "") -> object:
     if not request.user.has_perm("accounts.manage_organisations"):
         raise NotPermitted("Only council administrators can list organisations.")
@@ -137,7 +138,7 @@ def organisation_create(request: HttpRequest, payload: OrganisationIn) -> Status
 
 
 @router.get("/users", response=list[UserOut], summary="Users you may manage")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def user_list(request: HttpRequest, organisation_id: int | None = None, q: str = "") -> object:
     viewer = _me(request)
     if not viewer.has_perm("accounts.list_users"):

@@ -8,10 +8,11 @@ from django.urls import reverse
 from django.utils import timezone
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from caremarket.accounts.models import Organisation, User
 from caremarket.common.errors import NotPermitted
+from caremarket.common.pagination import Pagination
 from caremarket.monitoring import queue, selectors
 from caremarket.monitoring.models import KpiResult, RiskFlag, Submission
 from caremarket.monitoring.services.submissions import submission_receive
@@ -43,12 +44,16 @@ class SubmissionOut(Schema):
     superseded_by_id: int | None
     message: str
     error_count: int
+    warning_count: int
     url: str
     error_report_url: str | None
+    warning_report_url: str | None
 
 
 class SubmissionDetailOut(SubmissionOut):
     errors: list[FileErrorOut]
+    # Rows of a file accepted with warnings, and how each was read.
+    warnings: list[FileErrorOut]
 
 
 class KpiOut(Schema):
@@ -91,9 +96,13 @@ def _out(s: Submission, *, detail: bool = False) -> dict[str, object]:
         "error_report_url": reverse("monitoring:error-report", args=[s.pk])
         if s.error_count
         else None,
+        "warning_report_url": reverse("monitoring:warning-report", args=[s.pk])
+        if s.warning_count
+        else None,
     }
     if detail:
         data["errors"] = s.errors[:API_ERRORS_SHOWN]
+        data["warnings"] = s.warnings[:API_ERRORS_SHOWN]
     return data
 
 
@@ -126,7 +135,7 @@ def submission_create(request: HttpRequest, file: File[UploadedFile]) -> Status:
 
 
 @router.get("/ehm/submissions", response=list[SubmissionOut], summary="Visit files you may see")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def submission_list(request: HttpRequest, organisation_id: int | None = None) -> object:
     user = _me(request)
     if not user.has_perm("monitoring.view_monitoring"):
@@ -169,7 +178,7 @@ def provider_kpis(
 
 
 @router.get("/ehm/flags", response=list[FlagOut], summary="Risk flags (contract managers)")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def flag_list(request: HttpRequest, active_only: bool = True) -> list[RiskFlag]:
     if not request.user.has_perm("monitoring.view_flags"):
         raise NotPermitted("Risk flags are for the council's contract managers.")

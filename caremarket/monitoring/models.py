@@ -14,6 +14,9 @@ class Submission(models.Model):
         RECEIVED = "received", "Received"
         PROCESSING = "processing", "Checking"
         ACCEPTED = "accepted", "Accepted"
+        # Stored and counted like an accepted file; some rows were read with a stated
+        # interpretation (decision 0036) that the provider should check.
+        ACCEPTED_WITH_WARNINGS = "accepted_warnings", "Accepted with warnings"
         REJECTED = "rejected", "Rejected"
         DUPLICATE = "duplicate", "Already received"
         FAILED = "failed", "Could not be processed"
@@ -29,12 +32,15 @@ class Submission(models.Model):
     sha256 = models.CharField(max_length=64, db_index=True)
     received_at = models.DateTimeField()
     processed_at = models.DateTimeField(null=True, blank=True)
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.RECEIVED)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.RECEIVED)
     period = models.PositiveIntegerField(null=True, blank=True)
     rows = models.PositiveIntegerField(default=0)
     error_count = models.PositiveIntegerField(default=0)
     # The first errors ({row, column, value, rule}); the count above is the whole file's.
     errors = models.JSONField(default=list, blank=True)
+    # Rows of an accepted file read with an interpretation, listed like errors.
+    warning_count = models.PositiveIntegerField(default=0)
+    warnings = models.JSONField(default=list, blank=True)
     message = models.TextField(blank=True)
     duplicate_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -60,6 +66,13 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"EHM submission {self.pk} ({self.filename})"
+
+    @property
+    def is_accepted(self) -> bool:
+        return self.status in ACCEPTED_STATUSES
+
+
+ACCEPTED_STATUSES = (Submission.Status.ACCEPTED, Submission.Status.ACCEPTED_WITH_WARNINGS)
 
 
 class KpiResult(models.Model):

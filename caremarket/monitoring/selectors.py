@@ -132,11 +132,29 @@ def submission_list(
 
 
 def submission_find_duplicate(*, organisation: Organisation, sha256: str) -> Submission | None:
-    """An earlier upload of the same content that was accepted or is still being checked."""
-    live = (Submission.Status.RECEIVED, Submission.Status.PROCESSING, Submission.Status.ACCEPTED)
+    """An upload of the same content that counts now (the current file) or is being checked.
+
+    A replaced file's content is not a duplicate: sending it again makes it current again.
+    """
+    in_flight = (Submission.Status.RECEIVED, Submission.Status.PROCESSING)
     return (
-        Submission.objects.filter(organisation=organisation, sha256=sha256, status__in=live)
+        Submission.objects.filter(organisation=organisation, sha256=sha256)
+        .filter(Q(is_current=True) | Q(status__in=in_flight))
         .order_by("pk")
+        .first()
+    )
+
+
+def submission_replaced_same_content(*, submission: Submission) -> Submission | None:
+    """The latest earlier submission with this content that a later file replaced."""
+    return (
+        Submission.objects.filter(
+            organisation_id=submission.organisation_id,
+            sha256=submission.sha256,
+            superseded_by__isnull=False,
+        )
+        .exclude(pk=submission.pk)
+        .order_by("-pk")
         .first()
     )
 
@@ -313,12 +331,24 @@ def visit_punctuality_by_hour(
     if not parquet.exists():
         return []
     with duckdb.connect() as con:
-        rows = con.execute(
-            "SELECT hour(planned_start) AS h, count(*) AS n,"
-            " count(*) FILTER (date_diff('minute', planned_start, check_in) > ?) AS late"
+        schema = con.execute("SELECT name FROM parquet_schema(?)", [str(parquet)]).fetchall()
+        names = {r[0] for r in schema}
+        # Files stored before decision 0036 have no offsets: their times were read as given.
+        ps, ci = (
+            ("planned_start_utc_offset", "check_in_utc_offset")
+            if "check_in_utc_offset" in names
+            else ("0", "0")
+        )
+        sql = (
+            "SELECT hour(planned_start) AS h, count(*) AS n,"  # noqa: S608 (two fixed names)
+            f" count(*) FILTER (date_diff('minute', planned_start - to_minutes({ps}),"
+            f" check_in - to_minutes({ci})) > ?) AS late"
             " FROM read_parquet(?, hive_partitioning = true)"
             " WHERE branch_reference = ? AND visit_status = 'DELIVERED'"
-            " GROUP BY h ORDER BY h",
+            " GROUP BY h ORDER BY h"
+        )
+        rows = con.execute(
+            sql,
             [window_minutes, str(parquet), branch],
         ).fetchall()
     return [(int(h), int(n), int(late)) for h, n, late in rows]

@@ -9,6 +9,7 @@ urlpatterns = [
     path("submissions/new/", submissions.submission_upload, name="upload"),
     path("submissions/<int:pk>/", submissions.submission_detail, name="submission"),
     path("submissions/<int:pk>/errors.csv", submissions.error_report, name="error-report"),
+    path("submissions/<int:pk>/warnings.csv", submissions.warning_report, name="warning-report"),
     path("file-specification/", submissions.file_spec, name="file-spec"),
     path("template.csv", submissions.template_download, name="template"),
     path("overview/", kpis.overview, name="overview"),

@@ -32,6 +32,7 @@ from caremarket.sourcing.selectors import packages as selectors
 from caremarket.sourcing.selectors import timetable as timetable_selectors
 from caremarket.sourcing.selectors.batching_workbook import batching_list_workbook
 from caremarket.sourcing.selectors.care_book import care_book_template_csv
+from caremarket.sourcing.selectors.round_fit import round_fit_for_user
 from caremarket.sourcing.services import (
     available,
     batching,
@@ -86,7 +87,8 @@ def package_list(request: HttpRequest) -> HttpResponse:
     district = request.GET.get("district", "")
     qs = selectors.package_list(
         stage=request.GET.get("stage") or None,
-        district_id=int(district) if district.isdigit() else None,
+        # An id beyond any row (and beyond SQLite's integers) matches nothing.
+        district_id=int(district) if district.isdigit() and len(district) < 10 else None,
         search=request.GET.get("q", "").strip(),
     )
     return render(
@@ -234,6 +236,9 @@ def offer_list(request: HttpRequest) -> HttpResponse:
             "past_offers": [o for o in all_offers if not o.is_open][:100],
             "decline_form": DeclineForm(),
             "now": timezone.now(),
+            "round_fit": round_fit_for_user(
+                user=request.user, packages=[o.package for o in all_offers if o.is_open]
+            ),
         },
     )
 
@@ -339,6 +344,7 @@ def batching_page(request: HttpRequest) -> HttpResponse:
             "upload_form": upload_form,
             **_council_batching(provider, now),
             **_timetable_context(request, now),
+            "round_fit": round_fit_for_user(user=request.user, packages=[p for p, _ in rows]),
         },
         status=400 if upload_form.errors else 200,
     )
@@ -387,12 +393,14 @@ def available_page(request: HttpRequest) -> HttpResponse:
             return redirect("sourcing:available")
         except DomainError as exc:
             form_add_domain_error(form, exc)
+    listed = list(selectors.available_packages())
     return render(
         request,
         "sourcing/available.html",
         {
-            "packages": selectors.available_packages(),
+            "packages": listed,
             "form": form,
+            "round_fit": round_fit_for_user(user=request.user, packages=listed),
             "can_propose": request.user.has_perm("sourcing.propose_rate"),
             **_timetable_context(request, timezone.now()),
         },

@@ -42,6 +42,11 @@ class KpiRow:
     counts: dict[str, int]
 
 
+def _at(column: str) -> str:
+    """A stored UK wall-clock time as its instant: lengths are real elapsed time (0036)."""
+    return f"({column} - to_minutes({column}_utc_offset))"
+
+
 def _flags_sql(t: Thresholds) -> str:
     cutoff = int(t.missed_cutoff_hour)
     return f"""
@@ -54,9 +59,9 @@ def _flags_sql(t: Thresholds) -> str:
           OR (visit_status = 'DELIVERED' AND hour(planned_start) < {cutoff}
               AND check_in > date_trunc('day', planned_start) + INTERVAL {cutoff} HOUR)
           AS missed,
-        date_diff('minute', planned_start, planned_end) AS planned_min,
-        date_diff('second', check_in, check_out) / 60.0 AS actual_min,
-        date_diff('second', planned_start, check_in) / 60.0 AS offset_min,
+        date_diff('minute', {_at("planned_start")}, {_at("planned_end")}) AS planned_min,
+        date_diff('second', {_at("check_in")}, {_at("check_out")}) / 60.0 AS actual_min,
+        date_diff('second', {_at("planned_start")}, {_at("check_in")}) / 60.0 AS offset_min,
         CASE WHEN time_critical THEN {int(t.time_critical_window_minutes)}
              ELSE {int(t.punctuality_window_minutes)} END AS window_min
       FROM visits

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from pathlib import Path
 
@@ -45,6 +46,30 @@ def file_precheck(*, path: Path) -> tuple[list[str], list[FileError]]:
         ]
     header = next(csv.reader(io.StringIO(text)), [])
     return header, header_check(header)
+
+
+def file_first_period_start(*, path: Path, header: list[str]) -> dt.date | None:
+    """Row 2's period start, read from the first bytes: where the clock changes must be known.
+
+    None when it cannot be read there (DuckDB's checks then report what is wrong with it).
+    """
+    names = [h.strip().lower() for h in header]
+    if "period_start" not in names:
+        return None
+    with path.open("rb") as fh:
+        head = fh.read(HEAD_BYTES).removeprefix(b"\xef\xbb\xbf").decode("utf-8", "replace")
+    rows = csv.reader(io.StringIO(head))
+    next(rows, None)
+    row = next(rows, None)
+    if row is None or len(row) != len(names):
+        return None
+    text = row[names.index("period_start")].strip()
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
 
 
 def header_check(header: list[str]) -> list[FileError]:

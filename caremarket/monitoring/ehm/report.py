@@ -13,7 +13,10 @@ from caremarket.monitoring.ehm.spec import template_rows
 REPORT_HEADER = ["row", "column", "value", "rule"]
 
 
-def error_report_csv(*, errors: Iterable[Mapping[str, Any]], total: int, filename: str) -> str:
+def error_report_csv(
+    *, errors: Iterable[Mapping[str, Any]], total: int, filename: str, kind: str = "errors"
+) -> str:
+    """The listed errors (or warnings) of a file, one a line, and a note of any not listed."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(REPORT_HEADER)
@@ -26,7 +29,7 @@ def error_report_csv(*, errors: Iterable[Mapping[str, Any]], total: int, filenam
     if total > listed:
         writer.writerow(
             safe_row(
-                ["", "", "", f"{total - listed:,} further errors in {filename} are not listed."]
+                ["", "", "", f"{total - listed:,} further {kind} in {filename} are not listed."]
             )
         )
     return out.getvalue()

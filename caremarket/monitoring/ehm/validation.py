@@ -13,8 +13,9 @@ from pathlib import Path
 
 import duckdb
 
+from caremarket.monitoring.ehm.clock import ClockSql, zone_name
 from caremarket.monitoring.ehm.errors import FileError
-from caremarket.monitoring.ehm.precheck import SAVE_AS, file_precheck
+from caremarket.monitoring.ehm.precheck import SAVE_AS, file_first_period_start, file_precheck
 from caremarket.monitoring.ehm.spec import (
     AT_HOME_METHODS,
     CHECK_IN_METHODS,
@@ -28,7 +29,14 @@ from caremarket.monitoring.ehm.spec import (
 from caremarket.monitoring.periods import PERIOD_DAYS, Period, period_starting
 
 MAX_LINE_BYTES = 1_000_000
-DATE_TIME_RULE = "Not a date-time: use YYYY-MM-DD HH:MM (ISO 8601) or DD/MM/YYYY HH:MM."
+DATE_TIME_RULE = (
+    "Not a date-time: use YYYY-MM-DD HH:MM (ISO 8601) or DD/MM/YYYY HH:MM, in UK time"
+    " (an explicit offset such as Z or +01:00 may follow an ISO 8601 time)."
+)
+SKIPPED_RULE = (
+    "This time never happened in the UK: the clocks went forward from 01:00 GMT to 02:00 BST"
+    " that night. Use the time the EHM system recorded (from 02:00 BST)."
+)
 # Each check: (column, SQL condition on table v that marks a broken row, rule).
 Check = tuple[str, str, str]
 
@@ -50,6 +58,8 @@ class Validated:
     period: Period | None = None
     error_count: int = 0
     errors: list[FileError] = field(default_factory=list)
+    warning_count: int = 0
+    warnings: list[FileError] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -66,9 +76,34 @@ def _codes(values: object) -> str:
 
 def _timestamp(col: str) -> str:
     # ISO 8601 (with T or space, seconds optional) or UK day-first; a time is required.
+    # The last character must be a digit: DuckDB's cast would silently drop a zone it does not
+    # apply (" UTC", "+01", "Europe/London"); offsets are split off before this is called.
     return (
-        f"CASE WHEN contains({col}, ':') THEN coalesce(try_cast({col} AS TIMESTAMP),"
+        f"CASE WHEN contains({col}, ':') AND right({col}, 1) BETWEEN '0' AND '9'"
+        f" THEN coalesce(try_cast({col} AS TIMESTAMP),"
         f" try_strptime({col}, ['%d/%m/%Y %H:%M', '%d/%m/%Y %H:%M:%S'])) END"
+    )
+
+
+def _suffix(col: str) -> str:
+    """The explicit UTC offset at the end of a date-time (Z, +01:00, +0100), or NULL.
+
+    The cheap character tests come first so the regular expression runs only on the rare
+    values that may carry an offset.
+    """
+    return (
+        f"CASE WHEN right({col}, 1) IN ('Z', 'z') OR substr({col}, -6, 1) IN ('+', '-')"
+        f" OR substr({col}, -5, 1) IN ('+', '-') OR substr({col}, -3, 1) IN ('+', '-') THEN"
+        f" nullif(regexp_extract({col}, '(?:[Zz]|[+-][0-9][0-9](?::?[0-9][0-9])?)$'), '') END"
+    )
+
+
+def _suffix_minutes(tz: str) -> str:
+    return (
+        f"CASE WHEN upper({tz}) = 'Z' THEN 0 WHEN {tz} IS NOT NULL THEN"
+        f" (CASE WHEN left({tz}, 1) = '-' THEN -1 ELSE 1 END)"
+        f" * (substr({tz}, 2, 2)::INTEGER * 60"
+        f" + CASE WHEN length({tz}) = 3 THEN 0 ELSE right({tz}, 2)::INTEGER END) END"
     )
 
 
@@ -82,6 +117,8 @@ TIMESTAMPS = {
     "actual_check_in": "check_in_ts",
     "actual_check_out": "check_out_ts",
 }
+# (start, end) of each visit's two spans: each is read so that its length makes sense.
+SPANS = (("planned_start", "planned_end"), ("actual_check_in", "actual_check_out"))
 CODES = {
     "service_type": "service_type_c",
     "visit_status": "status_c",
@@ -91,8 +128,71 @@ CODES = {
 }
 
 
+def _instant(column: str) -> str:
+    """The UTC instant of a parsed date-time (NULL for a time that never happened)."""
+    return f"({TIMESTAMPS[column]} - to_minutes({column}_off))"
+
+
+def _clock_columns(clock: ClockSql) -> list[list[str]]:
+    """Projections, in order, that turn each date-time text into UK wall-clock time and offsets.
+
+    Split off an explicit offset; parse the rest; for an explicit offset, convert to UK time;
+    give each time the offset of its first and of its second occurrence.
+    """
+    split, parse, wall, offsets = [], [], [], []
+    for c in TIMESTAMPS:
+        split.append(f"{_suffix(c)} AS {c}__tz")
+        parse += [
+            f"CASE WHEN {c}__tz IS NULL THEN {c}"
+            f" ELSE rtrim(left({c}, length({c}) - length({c}__tz))) END AS {c}__body",
+            f"{_suffix_minutes(c + '__tz')} AS {c}__ex",
+        ]
+        wall.append(f"{_timestamp(c + '__body')} AS {c}__wall")
+        utc = f"({c}__wall - to_minutes({c}__ex))"
+        given = clock.offset_at_utc(utc)
+        offsets += [
+            f"CASE WHEN {c}__ex IS NULL THEN {c}__wall ELSE {utc} + to_minutes({given}) END"
+            f" AS {TIMESTAMPS[c]}",
+            f"CASE WHEN {c}__ex IS NULL THEN {clock.first_offset(c + '__wall')} ELSE {given} END"
+            f" AS {c}__first",
+            f"CASE WHEN {c}__ex IS NULL THEN {clock.second_offset(c + '__wall')} ELSE {given} END"
+            f" AS {c}__second",
+            f"{c}__ex IS NULL AND {clock.skipped(c + '__wall')} AS {c}_gap",
+        ]
+    return [split, parse, wall, offsets]
+
+
+def _span_offsets() -> list[str]:
+    """Choose the reading of each time in the repeated hour (decision 0036).
+
+    Of the possible readings the span takes the shortest length that is not negative; when
+    both ends are in the repeated hour and in order, both are read as their first occurrence.
+    """
+    chosen = []
+    for start, end in SPANS:
+        s_ts, e_ts = TIMESTAMPS[start], TIMESTAMPS[end]
+        nd = f"date_diff('minute', {s_ts}, {e_ts})"
+        s_amb, e_amb = f"{start}__first <> {start}__second", f"{end}__first <> {end}__second"
+        a = (
+            f"CASE WHEN {s_amb} AND NOT coalesce({e_amb}, false)"
+            f" AND {nd} + {start}__second - {end}__first >= 0"
+            f" THEN {start}__second ELSE {start}__first END"
+        )
+        b = (
+            f"CASE WHEN {e_amb} AND {nd} + ({a}) - {end}__first < 0"
+            f" THEN {end}__second ELSE {end}__first END"
+        )
+        chosen += [
+            f"{a} AS {start}_off",
+            f"coalesce({s_amb}, false) AS {start}_amb",
+            f"{b} AS {end}_off",
+            f"coalesce({e_amb}, false) AS {end}_amb",
+        ]
+    return chosen
+
+
 def _load(
-    con: duckdb.DuckDBPyConnection, path: Path, header: list[str], limit: int
+    con: duckdb.DuckDBPyConnection, path: Path, header: list[str], limit: int, clock: ClockSql
 ) -> list[FileError]:
     """Read the CSV in one pass into table v, parsing as it goes.
 
@@ -106,30 +206,34 @@ def _load(
         f"NULLIF(trim({c}), '') AS {c}" if c in names else f"NULL::VARCHAR AS {c}"
         for c in COLUMN_NAMES
     )
-    parsed, final = [], []
+    final = []
     for c in COLUMN_NAMES:
         if c in TIMESTAMPS:
-            parsed += [f"{_timestamp(c)} AS {TIMESTAMPS[c]}", c]
-            final += [TIMESTAMPS[c], f"CASE WHEN {TIMESTAMPS[c]} IS NULL THEN {c} END AS {c}"]
+            final += [
+                TIMESTAMPS[c],
+                f"CASE WHEN {TIMESTAMPS[c]} IS NULL THEN {c} END AS {c}",
+                f"{c}_gap",
+            ]
         else:
-            parsed.append(c)
             final.append(c)
         if c in CODES:
             final.append(f"upper({c}) AS {CODES[c]}")
     final += [
         f"{_date('period_start')} AS period_start_d",
         "try_cast(carers AS INTEGER) AS carers_n",
+        *_span_offsets(),
+        *(f"{c}__first" for c in TIMESTAMPS),
     ]
     source = (
         f"read_csv({_lit(str(path))}, columns={columns}, header=true, auto_detect=false,"
         f" delim=',', quote='\"', escape='\"', store_rejects=true, rejects_table='ehm_rejects',"
         f" rejects_scan='ehm_scans', rejects_limit={limit}, max_line_size={MAX_LINE_BYTES})"
     )
+    query = f"SELECT {trimmed} FROM {source}"
+    for stage in _clock_columns(clock):
+        query = f"SELECT *, {', '.join(stage)} FROM ({query})"
     try:
-        con.execute(
-            f"CREATE OR REPLACE TABLE v AS SELECT {', '.join(final)} FROM"
-            f" (SELECT {', '.join(parsed)} FROM (SELECT {trimmed} FROM {source}))"
-        )
+        con.execute(f"CREATE OR REPLACE TABLE v AS SELECT {', '.join(final)} FROM ({query})")
     except duckdb.Error as exc:
         reason = str(exc).strip().splitlines()[0][:300]
         return [FileError(None, "", "", f"The file could not be read as CSV: {reason}")]
@@ -220,27 +324,28 @@ def _checks(ctx: FileContext, period: Period | None) -> list[Check]:
         ),
         (
             "planned_end",
-            "planned_end_ts <= planned_start_ts",
+            f"{_instant('planned_end')} <= {_instant('planned_start')}",
             "The planned end must be after the planned start.",
         ),
         (
             "planned_end",
-            "planned_end_ts > planned_start_ts + INTERVAL 24 HOUR",
+            f"{_instant('planned_end')} > {_instant('planned_start')} + INTERVAL 24 HOUR",
             "A planned visit cannot last more than 24 hours.",
         ),
         (
             "actual_check_out",
-            "check_out_ts <= check_in_ts",
+            f"{_instant('actual_check_out')} <= {_instant('actual_check_in')}",
             "Check-out is before (or the same as) check-in.",
         ),
         (
             "actual_check_in",
-            "abs(date_diff('minute', planned_start_ts, check_in_ts)) > 24 * 60",
+            f"abs(date_diff('minute', {_instant('planned_start')}, {_instant('actual_check_in')}))"
+            " > 24 * 60",
             "Check-in is more than 24 hours from the planned start.",
         ),
         (
             "actual_check_out",
-            "check_out_ts > check_in_ts + INTERVAL 24 HOUR",
+            f"{_instant('actual_check_out')} > {_instant('actual_check_in')} + INTERVAL 24 HOUR",
             "Check-out is more than 24 hours after check-in.",
         ),
         (
@@ -255,6 +360,7 @@ def _checks(ctx: FileContext, period: Period | None) -> list[Check]:
         ),
     ]
     checks += [(column, f"{column} IS NOT NULL", DATE_TIME_RULE) for column in TIMESTAMPS]
+    checks += [(column, f"{column}_gap", SKIPPED_RULE) for column in TIMESTAMPS]
     if period is not None:
         checks += [
             (
@@ -309,16 +415,43 @@ def _file_period(con: duckdb.DuckDBPyConnection, ctx: FileContext) -> Period | N
     return period_starting(first[0], anchor=ctx.anchor, grace_days=ctx.grace_days)
 
 
-def _run_checks(con: duckdb.DuckDBPyConnection, checks: list[Check]) -> None:
-    """One pass marks each row with the checks it breaks; only broken rows are looked at again."""
+def _warnings() -> list[Check]:
+    """Rows read with an interpretation the provider should see, though the file is accepted."""
+    warnings: list[Check] = []
+    for c in TIMESTAMPS:
+        for which, test in (("first", "="), ("second", "<>")):
+            zone = zone_name(60 if which == "first" else 0)
+            warnings.append(
+                (
+                    c,
+                    f"{c}_amb AND {c}_off {test} {c}__first",
+                    "This time happened twice: the clocks went back from 02:00 BST to 01:00 GMT"
+                    f" that night. Read as the {which} one ({zone}),"
+                    " the reading that gives the visit the shortest length that is not negative."
+                    " The file's value is kept as sent.",
+                )
+            )
+    return warnings
+
+
+def _run_checks(con: duckdb.DuckDBPyConnection, checks: list[Check], warnings: list[Check]) -> None:
+    """One pass marks each row with the checks it breaks; only broken rows are looked at again.
+
+    Warnings are marked in the same pass and kept in the same table with `warning` set.
+    """
     order = {c: i for i, c in enumerate(COLUMN_NAMES)}
     con.execute(
-        "CREATE OR REPLACE TABLE checks (i INTEGER, col_order INTEGER, col VARCHAR, rule VARCHAR)"
+        "CREATE OR REPLACE TABLE checks (i INTEGER, col_order INTEGER, col VARCHAR, rule VARCHAR,"
+        " warning BOOLEAN)"
     )
     con.executemany(
-        "INSERT INTO checks VALUES (?, ?, ?, ?)",
-        [(i, order[col], col, rule) for i, (col, _, rule) in enumerate(checks)],
+        "INSERT INTO checks VALUES (?, ?, ?, ?, ?)",
+        [
+            (i, order[col], col, rule, i >= len(checks))
+            for i, (col, _, rule) in enumerate([*checks, *warnings])
+        ],
     )
+    checks = [*checks, *warnings]
     con.execute(
         "CREATE OR REPLACE TABLE dup_refs AS SELECT visit_reference AS dup_ref,"
         " min(rowid) + 2 AS dup_first FROM v WHERE visit_reference IS NOT NULL"
@@ -334,7 +467,7 @@ def _run_checks(con: duckdb.DuckDBPyConnection, checks: list[Check]) -> None:
           FROM (SELECT rowid + 2 AS row, * FROM v) LEFT JOIN dup_refs ON dup_ref = visit_reference
         ),
         b AS (SELECT row, unnest(broken) AS i FROM marked WHERE len(broken) > 0)
-        SELECT b.row, c.col_order, c.col, c.rule, CASE c.col {value} END AS full_value
+        SELECT b.row, c.col_order, c.col, c.rule, c.warning, CASE c.col {value} END AS full_value
         FROM b JOIN checks c USING (i) JOIN v ON v.rowid = b.row - 2
         """
     )
@@ -361,9 +494,11 @@ def _check_service_users(con: duckdb.DuckDBPyConnection, ctx: FileContext) -> No
     con.executemany("INSERT INTO unknown_people VALUES (?)", [(r,) for r in sorted(unknown)])
     position = COLUMN_NAMES.index("service_user_reference")
     con.execute(
-        f"INSERT INTO errors (row, col_order, col, rule, value) SELECT v.rowid + 2, {position},"
+        f"INSERT INTO errors (row, col_order, col, rule, warning, value) SELECT v.rowid + 2,"
+        f" {position},"
         " 'service_user_reference', 'Unknown service-user reference: not a person whose care"
-        " the council arranges with you.', service_user_reference FROM v JOIN unknown_people u"
+        " the council arranges with you.', false, service_user_reference FROM v"
+        " JOIN unknown_people u"
         " ON u.reference = v.service_user_reference"
     )
 
@@ -375,7 +510,7 @@ def file_validate(
     header, errors = file_precheck(path=path)
     if errors:
         return Validated(error_count=len(errors), errors=errors)
-    errors = _load(con, path, header, limit)
+    errors = _load(con, path, header, limit, _clock(path, header, ctx))
     if errors:
         return Validated(error_count=len(errors), errors=errors[:limit])
     rows = con.execute("SELECT count(*) FROM v").fetchone()
@@ -385,20 +520,39 @@ def file_validate(
             errors=[FileError(None, "", "", "The file has a header row but no visits.")],
         )
     period = _file_period(con, ctx)
-    _run_checks(con, _checks(ctx, period))
+    _run_checks(con, _checks(ctx, period), _warnings())
     _check_service_users(con, ctx)
-    count_row = con.execute("SELECT count(*) FROM errors").fetchone()
-    count = int(count_row[0]) if count_row else 0
-    found = [
-        FileError(int(r[0]), r[1], r[2] or "", r[3])
-        for r in con.execute(
-            f"SELECT row, col, value, rule FROM errors ORDER BY row, col_order LIMIT {limit}"
-        ).fetchall()
-    ]
-    result = Validated(rows=int(rows[0]), period=period, error_count=count, errors=found)
+    counted = dict(con.execute("SELECT warning, count(*) FROM errors GROUP BY warning").fetchall())
+    result = Validated(
+        rows=int(rows[0]),
+        period=period,
+        error_count=int(counted.get(False, 0)),
+        errors=_listed(con, warning=False, limit=limit),
+        warning_count=int(counted.get(True, 0)),
+        warnings=_listed(con, warning=True, limit=limit),
+    )
     if result.ok:
         _visits_view(con, period, ctx)
     return result
+
+
+def _listed(con: duckdb.DuckDBPyConnection, *, warning: bool, limit: int) -> list[FileError]:
+    return [
+        FileError(int(r[0]), r[1], r[2] or "", r[3])
+        for r in con.execute(
+            "SELECT row, col, value, rule FROM errors WHERE warning = ?"
+            f" ORDER BY row, col_order LIMIT {limit}",
+            [warning],
+        ).fetchall()
+    ]
+
+
+def _clock(path: Path, header: list[str], ctx: FileContext) -> ClockSql:
+    """The clock changes around the file's period (from row 2), or around today."""
+    start = file_first_period_start(path=path, header=header)
+    if start is None:
+        start = ctx.today
+    return ClockSql.around(start=start, end=start + dt.timedelta(days=PERIOD_DAYS))
 
 
 def _visits_view(con: duckdb.DuckDBPyConnection, period: Period | None, ctx: FileContext) -> None:
@@ -417,6 +571,10 @@ def _visits_view(con: duckdb.DuckDBPyConnection, period: Period | None, ctx: Fil
           coalesce(time_critical_c = 'Y', false) AS time_critical,
           planned_start_ts AS planned_start, planned_end_ts AS planned_end,
           check_in_ts AS check_in, check_out_ts AS check_out,
+          planned_start_off::SMALLINT AS planned_start_utc_offset,
+          planned_end_off::SMALLINT AS planned_end_utc_offset,
+          actual_check_in_off::SMALLINT AS check_in_utc_offset,
+          actual_check_out_off::SMALLINT AS check_out_utc_offset,
           method_c AS check_in_method,
           coalesce(method_c IN ({at_home}), false) AS logged_at_home,
           coalesce(carers_n, 1)::INTEGER AS carers,

@@ -40,6 +40,7 @@ from caremarket.monitoring.selectors import (
     branch_list,
     submission_current,
     submission_find_duplicate,
+    submission_replaced_same_content,
 )
 from caremarket.monitoring.services.flags import risk_flags_evaluate
 from caremarket.notifications.services import notification_send
@@ -139,10 +140,15 @@ def _record_upload(
         submission.duplicate_of = earlier
         submission.period = earlier.period
         submission.processed_at = now
+        at = timezone.localtime(earlier.received_at)
+        received = f"{earlier.filename}, received {at:%-d %B %Y %H:%M}"
         submission.message = (
-            f"This file is identical to submission {earlier.pk} ({earlier.filename}, received"
-            f" {timezone.localtime(earlier.received_at):%-d %B %Y %H:%M})."
-            " It was not counted again."
+            f"This file is already the current file for period {earlier.period}: it is identical"
+            f" to submission {earlier.pk} ({received}). Nothing changed and it was not counted"
+            " again."
+            if earlier.is_current
+            else f"This file is identical to submission {earlier.pk} ({received}), which is"
+            " still being checked. It was not counted again."
         )
         submission.save()
         audit_record(
@@ -296,6 +302,19 @@ def _label(row: KpiRow, branches: dict[str, Branch], district_names: dict[str, s
     return ""
 
 
+def _accepted_message(result: Validated, previous: Submission | None) -> str:
+    assert result.period is not None
+    text = f"Accepted: {result.rows:,} visits for {result.period.label}."
+    if result.warning_count:
+        n = result.warning_count
+        text = (
+            f"Accepted with {n:,} warning{'s' if n != 1 else ''}: {result.rows:,} visits for"
+            f" {result.period.label} are stored and counted. Check the rows listed: their times"
+            " were read as stated, and the file's values are kept as sent."
+        )
+    return text + (f" It replaces submission {previous.pk}." if previous else "")
+
+
 def _accept(
     *,
     submission: Submission,
@@ -329,18 +348,36 @@ def _accept(
                     data={"superseded_by": submission.pk},
                 )
             thresholds = config.thresholds()
-            submission.status = Submission.Status.ACCEPTED
+            submission.status = (
+                Submission.Status.ACCEPTED_WITH_WARNINGS
+                if result.warning_count
+                else Submission.Status.ACCEPTED
+            )
             submission.processed_at = now
             submission.period = period
             submission.rows = result.rows
+            submission.warning_count = result.warning_count
+            submission.warnings = [w.as_dict() for w in result.warnings]
             submission.is_current = True
             submission.upload_path = ""
             submission.store_path = relative
             submission.thresholds = thresholds.as_dict()
-            submission.message = f"Accepted: {result.rows:,} visits for {result.period.label}." + (
-                f" It replaces submission {previous.pk}." if previous else ""
-            )
+            submission.message = _accepted_message(result, previous)
+            resent = submission_replaced_same_content(submission=submission)
+            if resent is not None:
+                submission.message += (
+                    f" It has the same content as submission {resent.pk} ({resent.filename}),"
+                    " which a later file had replaced: that content is the current file again."
+                )
             submission.save()
+            if resent is not None:
+                audit_record(
+                    actor=None,
+                    action="ehm_submission.current_again",
+                    obj=submission,
+                    at=now,
+                    data={"same_content_as": resent.pk, "replaces": getattr(previous, "pk", None)},
+                )
             names = {b.district_code: b.district_name for b in branches.values()}
             KpiResult.objects.bulk_create(
                 [
@@ -364,12 +401,14 @@ def _accept(
                 data={
                     "period": period,
                     "rows": result.rows,
+                    "warnings": result.warning_count,
                     "replaces": getattr(previous, "pk", None),
                 },
             )
             _tell_uploader(
                 submission,
-                subject=f"Visit file for period {period} accepted",
+                subject=f"Visit file for period {period} accepted"
+                + (" with warnings" if result.warning_count else ""),
                 body=submission.message,
                 now=now,
             )

@@ -119,3 +119,37 @@ def test_processing_twice_does_nothing_the_second_time(ehm):
     again = submission_process(submission_id=submission.pk, now=NOW + dt.timedelta(hours=1))
     assert again.processed_at == submission.processed_at
     assert KpiResult.objects.filter(scope="provider").count() == 1
+
+
+def test_resending_a_replaced_file_makes_its_content_current_again(ehm):
+    original = csv_bytes([visit(), visit()])
+    first = ehm.send(original, filename="january.csv")
+    corrected = ehm.send(csv_bytes([visit(), visit(), LATE]), filename="january-v2.csv")
+    again = ehm.send(original, filename="january.csv")
+    corrected.refresh_from_db()
+    assert again.status == Submission.Status.ACCEPTED and again.is_current
+    assert not corrected.is_current and corrected.superseded_by_id == again.pk
+    assert f"same content as submission {first.pk} (january.csv)" in again.message
+    assert "the current file again" in again.message
+    series = selectors.kpi_series(organisation=ehm.provider)
+    assert [(r.submission_id, r.visits_total, r.late) for r in series] == [(again.pk, 2, 0)]
+    event = AuditEvent.objects.get(action="ehm_submission.current_again")
+    assert event.data == {"same_content_as": first.pk, "replaces": corrected.pk}
+    assert f"visits/period=3/provider=1-000000009/submission-{again.pk}.parquet" in (
+        ehm.stored_files()
+    )
+
+
+def test_resending_the_current_file_changes_nothing_and_says_so(ehm):
+    original = csv_bytes([visit(), visit()])
+    ehm.send(original)
+    ehm.send(csv_bytes([visit(), LATE]))
+    current = ehm.send(original)  # current again
+    before = ehm.stored_files()
+    repeat = ehm.send(original, filename="copy.csv")
+    assert repeat.status == Submission.Status.DUPLICATE and repeat.duplicate_of_id == current.pk
+    assert repeat.message.startswith("This file is already the current file for period 3")
+    assert "Nothing changed" in repeat.message
+    current.refresh_from_db()
+    assert current.is_current and ehm.stored_files() == before
+    assert AuditEvent.objects.filter(action="ehm_submission.current_again").count() == 1

@@ -101,6 +101,7 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "submission": submission,
             "errors_shown": submission.errors[:50],
+            "warnings_shown": submission.warnings[:50],
             "pending": submission.status
             in (Submission.Status.RECEIVED, Submission.Status.PROCESSING),
         },
@@ -116,6 +117,23 @@ def error_report(request: HttpRequest, pk: int) -> HttpResponse:
     )
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="ehm-errors-{submission.pk}.csv"'
+    return response
+
+
+@login_required
+def warning_report(request: HttpRequest, pk: int) -> HttpResponse:
+    _viewer(request)
+    submission = _visible(request, pk)
+    if not submission.warning_count:
+        raise Http404
+    body = error_report_csv(
+        errors=submission.warnings,
+        total=submission.warning_count,
+        filename=submission.filename,
+        kind="warnings",
+    )
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="ehm-warnings-{submission.pk}.csv"'
     return response
 
 

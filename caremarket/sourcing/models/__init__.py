@@ -307,3 +307,25 @@ class TimetableRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} due {self.due_at:%Y-%m-%d %H:%M}"
+
+
+# Defined in their own modules so each concept stays small; imported here so Django finds them.
+from caremarket.sourcing.models.rounds import VisitCall, VisitWeek  # noqa: E402
+
+__all__ = [
+    "AvailableList",
+    "BatchingList",
+    "BatchingReturn",
+    "CareBookImport",
+    "Offer",
+    "OutcomeChoices",
+    "Package",
+    "RateProposal",
+    "RouteChoices",
+    "SourcingDecision",
+    "StageChoices",
+    "TimetableRun",
+    "Urgency",
+    "VisitCall",
+    "VisitWeek",
+]
