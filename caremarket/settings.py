@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import environ
@@ -14,7 +13,8 @@ VAR_DIR.mkdir(exist_ok=True)
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-TESTING = "pytest" in sys.modules or env.bool("CAREMARKET_TESTING", default=False)
+# Set by the pytest configuration (pyproject.toml); never inferred from what is imported.
+TESTING = env.bool("CAREMARKET_TESTING", default=False)
 
 DEBUG = env.bool("DEBUG", default=False)
 # A fixed development key only when DEBUG is on; production must provide its own.

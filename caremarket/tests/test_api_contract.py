@@ -7,6 +7,7 @@ import inspect
 import pkgutil
 
 from django.test import Client
+from django.utils import timezone
 from ninja import Schema
 from openapi_spec_validator import validate
 
@@ -48,11 +49,11 @@ def test_every_operation_documents_its_errors_in_the_error_shape(db):
 
 
 def test_an_invalid_or_revoked_token_answers_401_not_a_csrf_failure(world):
-    token, secret = api_token_create(actor=world.broker, name="laptop")
+    token, secret = api_token_create(actor=world.broker, name="laptop", now=timezone.now())
     client = Client(enforce_csrf_checks=True)
     good = client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {secret}")
     assert good.status_code == 200
-    api_token_revoke(actor=world.broker, token=token)
+    api_token_revoke(actor=world.broker, token=token, now=timezone.now())
     for secret_sent in [secret, "cm_nonsense"]:
         headers = {"HTTP_AUTHORIZATION": f"Bearer {secret_sent}"}
         write = client.post(

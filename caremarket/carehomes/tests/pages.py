@@ -4,10 +4,12 @@ The data (``d``) is the carehomes ``estate`` with one request awaiting an answer
 (``d.pending``), one accepted booking (``d.accepted``) and one suspended room.
 """
 
+from typing import Any
+
 from caremarket.accessibility.registry import Exempt, Page, State
 
 SEARCHERS = (None, "health_searcher")
-HOME = {"kwargs": lambda d: {"pk": d.estate.home.pk}}
+HOME: dict[str, Any] = {"kwargs": lambda d: {"pk": d.estate.home.pk}}
 SUBMIT = "main form .govuk-button"
 
 PAGES = [

@@ -4,11 +4,13 @@ The data (``d``) is the framework fixture ``fw`` with a branch request (``d.bran
 and a draft version (``d.draft``).
 """
 
+from typing import Any
+
 from caremarket.accessibility.registry import Exempt, Page, State
 
 COUNCIL = ("contract_manager",)
 SUBMIT = "main form .govuk-button"
-MEADOW = {"kwargs": lambda d: {"pk": d.fw.meadow.pk}}
+MEADOW: dict[str, Any] = {"kwargs": lambda d: {"pk": d.fw.meadow.pk}}
 
 PAGES = [
     Page("framework:home", roles=("contract_manager", "broker", "home_care_admin")),

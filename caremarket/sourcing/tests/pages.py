@@ -23,6 +23,11 @@ PAGES = [
             State("available", kwargs=lambda d: {"pk": d.available.pk}),
         ),
     ),
+    Page(
+        "sourcing:visit-pattern",
+        roles=("broker",),
+        states=(State("filled", kwargs=lambda d: {"pk": d.offered.pk}),),
+    ),
     Page("sourcing:offer-list", roles=("home_care_admin", "home_care_user")),
     Page("sourcing:batching", roles=("home_care_admin", "broker")),
     Page("sourcing:available", roles=("home_care_admin", "broker")),
