@@ -29,8 +29,8 @@ PAGES = [
         states=(State("filled", kwargs=lambda d: {"pk": d.offered.pk}),),
     ),
     Page("sourcing:offer-list", roles=("home_care_admin", "home_care_user")),
-    Page("sourcing:batching", roles=("home_care_admin",)),
-    Page("sourcing:available", roles=("home_care_admin",)),
+    Page("sourcing:batching", roles=("home_care_admin", "broker")),
+    Page("sourcing:available", roles=("home_care_admin", "broker")),
     Page(
         "sourcing:care-book",
         roles=("contract_manager",),
@@ -46,6 +46,7 @@ EXEMPT = [
     Exempt("sourcing:proposal-accept", _POST.format("package's")),
     Exempt("sourcing:offer-accept", _POST.format("offers")),
     Exempt("sourcing:offer-decline", _POST.format("offers")),
+    Exempt("sourcing:timetable-issue", _POST.format("Batching List or Available Packages")),
     Exempt("sourcing:batching-download", "The Batching List workbook, an .xlsx download."),
     Exempt("sourcing:care-book-template", "The book of care's CSV template, a download."),
 ]
