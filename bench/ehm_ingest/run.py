@@ -14,6 +14,7 @@ import argparse
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -142,6 +143,18 @@ def child_service(path: str, store: str) -> dict[str, float]:
     submission = submission_process(submission_id=submission.pk, now=now)
     done = time.perf_counter()
     assert submission.status == "accepted", (submission.status, submission.errors[:3])
+    # The one pass numbers rows in file order: the generator's references follow the rows.
+    import duckdb
+
+    from caremarket.monitoring import config
+
+    with duckdb.connect() as con:
+        misnumbered = con.execute(
+            "SELECT count(*) FROM read_parquet(?) WHERE visit_reference <> 'V' || lpad((row - 2)"
+            "::VARCHAR, 8, '0')",
+            [str(config.store_dir() / submission.store_path)],
+        ).fetchone()
+    assert misnumbered == (0,), misnumbered
     assert KpiResult.objects.filter(submission=submission).count() >= 7
     return {
         "seconds": done - start,
@@ -173,6 +186,7 @@ def main() -> None:
         return
     import duckdb
 
+    load_before = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="ehm-bench-") as tmp:
         path = Path(tmp) / "visits.csv"
         start = time.perf_counter()
@@ -188,22 +202,29 @@ def main() -> None:
             run_child("service", str(path), str(Path(tmp) / f"store{n}"))
             for n in range(args.repeat)
         ]
-    best_bare = min(bare, key=lambda r: r["seconds"])
-    best = min(service, key=lambda r: r["seconds"])
+    load_after = os.getloadavg()
+    median_bare = statistics.median(r["seconds"] for r in bare)
+    median = statistics.median(r["seconds"] for r in service)
+    peak = max(r["peak_mb"] for r in service)
+    median_receive = statistics.median(r["receive_seconds"] for r in service)
     print(
-        f"bare DuckDB scan-and-aggregate: best {best_bare['seconds']:.2f} s of "
-        f"{[round(r['seconds'], 2) for r in bare]}, peak {best_bare['peak_mb']:.0f} MB"
+        f"machine load (1, 5, 15 min): {' '.join(f'{x:.1f}' for x in load_before)} before,"
+        f" {' '.join(f'{x:.1f}' for x in load_after)} after"
     )
     print(
-        f"end to end (receive {best['receive_seconds']:.2f} s + validate, store, KPIs "
-        f"{best['process_seconds']:.2f} s): best {best['seconds']:.2f} s of "
-        f"{[round(r['seconds'], 2) for r in service]}, peak {best['peak_mb']:.0f} MB "
-        f"(Django and the test database alone: {best['baseline_mb']:.0f} MB)"
+        f"bare DuckDB scan-and-aggregate: median {median_bare:.2f} s of "
+        f"{[round(r['seconds'], 2) for r in bare]}, peak {max(r['peak_mb'] for r in bare):.0f} MB"
     )
     print(
-        f"ratio to the bare scan: {best['seconds'] / best_bare['seconds']:.1f}x; "
-        f"target < 2 s: {'met' if best['seconds'] < 2 else 'missed'}; "
-        f"memory < 1 GB: {'met' if best['peak_mb'] < 1024 else 'missed'}"
+        f"end to end (receive {median_receive:.2f} s + validate, store, KPIs): median"
+        f" {median:.2f} s of {[round(r['seconds'], 2) for r in service]}, peak {peak:.0f} MB"
+        f" (Django and the test database alone: {service[0]['baseline_mb']:.0f} MB)"
+    )
+    ratio = median / median_bare
+    print(
+        f"ratio to the bare scan (medians): {ratio:.1f}x, target within 4x:"
+        f" {'met' if ratio <= 4 else 'missed'}; target < 2 s: {'met' if median < 2 else 'missed'};"
+        f" memory < 1 GB: {'met' if peak < 1024 else 'missed'}"
     )
 
 

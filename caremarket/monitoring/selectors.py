@@ -388,7 +388,9 @@ def flag_rows(flags: Iterable[RiskFlag]) -> list[FlagRow]:
                 len(group),
                 detail,
                 max(f.raised_at for f in group),
-                None if latest.cleared_at is None else max(f.cleared_at for f in group),
+                None
+                if latest.cleared_at is None
+                else max(f.cleared_at for f in group if f.cleared_at is not None),
             )
         )
     rows.sort(key=lambda r: (-r.last_period, r.organisation.name, r.kind))

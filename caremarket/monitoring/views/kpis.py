@@ -223,12 +223,11 @@ def flag_list(request: HttpRequest) -> HttpResponse:
     kinds = dict(RiskFlag.Kind.choices)
     kind = request.GET.get("kind", "")
     kind = kind if kind in kinds else ""
-    chosen = {
-        "organisation_id": _int(request.GET.get("provider")),
-        "kind": kind,
-        "period": _int(request.GET.get("period")),
-    }
-    flags = selectors.flag_list(active_only=active_only, **chosen)
+    provider, period = _int(request.GET.get("provider")), _int(request.GET.get("period"))
+    chosen = {"organisation_id": provider, "kind": kind, "period": period}
+    flags = selectors.flag_list(
+        active_only=active_only, organisation_id=provider, kind=kind, period=period
+    )
     page = Paginator(selectors.flag_rows(flags), 50).get_page(request.GET.get("page"))
     return render(
         request,
