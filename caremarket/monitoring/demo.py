@@ -227,8 +227,16 @@ def _healthy_counts(rng: random.Random) -> dict[str, int]:
 def _others_send(*, rng: random.Random, periods: list[Period], skip: set[str]) -> int:
     """Bulk-load accepted files of the other providers that owe them, but for a few misses."""
     expected = {p.number: list(provider_list_expected(period=p)) for p in periods}
+    # Providers whose files went through the services above keep them.
+    sent = set(Submission.objects.filter(is_current=True).values_list("organisation_id", "period"))
+    skip_pks = {pk for pk, _ in sent}
     everyone = sorted(
-        {o for orgs in expected.values() for o in orgs if o.reference not in skip},
+        {
+            o
+            for orgs in expected.values()
+            for o in orgs
+            if o.reference not in skip and o.pk not in skip_pks
+        },
         key=lambda o: o.name,
     )
     last = [p.number for p in periods]
@@ -245,7 +253,9 @@ def _others_send(*, rng: random.Random, periods: list[Period], skip: set[str]) -
             dt.datetime.combine(period.end + dt.timedelta(days=4), dt.time(9))
         )
         for org in expected[period.number]:
-            if org.reference in skip or period.number in misses.get(org.pk, ()):
+            if org.reference in skip or org.pk in skip_pks:
+                continue
+            if period.number in misses.get(org.pk, ()):
                 continue
             files.append((org, period, sent_at, _healthy_counts(rng)))
     submissions = Submission.objects.bulk_create(
