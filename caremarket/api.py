@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+import uuid
+
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -11,6 +13,7 @@ from caremarket.accounts.apis import router as accounts_router
 from caremarket.accounts.auth import required_auth
 from caremarket.audit.apis import router as audit_router
 from caremarket.carehomes.apis import router as carehomes_router
+from caremarket.common.apis import DocumentedAPI
 from caremarket.common.errors import DomainError, ValidationFailed
 from caremarket.core.apis import router as core_router
 from caremarket.framework.apis import router as framework_router
@@ -19,8 +22,11 @@ from caremarket.insight.apis import router as insight_router
 from caremarket.monitoring.apis import router as monitoring_router
 from caremarket.notifications.apis import router as notifications_router
 from caremarket.sourcing.apis import router as sourcing_router
+from caremarket.sourcing.rounds_apis import router as rounds_router
 
-api = NinjaAPI(
+logger = logging.getLogger("caremarket.api")
+
+api = DocumentedAPI(
     title="caremarket API",
     version="1",
     description=(
@@ -75,6 +81,22 @@ def _invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     )
 
 
+@api.exception_handler(Exception)
+def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # The caller gets an id to quote; the log holds the traceback under the same id.
+    error_id = uuid.uuid4().hex[:12]
+    logger.exception("API error %s on %s %s", error_id, request.method, request.path)
+    return api.create_response(
+        request,
+        {
+            "detail": f"Sorry, there is a problem with the service (error {error_id}).",
+            "code": "ServerError",
+            "error_id": error_id,
+        },
+        status=500,
+    )
+
+
 api.add_router("", accounts_router)
 api.add_router("", geography_router)
 api.add_router("", notifications_router)
@@ -83,5 +105,6 @@ api.add_router("", core_router)
 api.add_router("", monitoring_router)
 api.add_router("", framework_router)
 api.add_router("", sourcing_router)
+api.add_router("", rounds_router)
 api.add_router("", carehomes_router)
 api.add_router("", insight_router)

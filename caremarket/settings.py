@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import environ
@@ -14,7 +13,8 @@ VAR_DIR.mkdir(exist_ok=True)
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-TESTING = "pytest" in sys.modules or env.bool("CAREMARKET_TESTING", default=False)
+# Set by the pytest configuration (pyproject.toml); never inferred from what is imported.
+TESTING = env.bool("CAREMARKET_TESTING", default=False)
 
 DEBUG = env.bool("DEBUG", default=False)
 # A fixed development key only when DEBUG is on; production must provide its own.
@@ -57,6 +57,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the body (sessions, CSRF, the guard's form check).
+    "caremarket.core.middleware.RequestSizeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -65,6 +67,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "caremarket.core.middleware.SecurityHeadersMiddleware",
+    "caremarket.core.middleware.RequestGuardMiddleware",
     # Axes must come last so it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -221,7 +224,8 @@ if EHM_S3_BUCKET:
     STORAGES["ehm"] = s3_storage(EHM_S3_BUCKET, "ehm")
 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Form fields and JSON bodies (files aside) larger than this answer 400 (Django's own check).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
@@ -280,6 +284,8 @@ VACANCY_SEARCH_CACHE = "default"
 VACANCY_SEARCH_CACHE_SECONDS = env.int("VACANCY_SEARCH_CACHE_SECONDS", default=600)
 
 NINJA_PAGINATION_PER_PAGE = 50
+# No list answers more than this a page (docs/api.md); the request guard refuses larger.
+NINJA_PAGINATION_MAX_LIMIT = 500
 
 LOGGING = {
     "version": 1,
@@ -359,3 +365,18 @@ EHM_SERVICE_USER_CHECK: str | None = (
     )
     or None
 )
+
+_MB = 1024 * 1024
+# The largest request body each route prefix takes (the longest matching prefix applies),
+# refused with 413 from the Content-Length before any of it is read (docs/deployment.md says
+# what the reverse proxy should set to match). Uploads get their file limit plus room for the
+# form around it; sign-in and account pages take a small form only.
+REQUEST_BODY_LIMITS: dict[str, int] = {
+    "/": env.int("REQUEST_BODY_DEFAULT_LIMIT", default=25 * _MB),
+    "/accounts/": 256 * 1024,
+    "/api/v1/": 25 * _MB,
+    "/monitoring/submissions/new/": EHM_MAX_UPLOAD_BYTES + _MB,
+    "/api/v1/ehm/submissions": EHM_MAX_UPLOAD_BYTES + _MB,
+    "/reference-data/": DATA_IMPORT_MAX_UPLOAD_BYTES + _MB,
+    "/api/v1/data-imports": DATA_IMPORT_MAX_UPLOAD_BYTES + _MB,
+}

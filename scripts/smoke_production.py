@@ -194,7 +194,7 @@ def seed(env: dict[str, str]) -> dict[str, object]:
             role=role,
             send_invitation=False,
         )
-        return api_token_create(actor=user, name="smoke test")[1]
+        return api_token_create(actor=user, name="smoke test", now=timezone.now())[1]
 
     council = org("Smoke County Council", OrganisationKind.COUNCIL)
     homes = org("Smoke Care Homes", OrganisationKind.CARE_HOME_PROVIDER)

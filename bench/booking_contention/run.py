@@ -88,7 +88,7 @@ def prepare(count: int) -> dict[str, object]:
         )
         requesters.append(
             {
-                "token": api_token_create(actor=user, name="bench")[1],
+                "token": api_token_create(actor=user, name="bench", now=timezone.now())[1],
                 "funding": "nhs" if nhs else "local_authority",
             }
         )
@@ -96,7 +96,7 @@ def prepare(count: int) -> dict[str, object]:
         "room": room.pk,
         "day": timezone.localdate(now).isoformat(),
         "requesters": requesters,
-        "manager": api_token_create(actor=manager, name="bench")[1],
+        "manager": api_token_create(actor=manager, name="bench", now=timezone.now())[1],
     }
 
 

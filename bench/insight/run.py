@@ -210,11 +210,15 @@ def in_process(runs: int) -> list[dict]:
 
 def tokens() -> dict[str, str]:
     """A council broker (market figures) and a framework provider's office (demand)."""
+    from django.utils import timezone
+
     from caremarket.accounts.models import User
     from caremarket.accounts.services import api_token_create
 
     return {
-        who: api_token_create(actor=User.objects.get(email=email), name="bench")[1]
+        who: api_token_create(
+            actor=User.objects.get(email=email), name="bench", now=timezone.now()
+        )[1]
         for who, email in (
             ("broker", "broker@bench.example"),
             ("provider", "office@homecare.bench.example"),

@@ -146,10 +146,12 @@ def child_service(kind: str, path: str) -> dict[str, float]:
     baseline = _peak_mb()
     start = time.perf_counter()
     if kind == "postcodes":
+        from django.utils import timezone
+
         from caremarket.geography.services import postcode_import
 
         with open(path, "rb") as fh:
-            run = postcode_import(stream=fh, filename="NSPL_AUG_2026_UK.csv")
+            run = postcode_import(stream=fh, filename="NSPL_AUG_2026_UK.csv", now=timezone.now())
         result = {"kept": run.stored, "rows": run.rows_read}
     else:
         from caremarket.cqc.services import cqc_import

@@ -92,6 +92,8 @@ def setup_django(url: str) -> None:
 
 def broker_token() -> str:
     """A council broker (sees rooms and the council's Block rooms) with an API token."""
+    from django.utils import timezone
+
     from caremarket.accounts.models import Organisation, Role, User
     from caremarket.accounts.services import api_token_create, user_create
 
@@ -103,7 +105,7 @@ def broker_token() -> str:
         role=Role.BROKER,
         send_invitation=False,
     )
-    return api_token_create(actor=user, name="bench")[1]
+    return api_token_create(actor=user, name="bench", now=timezone.now())[1]
 
 
 def queries(count: int, seed: int = 7) -> list[dict[str, object]]:

@@ -4,12 +4,14 @@ import datetime as dt
 
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from caremarket.accounts import selectors, services
 from caremarket.accounts.models import ApiToken, Organisation, User
 from caremarket.common.errors import NotPermitted
+from caremarket.common.pagination import Pagination
 
 router = Router(tags=["Organisations and users"])
 
@@ -105,14 +107,16 @@ def token_list(request: HttpRequest) -> list[ApiToken]:
 
 @router.post("/tokens", response={201: TokenCreated}, summary="Create an API token")
 def token_create(request: HttpRequest, payload: TokenIn) -> Status:
-    token, raw = services.api_token_create(actor=_me(request), name=payload.name)
+    token, raw = services.api_token_create(
+        actor=_me(request), name=payload.name, now=timezone.now()
+    )
     return Status(201, {**TokenOut.from_orm(token).dict(), "token": raw})
 
 
 @router.delete("/tokens/{token_id}", response={204: None}, summary="Revoke an API token")
 def token_revoke(request: HttpRequest, token_id: int) -> Status:
     token = get_object_or_404(ApiToken, pk=token_id, user=_me(request))
-    services.api_token_revoke(actor=_me(request), token=token)
+    services.api_token_revoke(actor=_me(request), token=token, now=timezone.now())
     return Status(204, None)
 
 
@@ -121,7 +125,7 @@ def token_revoke(request: HttpRequest, token_id: int) -> Status:
     response=list[OrganisationOut],
     summary="Organisations (council administrators)",
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def organisation_list(request: HttpRequest, kind: str | None = None, q: str = "") -> object:
     if not request.user.has_perm("accounts.manage_organisations"):
         raise NotPermitted("Only council administrators can list organisations.")
@@ -134,7 +138,7 @@ def organisation_create(request: HttpRequest, payload: OrganisationIn) -> Status
 
 
 @router.get("/users", response=list[UserOut], summary="Users you may manage")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def user_list(request: HttpRequest, organisation_id: int | None = None, q: str = "") -> object:
     viewer = _me(request)
     if not viewer.has_perm("accounts.list_users"):
@@ -174,7 +178,9 @@ def user_patch(request: HttpRequest, user_id: int, payload: UserPatch) -> User:
 
 @router.post("/users/{user_id}/deactivate", response=UserOut, summary="Deactivate an account")
 def user_deactivate(request: HttpRequest, user_id: int) -> User:
-    return services.user_deactivate(actor=_me(request), user=_visible_user(request, user_id))
+    return services.user_deactivate(
+        actor=_me(request), user=_visible_user(request, user_id), now=timezone.now()
+    )
 
 
 @router.post("/users/{user_id}/reactivate", response=UserOut, summary="Reactivate an account")

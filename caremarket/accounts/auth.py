@@ -6,6 +6,8 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
+from django.utils import timezone
+from ninja.errors import AuthenticationError
 from ninja.security import APIKeyHeader, HttpBearer, SessionAuth
 
 from caremarket.accounts import selectors, services
@@ -15,8 +17,10 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         api_token = selectors.api_token_get_active_by_hash(key_hash=services.api_token_hash(token))
         if api_token is None:
-            return None
-        services.api_token_touch(token=api_token)
+            # A token was sent and is wrong or revoked: say so, rather than falling through to
+            # the session check and answering "CSRF check failed" or the public view.
+            raise AuthenticationError(401, "The API token is not valid or has been revoked.")
+        services.api_token_touch(token=api_token, now=timezone.now())
         request.user = api_token.user
         return api_token.user
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 from collections.abc import Iterable
@@ -13,7 +14,6 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -218,19 +218,23 @@ def user_update(
 
 
 @transaction.atomic
-def user_deactivate(*, actor: User | None, user: User) -> User:
+def user_deactivate(*, actor: User | None, user: User, now: dt.datetime) -> User:
     require(actor, "accounts.manage_user", user, NOT_PERMITTED_USERS)
     if actor is not None and actor.pk == user.pk:
         raise ValidationFailed(CANNOT_DEACTIVATE_SELF)
     if not user.is_active:
         return user
     user.is_active = False
-    user.deactivated_at = timezone.now()
+    user.deactivated_at = now
     user.save(update_fields=["is_active", "deactivated_at"])
     # Tokens stop working with the account; sessions are refused by the auth backend.
-    ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
     audit_record(
-        actor=actor, action="user.deactivated", obj=user, changes={"is_active": [True, False]}
+        actor=actor,
+        action="user.deactivated",
+        obj=user,
+        changes={"is_active": [True, False]},
+        at=now,
     )
     return user
 
@@ -316,7 +320,7 @@ def _hash_key(raw: str) -> str:
 
 
 @transaction.atomic
-def api_token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
+def api_token_create(*, actor: User, name: str, now: dt.datetime) -> tuple[ApiToken, str]:
     """Returns the token and its secret, which is shown once and never stored."""
     if not name.strip():
         raise ValidationFailed(
@@ -328,26 +332,27 @@ def api_token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
         name=name.strip()[:100],
         prefix=raw[:10],
         key_hash=_hash_key(raw),
-        created_at=timezone.now(),
+        created_at=now,
     )
-    audit_record(actor=actor, action="api_token.created", obj=token, data={"name": token.name})
+    audit_record(
+        actor=actor, action="api_token.created", obj=token, data={"name": token.name}, at=now
+    )
     return token, raw
 
 
 @transaction.atomic
-def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
+def api_token_revoke(*, actor: User, token: ApiToken, now: dt.datetime) -> ApiToken:
     if token.user_id != actor.pk:
         raise NotPermitted("You can only revoke your own tokens.")
     if token.revoked_at is None:
-        token.revoked_at = timezone.now()
+        token.revoked_at = now
         token.save(update_fields=["revoked_at"])
-        audit_record(actor=actor, action="api_token.revoked", obj=token)
+        audit_record(actor=actor, action="api_token.revoked", obj=token, at=now)
     return token
 
 
-def api_token_touch(*, token: ApiToken) -> None:
+def api_token_touch(*, token: ApiToken, now: dt.datetime) -> None:
     # Not audited: a read, recorded at most once a minute to keep API calls cheap.
-    now = timezone.now()
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
 

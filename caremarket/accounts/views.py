@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from caremarket.accounts import selectors, services
@@ -97,7 +98,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             token, raw = services.api_token_create(
-                actor=request.user, name=form.cleaned_data["name"]
+                actor=request.user, name=form.cleaned_data["name"], now=timezone.now()
             )
         except DomainError as exc:
             form_add_domain_error(form, exc)
@@ -120,7 +121,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     assert isinstance(request.user, User)
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
-    services.api_token_revoke(actor=request.user, token=token)
+    services.api_token_revoke(actor=request.user, token=token, now=timezone.now())
     messages.success(request, f"The token “{token.name}” has been revoked.")
     return redirect("accounts:account")
 
@@ -222,7 +223,7 @@ def user_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     assert isinstance(request.user, User)
     user = _user_or_404(request, pk)
     try:
-        services.user_deactivate(actor=request.user, user=user)
+        services.user_deactivate(actor=request.user, user=user, now=timezone.now())
     except DomainError as exc:
         messages.error(request, exc.message)
     else:

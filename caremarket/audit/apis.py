@@ -5,10 +5,11 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from caremarket.audit import selectors
 from caremarket.common.errors import NotPermitted
+from caremarket.common.pagination import Pagination
 
 router = Router(tags=["Audit trail"])
 
@@ -31,7 +32,7 @@ class AuditEventOut(Schema):
     response=list[AuditEventOut],
     summary="The audit trail (council administrators)",
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def audit_event_list(
     request: HttpRequest,
     object_type: str | None = None,

@@ -23,6 +23,7 @@ from caremarket.carehomes.selectors.search import (
     vacancy_search,
 )
 from caremarket.carehomes.selectors.timeline import room_timeline
+from caremarket.common.pagination import page_bounds
 
 router = Router(tags=["Care homes"])
 # A repeatable query parameter: ?features=en_suite&features=ground_floor
@@ -63,7 +64,7 @@ class HomeVacancyOut(Schema):
     )
 
 
-class LocationOut(Schema):
+class SearchLocationOut(Schema):
     postcode: str | None
     outward_code: str
     exact: bool
@@ -74,7 +75,7 @@ class VacanciesOut(Schema):
     count: int = Field(..., description="Homes with at least one matching available bed")
     total_beds: int
     available_from: dt.date
-    location: LocationOut | None
+    location: SearchLocationOut | None
     offset: int
     limit: int
     results: list[HomeVacancyOut]
@@ -133,7 +134,7 @@ class RejectIn(Schema):
     note: str = ""
 
 
-class EndIn(Schema):
+class BookingEndIn(Schema):
     ends_on: dt.date | None = Field(None, description="The day the room is free; default today")
     note: str = ""
 
@@ -251,7 +252,7 @@ def vacancies(
             features=tuple(features or ()),
         ),
         now=timezone.now(),
-        offset=offset,
+        offset=page_bounds(limit=limit, offset=offset)[1],
         limit=limit,
     )
     location = found.location
@@ -333,7 +334,7 @@ def booking_request_cancel(request: HttpRequest, booking_id: int) -> Booking:
 
 
 @router.post("/bookings/{booking_id}/end", response=BookingOut, summary="End a booking")
-def booking_end(request: HttpRequest, booking_id: int, payload: EndIn) -> Booking:
+def booking_end(request: HttpRequest, booking_id: int, payload: BookingEndIn) -> Booking:
     booking = _visible_booking(request, booking_id)
     return services.booking_end(
         actor=_me(request), booking=booking, now=timezone.now(), **payload.dict()

@@ -6,10 +6,11 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from caremarket.accounts.models import User
 from caremarket.common.errors import NotFound, NotPermitted
+from caremarket.common.pagination import Pagination
 from caremarket.core import selectors
 from caremarket.core.models import DataImport
 from caremarket.core.queue import data_import_process
@@ -105,7 +106,7 @@ def data_import_create(
 
 
 @router.get("/data-imports", response=list[DataImportOut], summary="Every reference-data import")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def data_import_list(request: HttpRequest) -> object:
     _admin(request)
     return selectors.data_import_list()

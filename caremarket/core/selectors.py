@@ -14,7 +14,10 @@ from django.db.models import QuerySet
 from caremarket.core.models import DataImport, Heartbeat
 
 # The worker beats every minute; three missed beats mean it is down or stuck.
-WORKER_LATE_AFTER = dt.timedelta(minutes=3)
+WORKER, WORKER_LATE_AFTER = "worker", dt.timedelta(minutes=3)
+# The sourcing timetable records its own beat after each tick (decision 0071): a worker that
+# is alive but whose timetable fails or is stuck is late all the same.
+TIMETABLE, TIMETABLE_LATE_AFTER = "timetable", dt.timedelta(minutes=2)
 
 
 def database_status() -> dict[str, object]:
@@ -32,20 +35,32 @@ def database_status() -> dict[str, object]:
     }
 
 
-def worker_status(*, now: dt.datetime) -> dict[str, object]:
-    """Whether the task worker has run its every-minute heartbeat lately."""
+def heartbeat_status(*, name: str, now: dt.datetime, late_after: dt.timedelta) -> dict[str, object]:
+    """When a background job last ran, and whether that is longer ago than it should be."""
     try:
-        beat = Heartbeat.objects.filter(name="worker").values_list("beat_at", flat=True).first()
+        beat = Heartbeat.objects.filter(name=name).values_list("beat_at", flat=True).first()
     except Exception as exc:  # the health check reports, it never raises
         return {"ok": False, "error": exc.__class__.__name__}
     if beat is None:
         return {"ok": False, "last_beat_at": None, "seconds_ago": None}
     age = (now - beat).total_seconds()
     return {
-        "ok": age <= WORKER_LATE_AFTER.total_seconds(),
+        "ok": age <= late_after.total_seconds(),
         "last_beat_at": beat.isoformat(),
         "seconds_ago": round(age),
     }
+
+
+def timetable_status(*, now: dt.datetime) -> dict[str, object]:
+    """The sourcing timetable runs every minute; two minutes without it and lists may be late."""
+    return heartbeat_status(name=TIMETABLE, now=now, late_after=TIMETABLE_LATE_AFTER)
+
+
+def worker_status(*, now: dt.datetime) -> dict[str, object]:
+    """Whether the task worker has run its every-minute heartbeat and the timetable lately."""
+    worker = heartbeat_status(name=WORKER, now=now, late_after=WORKER_LATE_AFTER)
+    timetable = timetable_status(now=now)
+    return {**worker, "ok": bool(worker["ok"] and timetable["ok"]), "timetable": timetable}
 
 
 def data_import_list() -> QuerySet[DataImport]:

@@ -25,6 +25,7 @@ from django.db import transaction
 from caremarket.audit.services import audit_record
 from caremarket.common.errors import DomainError, NotPermitted, ValidationFailed
 from caremarket.core.models import DataImport, Heartbeat
+from caremarket.core.selectors import WORKER
 from caremarket.cqc.services import cqc_import
 from caremarket.geography.services import postcode_import
 
@@ -206,9 +207,6 @@ def data_import_pick_up(*, now: dt.datetime) -> list[DataImport]:
             )
         shutil.move(path, done / f"{stamp}-{path.name}")
     return queued
-
-
-WORKER = "worker"
 
 
 def heartbeat_record(*, name: str = WORKER, now: dt.datetime) -> None:

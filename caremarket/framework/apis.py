@@ -5,14 +5,24 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router, Schema, Status
+from ninja.pagination import paginate
 
 from caremarket.common.errors import NotFound, NotPermitted
+from caremarket.common.pagination import Pagination
 from caremarket.cqc.selectors import cqc_provider_locations
-from caremarket.framework.models import Lot, PriceYear, Provider, PurchaseOrder, RateSelection
+from caremarket.framework.models import (
+    BranchChangeRequest,
+    Lot,
+    PriceYear,
+    Provider,
+    PurchaseOrder,
+    RateSelection,
+)
 from caremarket.framework.selectors.lots import lot_list
 from caremarket.framework.selectors.prices import (
     matrix_rate_list,
@@ -20,7 +30,11 @@ from caremarket.framework.selectors.prices import (
     price_year_on,
     rate_selection_list,
 )
-from caremarket.framework.selectors.providers import branch_location_ids_on_framework
+from caremarket.framework.selectors.providers import (
+    branch_change_request_list,
+    branch_location_ids_on_framework,
+    provider_for_user,
+)
 from caremarket.framework.selectors.purchase_orders import (
     purchase_order_history,
     purchase_order_list_visible_to,
@@ -373,17 +387,33 @@ def rate_selection_create(request: HttpRequest, payload: SelectionIn) -> Status:
 
 
 @router.get("/purchase-orders", response=list[OrderOut], summary="Purchase orders you may see")
-def purchase_orders(request: HttpRequest, package_reference: str = "") -> list[dict[str, object]]:
+@paginate(Pagination)
+def purchase_orders(request: HttpRequest, package_reference: str = "") -> object:
     _require(request, "framework.view_framework")
     if package_reference:
-        orders = [
-            o
+        return [
+            _order(o)
             for o in purchase_order_history(package_reference=package_reference)
             if request.user.has_perm("framework.view_provider", o)
         ]
-    else:
-        orders = list(purchase_order_list_visible_to(viewer=request.user)[:500])
-    return [_order(o) for o in orders]
+    # Every order, a page at a time, with the total (it used to stop silently at 500).
+    return _OrderPage(purchase_order_list_visible_to(viewer=request.user))
+
+
+class _OrderPage:
+    """The visible orders as the paginator slices them: counted in SQL, shaped per page."""
+
+    def __init__(self, orders: QuerySet[PurchaseOrder]):
+        self.orders = orders
+
+    def all(self) -> QuerySet[PurchaseOrder]:
+        return self.orders
+
+    def __len__(self) -> int:
+        return self.orders.count()
+
+    def __getitem__(self, page: slice) -> list[dict[str, object]]:
+        return [_order(o) for o in self.orders[page]]
 
 
 @router.post("/purchase-orders", response={201: OrderOut}, summary="Issue a package's first order")
@@ -420,3 +450,40 @@ def purchase_order_hours(
     )
     new = not before or order.pk != before[-1].pk
     return Status(201 if new else 200, _order(order))
+
+
+class BranchRequestOut(Schema):
+    id: int
+    provider_id: int
+    provider: str
+    kind: str
+    branch_id: int | None
+    new_cqc_location_id: str
+    new_name: str
+    reason: str
+    status: str
+    requested_at: dt.datetime
+    decided_at: dt.datetime | None
+    decision_note: str
+
+    @staticmethod
+    def resolve_provider(obj: BranchChangeRequest) -> str:
+        return obj.provider.organisation.name
+
+
+@router.get(
+    "/branch-requests",
+    response=list[BranchRequestOut],
+    summary="Providers' requests to add or remove branches (contract managers see all)",
+)
+@paginate(Pagination)
+def branch_requests(request: HttpRequest, status: str = "") -> object:
+    user = request.user
+    if user.has_perm("framework.decide_branch_change"):
+        return branch_change_request_list(status=status or None)
+    provider = provider_for_user(user=user)
+    if provider is None or not user.has_perm("framework.view_provider", provider):
+        raise NotPermitted(
+            "Only the Live at Home team and framework providers see branch requests."
+        )
+    return branch_change_request_list(provider=provider, status=status or None)

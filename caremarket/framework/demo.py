@@ -13,6 +13,8 @@ import random
 from collections import defaultdict
 from decimal import Decimal
 
+from django.utils import timezone
+
 from caremarket.accounts.models import Organisation, OrganisationKind
 from caremarket.accounts.services import organisation_create
 from caremarket.cqc.demo import DemoLocation, DemoRating, cqc_demo_files_import
@@ -398,7 +400,7 @@ def _book_of_care(
     Tier-1-standard providers hold most of the book, as the council sources from them first;
     about a third of the packages end during the framework's first year.
     """
-    today = now.date()
+    today = timezone.localdate(now)
     weights = [3 if p.tier1_eligible else 1 for p in providers]
     by_district: dict[int, list[Lot]] = defaultdict(list)
     for lot in lots:
@@ -454,7 +456,7 @@ def _leavers(rng: random.Random, providers: list[Provider], now: dt.datetime) ->
     """Providers that left the framework since it began: the market table counts them."""
     leavers = []
     for provider in rng.sample([p for p in providers if p.name != BRIGHTPATH], LEAVERS):
-        left_on = now.date() - dt.timedelta(days=rng.randint(20, 60))
+        left_on = timezone.localdate(now) - dt.timedelta(days=rng.randint(20, 60))
         leavers.append(
             provider_agreement_end(
                 actor=None,

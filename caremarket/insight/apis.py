@@ -183,7 +183,7 @@ class BedsOut(Schema):
     occupancy_percent: float | None
 
 
-class DistrictOut(Schema):
+class DistrictFiguresOut(Schema):
     district: str
     adults: int
     packages: int
@@ -204,7 +204,7 @@ class MarketOut(Schema):
     ends_on: dt.date
     figures: list[FigureOut]
     periods: list[PeriodOut]
-    districts: list[DistrictOut]
+    districts: list[DistrictFiguresOut]
     movements: list[MovementOut]
 
 

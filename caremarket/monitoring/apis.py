@@ -8,10 +8,11 @@ from django.urls import reverse
 from django.utils import timezone
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from caremarket.accounts.models import Organisation, User
 from caremarket.common.errors import NotPermitted, ValidationFailed
+from caremarket.common.pagination import Pagination
 from caremarket.monitoring import queue, selectors
 from caremarket.monitoring.models import KpiResult, RiskFlag, Submission
 from caremarket.monitoring.services.submissions import submission_receive
@@ -134,7 +135,7 @@ def submission_create(request: HttpRequest, file: File[UploadedFile]) -> Status:
 
 
 @router.get("/ehm/submissions", response=list[SubmissionOut], summary="Visit files you may see")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def submission_list(request: HttpRequest, organisation_id: int | None = None) -> object:
     user = _me(request)
     if not user.has_perm("monitoring.view_monitoring"):
@@ -177,7 +178,7 @@ def provider_kpis(
 
 
 @router.get("/ehm/flags", response=list[FlagOut], summary="Risk flags (contract managers)")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def flag_list(
     request: HttpRequest,
     active_only: bool = True,

@@ -6,8 +6,9 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from caremarket.common.pagination import Pagination
 from caremarket.notifications import selectors, services
 from caremarket.notifications.models import Notification
 
@@ -25,7 +26,7 @@ class NotificationOut(Schema):
 
 
 @router.get("/notifications", response=list[NotificationOut], summary="Your notifications")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def notification_list(request: HttpRequest, unread_only: bool = False) -> object:
     return selectors.notification_list(user=request.user, unread_only=unread_only)
 

@@ -6,13 +6,19 @@ from decimal import Decimal
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import File, Router, Schema, Status
+from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
+from ninja.pagination import paginate
 
+from caremarket.common.errors import NotFound, NotPermitted
+from caremarket.common.pagination import Pagination
 from caremarket.common.permissions import require_visible
-from caremarket.sourcing.models import Offer, Package
+from caremarket.framework.models import Provider
+from caremarket.framework.selectors.providers import provider_for_user
+from caremarket.sourcing.models import BatchingList, Offer, Package
+from caremarket.sourcing.selectors import batching as batching_selectors
 from caremarket.sourcing.selectors import packages as selectors
-from caremarket.sourcing.services import care_book, offers, packages
+from caremarket.sourcing.services import available, batching, care_book, offers, packages
 
 router = Router(tags=["Sourcing"])
 
@@ -148,7 +154,7 @@ class DeclineIn(Schema):
     reason: str
 
 
-class EndIn(Schema):
+class PackageEndIn(Schema):
     ends_on: dt.date
     reason: str
 
@@ -178,7 +184,7 @@ def package_get(request: HttpRequest, package_id: int) -> Package:
     response=PackageOut,
     summary="Record the last day of a placed package's care (ends its purchase order)",
 )
-def package_end(request: HttpRequest, package_id: int, payload: EndIn) -> Package:
+def package_end(request: HttpRequest, package_id: int, payload: PackageEndIn) -> Package:
     require_visible(request.user, "sourcing.manage_packages")
     package = get_object_or_404(Package, pk=package_id)
     packages.package_end(actor=request.user, package=package, now=timezone.now(), **payload.dict())
@@ -186,9 +192,10 @@ def package_end(request: HttpRequest, package_id: int, payload: EndIn) -> Packag
 
 
 @router.get("/offers", response=list[ProviderOfferOut], summary="Offers made to your organisation")
-def offer_list(request: HttpRequest, open_only: bool = False) -> list[Offer]:
+@paginate(Pagination)
+def offer_list(request: HttpRequest, open_only: bool = False) -> object:
     require_visible(request.user, "sourcing.answer_offers")
-    return list(selectors.offer_list_for(user=request.user, open_only=open_only))
+    return selectors.offer_list_for(user=request.user, open_only=open_only)
 
 
 def _own_offer(request: HttpRequest, offer_id: int) -> Offer:
@@ -261,3 +268,142 @@ def care_book_create(request: HttpRequest, file: File[UploadedFile]) -> Status:
         body = {"detail": exc.message, "code": "ValidationFailed", "total": exc.total}
         return Status(422, {**body, "problems": exc.problems})
     return Status(201, run)
+
+
+class ListedPackageOut(Schema):
+    """A package as the lists sent to providers show it: never the person or their postcode."""
+
+    id: int
+    reference: str
+    district: str
+    outward_code: str
+    service_type: str
+    cohort: str
+    hours_per_week: Decimal
+    visit_pattern: str
+    start_date: dt.date
+
+    @staticmethod
+    def resolve_district(obj: Package) -> str:
+        return obj.district.name
+
+    @staticmethod
+    def resolve_service_type(obj: Package) -> str:
+        return obj.lot.service_type
+
+    @staticmethod
+    def resolve_cohort(obj: Package) -> str:
+        return obj.lot.cohort
+
+
+class BatchingRowOut(ListedPackageOut):
+    interested: bool
+
+
+class BatchingListOut(Schema):
+    id: int
+    issued_at: dt.datetime
+    closes_at: dt.datetime
+    packages: list[BatchingRowOut]
+
+
+class BatchingReturnIn(Schema):
+    interested: list[int] = Field(
+        default_factory=list, description="Ids of the listed packages your organisation wants"
+    )
+
+
+def _open_batching_list(request: HttpRequest) -> tuple[BatchingList, Provider]:
+    require_visible(request.user, "sourcing.view_batching_list")
+    current = batching_selectors.batching_list_open(now=timezone.now())
+    provider = provider_for_user(user=request.user)
+    if current is None:
+        raise NotFound(
+            "No Batching List is open now; the next is issued at 16:00 on a working day."
+        )
+    if provider is None:
+        raise NotPermitted("Only framework providers answer the Batching List.")
+    return current, provider
+
+
+def _batching_out(current: BatchingList, provider: Provider) -> dict[str, object]:
+    ticks = batching_selectors.batching_returns_of(batching_list=current, provider=provider)
+    rows = batching_selectors.batching_packages_for(batching_list=current, provider=provider)
+    for package in rows:
+        # Read by BatchingRowOut beside the package's own fields.
+        package.interested = ticks.get(package.pk, False)  # type: ignore[attr-defined]
+    return {
+        "id": current.pk,
+        "issued_at": current.issued_at,
+        "closes_at": current.closes_at,
+        "packages": rows,
+    }
+
+
+@router.get(
+    "/batching-list",
+    response=BatchingListOut,
+    summary="The open Batching List with your organisation's answers (framework providers)",
+)
+def batching_list(request: HttpRequest) -> dict[str, object]:
+    current, provider = _open_batching_list(request)
+    return _batching_out(current, provider)
+
+
+@router.put(
+    "/batching-list/return",
+    response=BatchingListOut,
+    summary="Say which listed packages you want (replaces your earlier answer until it closes)",
+)
+def batching_return(request: HttpRequest, payload: BatchingReturnIn) -> dict[str, object]:
+    current, provider = _open_batching_list(request)
+    batching.batching_return_record(
+        actor=request.user,
+        batching_list=current,
+        provider=provider,
+        interested=set(payload.interested),
+        now=timezone.now(),
+        source="api",
+    )
+    return _batching_out(current, provider)
+
+
+class ProposalIn(Schema):
+    rate: Decimal = Field(..., gt=0, max_digits=6, decimal_places=2, description="£ an hour")
+    notes: str = Field("", max_length=2000)
+
+
+class ProposalOut(Schema):
+    id: int
+    package_id: int
+    rate: Decimal
+    notes: str
+    status: str
+
+
+@router.get(
+    "/available-packages",
+    response=list[ListedPackageOut],
+    summary="The Available Packages list in force (home care providers and council staff)",
+)
+@paginate(Pagination)
+def available_package_list(request: HttpRequest) -> object:
+    require_visible(request.user, "sourcing.view_available_packages")
+    return selectors.available_packages()
+
+
+@router.post(
+    "/available-packages/{package_id}/proposals",
+    response={201: ProposalOut},
+    summary="Propose a rate for a package on the Available Packages list",
+)
+def available_package_propose(request: HttpRequest, package_id: int, payload: ProposalIn) -> Status:
+    package = get_object_or_404(Package, pk=package_id)
+    proposal = available.rate_proposal_submit(
+        actor=request.user,
+        package=package,
+        rate=payload.rate,
+        notes=payload.notes,
+        now=timezone.now(),
+    )
+    return Status(201, proposal)

@@ -16,6 +16,8 @@ import random
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
+
 from caremarket.accounts.models import Organisation, OrganisationKind, Role, User
 from caremarket.accounts.services import organisation_create, user_create
 from caremarket.cqc.demo import DemoLocation, DemoRating, cqc_demo_files_import
@@ -85,7 +87,7 @@ def _spot_market(rng: random.Random, now: dt.datetime) -> list[User]:
             weights=[3, 55, 25, 4, 13],  # some agencies are new and not yet inspected
         )[0]
         if overall:
-            published = (now - dt.timedelta(days=rng.randint(30, 1000))).date()
+            published = timezone.localdate(now - dt.timedelta(days=rng.randint(30, 1000)))
             ratings.append(DemoRating(location_id, "Overall", overall, published))
         agencies.append((f"{name} Ltd", provider_id))
     cqc_demo_files_import(name="demo-spot-agencies", locations=locations, ratings=ratings, now=now)
@@ -118,7 +120,7 @@ def load(*, rng: random.Random, now: dt.datetime, **_: Any) -> list[str]:
     if Package.objects.exists():
         return ["Sourcing demo already loaded."]
     broker = User.objects.filter(email="broker@council.example").first()
-    if broker is None or ranked_list_version_in_force(on=now.date()) is None:
+    if broker is None or ranked_list_version_in_force(on=timezone.localdate(now)) is None:
         return ["Sourcing demo skipped: no broker or no ranked list in force."]
     rules = sourcing_rules()
     cal = rules.calendar
@@ -324,7 +326,7 @@ def _an_offer_for_the_demo_provider(*, broker: User, rng: random.Random, now: dt
             tier=1,
             position=1,
             lot__service_type=ServiceType.PERSONAL_CARE,
-            version=ranked_list_version_in_force(on=now.date()),
+            version=ranked_list_version_in_force(on=timezone.localdate(now)),
         )
         .order_by("lot__district__name", "lot__cohort")
         .first()
@@ -347,7 +349,7 @@ def _an_offer_for_the_demo_provider(*, broker: User, rng: random.Random, now: dt
         cohort=entry.lot.cohort,
         hours_per_week=Decimal("10.5"),
         visit_pattern="3 calls a day, 30 minutes",
-        start_date=now.date() + dt.timedelta(days=3),
+        start_date=timezone.localdate(now) + dt.timedelta(days=3),
         needs="Personal care after hospital discharge",
         urgency="urgent",
     )

@@ -45,3 +45,5 @@ rules.add_perm("sourcing.view_batching_list", is_framework_provider_staff | is_c
 rules.add_perm("sourcing.view_available_packages", is_home_care_provider_staff | is_council_staff)
 rules.add_perm("sourcing.propose_rate", is_home_care_provider_staff)
 rules.add_perm("sourcing.import_care_book", is_contract_manager)
+# Round fit reads the provider's own clients only (decision 0091).
+rules.add_perm("sourcing.view_round_fit", is_home_care_provider_staff)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from caremarket.sourcing import views
+from caremarket.sourcing import rounds_views, views
 
 app_name = "sourcing"
 urlpatterns = [
@@ -10,6 +10,11 @@ urlpatterns = [
     path("packages/<int:pk>/cancel/", views.package_cancel, name="package-cancel"),
     path("packages/<int:pk>/place/", views.package_place, name="package-place"),
     path("packages/<int:pk>/end/", views.package_end, name="package-end"),
+    path(
+        "packages/<int:pk>/visit-pattern/",
+        rounds_views.visit_pattern_edit,
+        name="visit-pattern",
+    ),
     path("proposals/<int:pk>/accept/", views.proposal_accept, name="proposal-accept"),
     path("offers/", views.offer_list, name="offer-list"),
     path("offers/<int:pk>/accept/", views.offer_accept, name="offer-accept"),

@@ -28,6 +28,7 @@ from caremarket.sourcing.selectors import batching as batching_selectors
 from caremarket.sourcing.selectors import packages as selectors
 from caremarket.sourcing.selectors.batching_workbook import batching_list_workbook
 from caremarket.sourcing.selectors.care_book import care_book_template_csv
+from caremarket.sourcing.selectors.round_fit import round_fit_for_user
 from caremarket.sourcing.services import (
     available,
     batching,
@@ -45,7 +46,8 @@ def package_list(request: HttpRequest) -> HttpResponse:
     district = request.GET.get("district", "")
     qs = selectors.package_list(
         stage=request.GET.get("stage") or None,
-        district_id=int(district) if district.isdigit() else None,
+        # An id beyond any row (and beyond SQLite's integers) matches nothing.
+        district_id=int(district) if district.isdigit() and len(district) < 10 else None,
         search=request.GET.get("q", "").strip(),
     )
     return render(
@@ -192,6 +194,9 @@ def offer_list(request: HttpRequest) -> HttpResponse:
             "past_offers": [o for o in all_offers if not o.is_open][:100],
             "decline_form": DeclineForm(),
             "now": timezone.now(),
+            "round_fit": round_fit_for_user(
+                user=request.user, packages=[o.package for o in all_offers if o.is_open]
+            ),
         },
     )
 
@@ -298,6 +303,7 @@ def batching_page(request: HttpRequest) -> HttpResponse:
             "council_view": current.packages.select_related("lot__district")
             if current and provider is None
             else None,
+            "round_fit": round_fit_for_user(user=request.user, packages=[p for p, _ in rows]),
         },
         status=400 if upload_form.errors else 200,
     )
@@ -334,12 +340,14 @@ def available_page(request: HttpRequest) -> HttpResponse:
             return redirect("sourcing:available")
         except DomainError as exc:
             form_add_domain_error(form, exc)
+    listed = list(selectors.available_packages())
     return render(
         request,
         "sourcing/available.html",
         {
-            "packages": selectors.available_packages(),
+            "packages": listed,
             "form": form,
+            "round_fit": round_fit_for_user(user=request.user, packages=listed),
             "can_propose": request.user.has_perm("sourcing.propose_rate"),
         },
     )

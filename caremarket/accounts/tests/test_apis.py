@@ -1,6 +1,10 @@
+import datetime as dt
+
 from django.test import Client
 
 from caremarket.accounts import services
+
+NOW = dt.datetime(2026, 6, 30, 23, 30, tzinfo=dt.UTC)
 
 
 def bearer(raw):
@@ -14,15 +18,15 @@ def test_api_refuses_anonymous_callers(client, db):
 
 
 def test_token_authenticates_and_revoked_token_does_not(client, world):
-    token, raw = services.api_token_create(actor=world.broker, name="Case system")
+    token, raw = services.api_token_create(actor=world.broker, name="Case system", now=NOW)
     response = client.get("/api/v1/me", **bearer(raw))
     assert response.status_code == 200 and response.json()["email"] == "broker@council.test"
-    services.api_token_revoke(actor=world.broker, token=token)
+    services.api_token_revoke(actor=world.broker, token=token, now=NOW)
     assert client.get("/api/v1/me", **bearer(raw)).status_code == 401
 
 
 def test_token_of_a_deactivated_user_stops_working(client, world):
-    _, raw = services.api_token_create(actor=world.broker, name="Case system")
+    _, raw = services.api_token_create(actor=world.broker, name="Case system", now=NOW)
     world.broker.is_active = False
     world.broker.save()
     assert client.get("/api/v1/me", **bearer(raw)).status_code == 401

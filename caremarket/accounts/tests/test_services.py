@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pytest
 from django.core import mail
 
@@ -5,6 +7,8 @@ from caremarket.accounts import services
 from caremarket.accounts.models import ApiToken, Role, User
 from caremarket.audit.models import AuditEvent
 from caremarket.common.errors import NotPermitted, ValidationFailed
+
+NOW = dt.datetime(2026, 6, 30, 23, 30, tzinfo=dt.UTC)
 
 
 def test_email_is_unique_ignoring_case(world):
@@ -21,7 +25,7 @@ def test_email_is_unique_ignoring_case(world):
 
 
 def test_a_deactivated_accounts_address_is_still_taken(world):
-    services.user_deactivate(actor=world.council_admin, user=world.broker)
+    services.user_deactivate(actor=world.council_admin, user=world.broker, now=NOW)
     with pytest.raises(ValidationFailed):
         services.user_create(
             actor=world.council_admin,
@@ -87,17 +91,19 @@ def test_provider_admin_cannot_change_another_organisations_user(world):
             actor=world.care_home_admin, user=world.other_care_home_admin, full_name="Hijacked"
         )
     with pytest.raises(NotPermitted):
-        services.user_deactivate(actor=world.care_home_admin, user=world.other_care_home_admin)
+        services.user_deactivate(
+            actor=world.care_home_admin, user=world.other_care_home_admin, now=NOW
+        )
 
 
 def test_provider_user_cannot_manage_colleagues(world):
     with pytest.raises(NotPermitted):
-        services.user_deactivate(actor=world.care_home_user, user=world.care_home_admin)
+        services.user_deactivate(actor=world.care_home_user, user=world.care_home_admin, now=NOW)
 
 
 def test_shared_mailbox_passes_to_a_new_member_of_staff(world, django_capture_on_commit_callbacks):
     user = world.care_home_user
-    services.user_deactivate(actor=world.care_home_admin, user=user)
+    services.user_deactivate(actor=world.care_home_admin, user=user, now=NOW)
     user.refresh_from_db()
     assert not user.is_active
     with django_capture_on_commit_callbacks(execute=True):
@@ -116,15 +122,15 @@ def test_shared_mailbox_passes_to_a_new_member_of_staff(world, django_capture_on
 
 
 def test_deactivation_revokes_api_tokens(world):
-    token, _ = services.api_token_create(actor=world.broker, name="Case system")
-    services.user_deactivate(actor=world.council_admin, user=world.broker)
+    token, _ = services.api_token_create(actor=world.broker, name="Case system", now=NOW)
+    services.user_deactivate(actor=world.council_admin, user=world.broker, now=NOW)
     token.refresh_from_db()
     assert token.revoked_at is not None
 
 
 def test_nobody_deactivates_themselves(world):
     with pytest.raises(ValidationFailed):
-        services.user_deactivate(actor=world.council_admin, user=world.council_admin)
+        services.user_deactivate(actor=world.council_admin, user=world.council_admin, now=NOW)
 
 
 def test_update_records_what_changed(world):
@@ -147,13 +153,13 @@ def test_email_change_to_a_taken_address_is_refused_and_nothing_changes(world):
 
 
 def test_api_token_secret_is_not_stored(world):
-    token, raw = services.api_token_create(actor=world.broker, name="Case system")
+    token, raw = services.api_token_create(actor=world.broker, name="Case system", now=NOW)
     assert raw.startswith("cm_")
     assert raw not in {token.key_hash, token.prefix}
     assert ApiToken.objects.get(pk=token.pk).key_hash == services.api_token_hash(raw)
 
 
 def test_only_the_owner_revokes_a_token(world):
-    token, _ = services.api_token_create(actor=world.broker, name="Case system")
+    token, _ = services.api_token_create(actor=world.broker, name="Case system", now=NOW)
     with pytest.raises(NotPermitted):
-        services.api_token_revoke(actor=world.council_admin, token=token)
+        services.api_token_revoke(actor=world.council_admin, token=token, now=NOW)

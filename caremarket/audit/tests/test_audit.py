@@ -2,7 +2,7 @@ import pytest
 from django.db import IntegrityError, InternalError, OperationalError, connection, transaction
 
 from caremarket.audit.models import AuditEvent
-from caremarket.audit.services import audit_record
+from caremarket.audit.services import audit_record, audit_record_many
 from caremarket.audit.triggers import triggers_install
 
 
@@ -67,3 +67,29 @@ def test_only_council_admins_read_the_trail(world, persona):
     client = world.client_for(getattr(world, persona))
     assert client.get("/audit/").status_code == 404
     assert client.get("/api/v1/audit-events").status_code == 403
+
+
+def test_many_events_at_once_are_stored_as_one_at_a_time_would_be(world):
+    import datetime as dt
+
+    at = dt.datetime(2026, 6, 30, 23, 30, tzinfo=dt.UTC)
+    one = audit_record(
+        actor=world.broker,
+        action="test.one",
+        obj=world.council,
+        data={"on": dt.date(2026, 7, 1)},
+        at=at,
+    )
+    many = audit_record_many(
+        actor=world.broker,
+        action="test.one",
+        objs=[(world.council, {"on": dt.date(2026, 7, 1)}), (world.icb, None)],
+        at=at,
+    )
+    assert len(many) == 2
+    fields = ("at", "actor_id", "actor_label", "actor_organisation_id", "action", "object_type")
+    stored = AuditEvent.objects.filter(action="test.one").order_by("id")
+    first = stored[1]
+    assert [getattr(first, f) for f in fields] == [getattr(one, f) for f in fields]
+    assert (first.object_id, first.data) == (str(world.council.pk), {"on": "2026-07-01"})
+    assert (stored[2].object_id, stored[2].data) == (str(world.icb.pk), {})

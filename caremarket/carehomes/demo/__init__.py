@@ -11,12 +11,19 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
+from django.urls import reverse
+from django.utils import timezone
+
 from caremarket.accounts.demo import CARE_HOME_PROVIDER, COUNCIL, DEMO_LOGINS, ICB, TRUST
 from caremarket.accounts.models import Organisation, OrganisationKind, Role, User
 from caremarket.accounts.services import user_create
+from caremarket.audit.models import AuditEvent
 from caremarket.carehomes import services
 from caremarket.carehomes.demo.cqc_files import cqc_files
 from caremarket.carehomes.models import (
+    FREE_SINCE_ALWAYS,
+    Booking,
+    BookingStatus,
     CareHome,
     CareType,
     ContractType,
@@ -27,6 +34,8 @@ from caremarket.carehomes.models import (
     Room,
     SuspensionReason,
 )
+from caremarket.carehomes.selectors.homes import care_home_staff
+from caremarket.carehomes.services.common import day_text, home_touched
 from caremarket.cqc.services import cqc_directory_import, cqc_ratings_import
 from caremarket.geography.models import District
 from caremarket.notifications.models import Notification
@@ -164,10 +173,117 @@ def _at(day: dt.date, hour: int, now: dt.datetime) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour), tzinfo=now.tzinfo)
 
 
-def _history(rng: random.Random, room: Room, cast: Cast, now: dt.datetime, ref: list[int]) -> None:
+@dataclass
+class _Ledger:
+    """Past bookings and their audit events, written in bulk once a home is done.
+
+    Two years of finished bookings are history, not states a person acts on, so they are stored
+    exactly as the services leave them (the booking, the room's free day, the audit trail) in a
+    few statements instead of four service calls each; the messages that colleagues read long
+    ago are not kept, but for the home's own: each request's message to the home, already read.
+    Today's states (residents, open requests, suspensions, closures) still go
+    through the services.
+    """
+
+    bookings: list[Booking]
+    events: list[tuple[int, str, User, dt.datetime, dict[str, object], dict[str, object]]]
+
+    def add(self, booking: Booking, *events: tuple[str, User, dt.datetime, dict, dict]) -> None:
+        index = len(self.bookings)
+        self.bookings.append(booking)
+        self.events += [(index, *event) for event in events]
+
+    def write(self, rooms: list[Room], now: dt.datetime) -> None:
+        if not self.bookings:
+            return
+        stored = Booking.objects.bulk_create(self.bookings)
+        if not all(b.pk for b in stored):  # backends that do not return ids from bulk inserts
+            raise RuntimeError("The demo needs a database that returns ids from bulk inserts.")
+        AuditEvent.objects.bulk_create(
+            AuditEvent(
+                at=at,
+                actor=actor,
+                actor_label=actor.email,
+                actor_organisation_id=actor.organisation_id,
+                action=action,
+                object_type=Booking._meta.label_lower,
+                object_id=str(stored[index].pk),
+                object_repr=str(stored[index])[:200],
+                changes=changes,
+                data=data,
+            )
+            for index, action, actor, at, changes, data in self.events
+        )
+        last: dict[int, dt.date | None] = {}
+        for booking in stored:
+            if booking.status == BookingStatus.REJECTED:
+                continue
+            held = last.get(booking.room_id, FREE_SINCE_ALWAYS)
+            last[booking.room_id] = (
+                None if booking.ends_on is None or held is None else max(held, booking.ends_on)
+            )
+        changed = [room for room in rooms if room.pk in last]
+        for room in changed:
+            room.free_from, room.updated_at = last[room.pk], now
+        Room.objects.bulk_update(changed, ["free_from", "updated_at"])
+        staff = care_home_staff(home=rooms[0].home)
+        Notification.objects.bulk_create(
+            Notification(
+                recipient=user,
+                event="booking.requested",
+                subject=f"Booking request for {b.room.name}, {b.room.home.name}",
+                body=(
+                    f"{b.requested_by.organisation.name} asks to book {b.room.name} at"
+                    f" {b.room.home.name} from {day_text(b.starts_on)}."
+                ),
+                url=reverse("carehomes:booking-detail", args=[b.pk]),
+                created_at=b.requested_at,
+                read_at=b.requested_at + dt.timedelta(hours=1),
+            )
+            for b in stored
+            if b.requested_by.organisation_id != b.room.home.provider_id
+            for user in staff
+        )
+        self.bookings, self.events = [], []
+
+
+def _booking(room: Room, requester: User, starts_on: dt.date, ref: str, at: dt.datetime) -> Booking:
+    return Booking(
+        room=room,
+        status=BookingStatus.REQUESTED,
+        starts_on=starts_on,
+        person_reference=ref,
+        funding=_funding(room, requester),
+        requested_by=requester,
+        requester_organisation_id=requester.organisation_id,
+        requested_at=at,
+    )
+
+
+def _requested(booking: Booking) -> tuple[str, User, dt.datetime, dict, dict]:
+    data = {
+        "room": booking.room_id,
+        "starts_on": booking.starts_on.isoformat(),
+        "ends_on": None,
+        "funding": booking.funding,
+        "status": BookingStatus.REQUESTED,
+    }
+    return ("booking.requested", booking.requested_by, booking.requested_at, {}, data)
+
+
+def _accepted(booking: Booking, staff: User, at: dt.datetime) -> tuple:
+    booking.status, booking.decided_by, booking.decided_at = BookingStatus.ACCEPTED, staff, at
+    changes = {"status": [BookingStatus.REQUESTED, BookingStatus.ACCEPTED]}
+    return ("booking.accepted", staff, at, changes, {})
+
+
+def _history(
+    rng: random.Random, room: Room, cast: Cast, now: dt.datetime, ref: list[int], ledger: _Ledger
+) -> None:
     """A room's bookings over the last two years: requested, answered, ended."""
     staff = cast.provider_staff[room.home.provider_id]
-    day, today = (now - dt.timedelta(days=730)).date(), now.date()
+    today = timezone.localdate(now)
+    day = today - dt.timedelta(days=730)
     while True:
         day += dt.timedelta(days=rng.randint(3, 60))
         stay = int(rng.expovariate(1 / 250)) + 14
@@ -175,29 +291,38 @@ def _history(rng: random.Random, room: Room, cast: Cast, now: dt.datetime, ref: 
             return
         ref[0] += 1
         at = _at(day - dt.timedelta(days=2), 10, now)
-        requester = _requester(rng, cast, room)
-        booking = services.booking_request_submit(
-            actor=requester,
-            room=room,
-            starts_on=day,
-            person_reference=f"AS-{ref[0]:06d}",
-            funding=_funding(room, requester),
-            now=at,
-        )
+        booking = _booking(room, _requester(rng, cast, room), day, f"AS-{ref[0]:06d}", at)
+        requested = _requested(booking)
         if rng.random() < 0.15:
-            services.booking_request_reject(
-                actor=staff,
-                booking=booking,
-                stage=rng.choice(RejectionStage.values),
-                reason=rng.choice([RejectionReason.NEEDS_NOT_MET, RejectionReason.NO_STAFF]),
-                now=at + dt.timedelta(hours=3),
+            decided = at + dt.timedelta(hours=3)
+            stage = rng.choice(RejectionStage.values)
+            reason = rng.choice([RejectionReason.NEEDS_NOT_MET, RejectionReason.NO_STAFF])
+            booking.status, booking.decided_by, booking.decided_at = (
+                BookingStatus.REJECTED,
+                staff,
+                decided,
             )
+            booking.rejection_stage, booking.rejection_reason = stage, reason
+            changes = {"status": [BookingStatus.REQUESTED, BookingStatus.REJECTED]}
+            rejected = (
+                "booking.rejected",
+                staff,
+                decided,
+                changes,
+                {"stage": stage, "reason": reason},
+            )
+            ledger.add(booking, requested, rejected)
             continue
-        services.booking_request_accept(
-            actor=staff, booking=booking, now=at + dt.timedelta(hours=2)
-        )
+        accepted = _accepted(booking, staff, at + dt.timedelta(hours=2))
         day += dt.timedelta(days=stay)
-        services.booking_end(actor=staff, booking=booking, now=_at(day, 11, now))
+        ended_at = _at(day, 11, now)
+        booking.status, booking.ends_on = BookingStatus.ENDED, day
+        booking.ended_by, booking.ended_at = staff, ended_at
+        ended: dict[str, list[object]] = {
+            "status": [BookingStatus.ACCEPTED, BookingStatus.ENDED],
+            "ends_on": [None, day.isoformat()],
+        }
+        ledger.add(booking, requested, accepted, ("booking.ended", staff, ended_at, ended, {}))
 
 
 def _occupy(
@@ -207,9 +332,10 @@ def _occupy(
     cast: Cast,
     now: dt.datetime,
     ref: list[int],
+    ledger: _Ledger,
 ) -> None:
     """Today's residents, each arrived after the room's last booking ended."""
-    today = now.date()
+    today = timezone.localdate(now)
     residents, block = [], []
     for room in Room.objects.filter(pk__in=[r.pk for r in rooms]).order_by("pk"):
         if room.free_from is None or room.free_from >= today or rng.random() > OCCUPANCY:
@@ -235,38 +361,34 @@ def _occupy(
     if residents:
         services.booking_record_residents(actor=staff, home=home, residents=residents, now=now)
     for room, starts, reference in block:  # the owner placed them, the home accepted
-        room.home = home
         requester = _requester(rng, cast, room)
-        booking = services.booking_request_submit(
-            actor=requester,
-            room=room,
-            starts_on=starts,
-            person_reference=reference,
-            funding=_funding(room, requester),
-            now=_at(starts - dt.timedelta(days=1), 9, now),
-        )
-        services.booking_request_accept(actor=staff, booking=booking, now=_at(starts, 8, now))
+        at = _at(starts - dt.timedelta(days=1), 9, now)
+        booking = _booking(room, requester, starts, reference, at)
+        requested = _requested(booking)
+        ledger.add(booking, requested, _accepted(booking, staff, _at(starts, 8, now)))
+    ledger.write(rooms, now)
+    home_touched(home.pk, vacancies_updated_at=now)
 
 
 def _today(rng: random.Random, cast: Cast, now: dt.datetime, ref: list[int]) -> list[str]:
     """Open requests from the demo sign-ins, suspensions, closures; most homes confirm."""
     vacant = list(
         Room.objects.select_related("home", "block_owner")
-        .filter(free_from__lte=now.date())
+        .filter(free_from__lte=timezone.localdate(now))
         .order_by("pk")
     )
     rng.shuffle(vacant)
     oakwood = [r for r in vacant if r.home.provider.name == CARE_HOME_PROVIDER][:4]
     pending = 0
     for room in oakwood + vacant[:14]:
-        if room.free_from is None or room.free_from > now.date():
+        if room.free_from is None or room.free_from > timezone.localdate(now):
             continue
         ref[0] += 1
         requester = _requester(rng, cast, room, recent=True)
         services.booking_request_submit(
             actor=requester,
             room=room,
-            starts_on=now.date() + dt.timedelta(days=rng.randint(0, 5)),
+            starts_on=timezone.localdate(now) + dt.timedelta(days=rng.randint(0, 5)),
             person_reference=f"AS-{ref[0]:06d}",
             funding=_funding(room, requester),
             now=now - dt.timedelta(hours=rng.randint(1, 30)),
@@ -279,11 +401,11 @@ def _today(rng: random.Random, cast: Cast, now: dt.datetime, ref: list[int]) -> 
             services.room_suspend(
                 actor=None,
                 room=room,
-                starts_on=now.date(),
+                starts_on=timezone.localdate(now),
                 reason=rng.choice(
                     [SuspensionReason.DECORATION, SuspensionReason.INFECTION_CONTROL]
                 ),
-                ends_on=now.date() + dt.timedelta(days=rng.randint(7, 42)),
+                ends_on=timezone.localdate(now) + dt.timedelta(days=rng.randint(7, 42)),
                 now=now,
             )
             suspended += 1
@@ -292,7 +414,7 @@ def _today(rng: random.Random, cast: Cast, now: dt.datetime, ref: list[int]) -> 
         services.care_home_suspend(
             actor=None,
             home=home,
-            starts_on=now.date(),
+            starts_on=timezone.localdate(now),
             reason=SuspensionReason.INFECTION_CONTROL,
             note="Norovirus outbreak",
             now=now,
@@ -338,11 +460,14 @@ def load(*, rng: random.Random, now: dt.datetime, **_: object) -> list[str]:
         )
         home_rooms = _rooms(rng, home, cast, opened)
         rooms += len(home_rooms)
+        ledger = _Ledger(bookings=[], events=[])
         for room in home_rooms:
             room.home = home
             if rng.random() < HISTORY_SHARE:
-                _history(rng, room, cast, now, ref)
-        _occupy(rng, home, home_rooms, cast, now, ref)
+                _history(rng, room, cast, now, ref, ledger)
+        # Residents arrive after the history, so the history is stored first.
+        ledger.write(home_rooms, now)
+        _occupy(rng, home, home_rooms, cast, now, ref, ledger)
     _read_old_messages(now)
     return [
         f"{count} care homes with {rooms} rooms and {ref[0]} bookings.",

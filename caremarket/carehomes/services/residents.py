@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from caremarket.accounts.models import User
-from caremarket.audit.services import audit_record
+from caremarket.audit.services import audit_record_many
 from caremarket.carehomes.models import (
     Booking,
     BookingStatus,
@@ -130,14 +130,14 @@ def booking_record_residents(
     taken = [rooms[r.room].pk for r in residents]
     Room.objects.filter(pk__in=taken).update(free_from=None, updated_at=now)
     home_touched(home.pk, vacancies_updated_at=now)
-    for booking in bookings:
-        audit_record(
-            actor=actor,
-            action="booking.recorded",
-            obj=booking,
-            at=now,
-            data={"room": booking.room_id, "starts_on": booking.starts_on, "resident": True},
-        )
+    audit_record_many(
+        actor=actor,
+        action="booking.recorded",
+        objs=[
+            (b, {"room": b.room_id, "starts_on": b.starts_on, "resident": True}) for b in bookings
+        ],
+        at=now,
+    )
     return bookings
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from django.db import transaction
 
 from caremarket.accounts.models import Organisation, OrganisationKind, User
-from caremarket.audit.services import audit_record
+from caremarket.audit.services import audit_record, audit_record_many
 from caremarket.carehomes.models import (
     FREE_SINCE_ALWAYS,
     CareHome,
@@ -118,19 +118,23 @@ def room_create_many(
     )
     if not all(r.pk for r in rooms):  # backends that do not return ids from bulk inserts
         rooms = list(Room.objects.filter(home=home, name__in=names))
-    for room in rooms:
-        audit_record(
-            actor=actor,
-            action="room.created",
-            obj=room,
-            at=now,
-            data={
-                "home": home.pk,
-                "contract_type": room.contract_type,
-                "block_owner": room.block_owner_id,
-                "features": RoomFeature.codes(mask),
-            },
-        )
+    audit_record_many(
+        actor=actor,
+        action="room.created",
+        objs=[
+            (
+                room,
+                {
+                    "home": home.pk,
+                    "contract_type": room.contract_type,
+                    "block_owner": room.block_owner_id,
+                    "features": RoomFeature.codes(mask),
+                },
+            )
+            for room in rooms
+        ],
+        at=now,
+    )
     home_touched(home.pk, vacancies_updated_at=now)
     return rooms
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from caremarket.audit.services import audit_record
 from caremarket.common.errors import Conflict, ValidationFailed
@@ -53,7 +54,10 @@ def matrix_rate_create(
     now: dt.datetime,
 ) -> MatrixRate:
     require(actor, "framework.manage_framework", None, NOT_CONTRACT_MANAGER)
-    if now.date() >= year.starts_on and RateSelection.objects.filter(year=year).exists():
+    if (
+        timezone.localdate(now) >= year.starts_on
+        and RateSelection.objects.filter(year=year).exists()
+    ):
         raise Conflict(f"The {year} matrix is in use: rates cannot be added once selections exist.")
     rate = MatrixRate(
         year=year,
@@ -121,7 +125,7 @@ def rate_select(
         .filter(provider=provider, lot=lot, year=year)
         .first()
     )
-    if current is not None and now.date() >= year.starts_on:
+    if current is not None and timezone.localdate(now) >= year.starts_on:
         raise Conflict(
             f"The {year} rate for {lot} was fixed when the year began on "
             f"{year.starts_on:%d %B %Y}; it is £{current.rate.amount:.2f}."

@@ -248,7 +248,7 @@ def provider_eligibility_refresh(
         provider.eligibility_checked_at = now
         if eligible:
             provider.eligibility_lost_at = None
-        elif was and _on_tier1(provider, now.date()):
+        elif was and _on_tier1(provider, timezone.localdate(now)):
             provider.eligibility_lost_at = now
             lost.append(provider)
         provider.save(

@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
+from django.utils import timezone
 
 from caremarket.audit.services import audit_record
 from caremarket.common.errors import Conflict, ValidationFailed
@@ -329,7 +330,7 @@ def ranked_list_issue(
     require(actor, "framework.manage_framework", version, NOT_CONTRACT_MANAGER)
     version = _draft(version)
     latest = ranked_list_version_latest_issued()
-    if effective_from < now.date():
+    if effective_from < timezone.localdate(now):
         raise ValidationFailed(
             {
                 "effective_from": [

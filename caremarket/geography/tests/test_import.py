@@ -1,3 +1,4 @@
+import datetime as dt
 import io
 
 import pytest
@@ -8,6 +9,7 @@ from caremarket.geography.models import Postcode, PostcodeImport
 from caremarket.geography.selectors import postcode_locate
 from caremarket.geography.services import PostcodeFileError, postcode_import
 
+NOW = dt.datetime(2026, 6, 30, 23, 30, tzinfo=dt.UTC)
 HEADER = "pcd,pcd2,pcds,dointr,doterm,oslaua,lat,long\n"
 
 
@@ -27,7 +29,7 @@ ROWS = (
 
 
 def test_import_keeps_essex_and_neighbours_and_skips_terminated(db):
-    run = postcode_import(stream=onspd(*ROWS), filename="ONSPD.csv")
+    run = postcode_import(stream=onspd(*ROWS), filename="ONSPD.csv", now=NOW)
     assert set(Postcode.objects.values_list("postcode", flat=True)) == {
         "CM1 1QH",
         "CO1 1AA",
@@ -44,22 +46,22 @@ def test_import_keeps_essex_and_neighbours_and_skips_terminated(db):
 
 
 def test_import_all_keeps_everything_live(db):
-    postcode_import(stream=onspd(*ROWS), filename="ONSPD.csv", keep_all=True)
+    postcode_import(stream=onspd(*ROWS), filename="ONSPD.csv", keep_all=True, now=NOW)
     assert Postcode.objects.filter(postcode="M1 1AA").exists()
 
 
 def test_running_twice_duplicates_nothing_and_updates_in_place(db):
-    postcode_import(stream=onspd(*ROWS), filename="ONSPD.csv")
+    postcode_import(stream=onspd(*ROWS), filename="ONSPD.csv", now=NOW)
     moved = ROWS[0].replace("51.735648", "51.740000")
-    postcode_import(stream=onspd(moved, *ROWS[1:]), filename="ONSPD.csv")
+    postcode_import(stream=onspd(moved, *ROWS[1:]), filename="ONSPD.csv", now=NOW)
     assert Postcode.objects.count() == 4
     assert Postcode.objects.get(postcode="CM1 1QH").lat == pytest.approx(51.74)
 
 
 def test_a_postcode_terminated_since_the_last_import_is_removed(db):
-    postcode_import(stream=onspd(*ROWS), filename="ONSPD.csv")
+    postcode_import(stream=onspd(*ROWS), filename="ONSPD.csv", now=NOW)
     terminated = ROWS[1].replace(",198001,,", ",198001,202401,")
-    run = postcode_import(stream=onspd(ROWS[0], terminated), filename="ONSPD.csv")
+    run = postcode_import(stream=onspd(ROWS[0], terminated), filename="ONSPD.csv", now=NOW)
     assert run.removed_terminated == 1
     assert not Postcode.objects.filter(postcode="CO1 1AA").exists()
 
@@ -67,7 +69,9 @@ def test_a_postcode_terminated_since_the_last_import_is_removed(db):
 def test_a_bad_row_is_skipped_with_its_row_column_and_reason_and_the_rest_imported(db):
     bad = "CO1 1AA,CO1  1AA,CO1 1AA,198001,,E07000071,north,0.901\n"
     not_a_postcode = "XX,XX,NOTAPC,1,,E07000070,51.7,0.4\n"
-    run = postcode_import(stream=onspd(ROWS[2], bad, not_a_postcode), filename="second.csv")
+    run = postcode_import(
+        stream=onspd(ROWS[2], bad, not_a_postcode), filename="second.csv", now=NOW
+    )
     assert run.skipped_bad_rows == 2
     assert run.skipped == [
         {"row": 3, "column": "lat", "reason": "CO1 1AA: “north” is not a number"},
@@ -79,7 +83,9 @@ def test_a_bad_row_is_skipped_with_its_row_column_and_reason_and_the_rest_import
 def test_a_file_without_the_directorys_columns_is_refused_naming_them(db):
     with pytest.raises(PostcodeFileError, match="not the ONS postcode directory"):
         postcode_import(
-            stream=io.BytesIO(b"pcds,oslaua,doterm\nCM1 1QH,E07000070,\n"), filename="f.csv"
+            stream=io.BytesIO(b"pcds,oslaua,doterm\nCM1 1QH,E07000070,\n"),
+            filename="f.csv",
+            now=NOW,
         )
     assert not PostcodeImport.objects.exists()
 
@@ -114,7 +120,9 @@ def test_the_2025_on_headings_are_read_with_the_district_found_by_its_pattern(db
         _nspl_row("CM2 0ZZ", "CM2 0ZZ", "E07000070", "51.72", "0.49", doterm="200512"),
         _nspl_row("CM2 9ZZ", "CM2 9ZZ", "E07000070", "", "", grid="9"),
     ]
-    run = postcode_import(stream=onspd(*rows, header=NSPL_2026), filename="NSPL_AUG_2026_UK.csv")
+    run = postcode_import(
+        stream=onspd(*rows, header=NSPL_2026), filename="NSPL_AUG_2026_UK.csv", now=NOW
+    )
     assert run.columns["district"] == "lad26cd"
     assert set(Postcode.objects.values_list("postcode", flat=True)) == {"CM1 1QH", "CM3 4AB"}
     assert (run.skipped_outside_area, run.skipped_terminated, run.skipped_no_location) == (1, 1, 1)
@@ -123,13 +131,15 @@ def test_the_2025_on_headings_are_read_with_the_district_found_by_its_pattern(db
 def test_the_nspl_before_2025_reads_its_laua_column(db):
     header = "pcd,pcd2,pcds,dointr,doterm,usertype,oseast1m,osnrth1m,osgrdind,laua,lat,long\n"
     row = "CM1 1QH,CM1  1QH,CM1 1QH,198001,,0,570000,207000,1,E07000070,51.735648,0.468502\n"
-    run = postcode_import(stream=onspd(row, header=header), filename="NSPL_FEB_2024_UK.csv")
+    run = postcode_import(
+        stream=onspd(row, header=header), filename="NSPL_FEB_2024_UK.csv", now=NOW
+    )
     assert run.columns["district"] == "laua" and run.stored == 1
 
 
 def test_a_bom_and_lower_case_postcodes_are_read(db):
     data = ("\ufeff" + HEADER + "cm1 1qh,CM1  1QH,cm1  1qh,198001,,E07000070,51.73,0.46\n").encode()
-    postcode_import(stream=io.BytesIO(data), filename="ONSPD.csv")
+    postcode_import(stream=io.BytesIO(data), filename="ONSPD.csv", now=NOW)
     assert Postcode.objects.filter(postcode="CM1 1QH").exists()
 
 
@@ -149,7 +159,7 @@ def test_command_reports_bad_files_clearly(db, tmp_path):
 
 
 def test_lookup_is_exact_for_a_known_postcode(db):
-    postcode_import(stream=onspd(*ROWS), filename="ONSPD.csv")
+    postcode_import(stream=onspd(*ROWS), filename="ONSPD.csv", now=NOW)
     where = postcode_locate(postcode="cm34ab")
     assert where.exact and where.district.name == "Maldon"  # not Chelmsford, as CM3 would guess
 

@@ -57,7 +57,7 @@ def test_demand_can_be_filtered_and_a_bad_filter_finds_nothing(world, market_wor
 
 
 def test_systems_read_demand_with_a_token(world, market_world, frozen):
-    _, secret = api_token_create(actor=world.home_care_admin, name="Rostering")
+    _, secret = api_token_create(actor=world.home_care_admin, name="Rostering", now=NOW)
     response = world.client_for(None).get("/api/v1/demand", HTTP_AUTHORIZATION=f"Bearer {secret}")
     assert response.status_code == 200
     assert world.client_for(None).get("/api/v1/demand").status_code == 401

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from caremarket.sourcing.engine.calendar import WorkingCalendar
 from caremarket.sourcing.engine.model import (
     Decision,
     Offer,
@@ -16,6 +17,10 @@ from caremarket.sourcing.engine.model import (
     Stage,
 )
 from caremarket.sourcing.engine.rules import SourcingRules
+from caremarket.sourcing.engine.timetable import is_late
+
+# Instants read back from the database are UTC; every time in a message is the council's.
+local = WorkingCalendar.local
 
 
 class EngineError(Exception):
@@ -74,7 +79,7 @@ def _offer_next(
             Decision(
                 at=now,
                 kind="offer",
-                reason=f"Offered to {where} ({why}); answer due {deadline:%a %d %b %H:%M}.",
+                reason=f"Offered to {where} ({why}); answer due {local(deadline):%a %d %b %H:%M}.",
                 stage=pkg.stage,
                 provider_id=provider,
                 list_version_id=ranked.version_id,
@@ -165,7 +170,8 @@ def offer_answer(
         raise EngineError("This provider has no open offer for the package.")
     if now > offer.deadline:
         raise EngineError(
-            f"The offer closed at {offer.deadline:%H:%M on %d %b %Y}; it can no longer be answered."
+            f"The offer closed at {local(offer.deadline):%H:%M on %d %b %Y}; "
+            "it can no longer be answered."
         )
     offer.answered_at = now
     offer.reason = reason
@@ -211,7 +217,7 @@ def offer_lapse(
             stage=pkg.stage,
             provider_id=offer.provider_id,
             list_version_id=ranked.version_id,
-            reason=f"No answer by {offer.deadline:%H:%M on %d %b}: the offer lapsed.",
+            reason=f"No answer by {local(offer.deadline):%H:%M on %d %b}: the offer lapsed.",
         )
     ]
     if pkg.stage == Stage.BATCHING and pkg.batching_closes_at is not None:
@@ -220,13 +226,23 @@ def offer_lapse(
 
 
 def batching_issue(
-    packages: Iterable[PackageState], *, now: dt.datetime, rules: SourcingRules
+    packages: Iterable[PackageState],
+    *,
+    now: dt.datetime,
+    rules: SourcingRules,
+    due_at: dt.datetime | None = None,
 ) -> tuple[list[PackageState], dt.datetime | None, dict[int, list[Decision]]]:
-    """Put every package still at tier 1 on the Batching List. No list when nothing is left."""
+    """Put every package still at tier 1 on the Batching List. No list when nothing is left.
+
+    A list issued late (`due_at` before `now`) closes when the list due then would have: the
+    returns window belongs to the timetable, not to when the worker came back.
+    """
     listed = [p for p in packages if p.stage == Stage.TIER1]
     if not listed:
         return [], None, {}
-    closes = rules.batching_close(now)
+    due = due_at or now
+    late = is_late(due_at=due, done_at=now)
+    closes = rules.batching_close(due)
     decisions: dict[int, list[Decision]] = {}
     for pkg in listed:
         pkg.stage = Stage.BATCHING
@@ -239,8 +255,9 @@ def batching_issue(
                 kind="batching",
                 stage=Stage.BATCHING,
                 reason=(
-                    f"Still unsourced at {rules.calendar.local(now):%H:%M}: on the Batching List "
-                    f"to tier-1 providers, returns due {closes:%a %d %b %H:%M}."
+                    f"Still unsourced at {local(due):%H:%M}: on the Batching List "
+                    f"to tier-1 providers, returns due {local(closes):%a %d %b %H:%M}."
+                    + (f" Issued late, at {local(now):%H:%M}." if late else "")
                 ),
             )
         ]

@@ -61,7 +61,7 @@ def offer_list_for(*, user: Any, open_only: bool = False) -> QuerySet[Offer]:
     )
     if open_only:
         qs = qs.filter(outcome="")
-    return qs.order_by("outcome", "deadline")
+    return qs.order_by("outcome", "deadline", "pk")
 
 
 def available_packages() -> QuerySet[Package]:

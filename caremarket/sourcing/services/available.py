@@ -20,7 +20,9 @@ from caremarket.sourcing.services.engine_io import state_of
 
 
 @transaction.atomic
-def available_list_issue(*, now: dt.datetime) -> AvailableList | None:
+def available_list_issue(
+    *, now: dt.datetime, due_at: dt.datetime | None = None, actor: Any = None
+) -> AvailableList | None:
     """List every package that tier 2 could not place; all home care providers are told."""
     packages = list(Package.objects.select_for_update().filter(stage=Stage.AVAILABLE.value))
     waiting = [p for p in packages if p.awaiting_available_list]
@@ -54,11 +56,11 @@ def available_list_issue(*, now: dt.datetime) -> AvailableList | None:
         now=now,
     )
     audit_record(
-        actor=None,
+        actor=actor,
         action="available_list.issued",
         obj=available,
         at=now,
-        data={"packages": [p.reference for p in packages]},
+        data={"packages": [p.reference for p in packages], "due_at": due_at or now},
     )
     return available
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from caremarket.audit.services import audit_record
 from caremarket.common.errors import NotFound, ValidationFailed
@@ -17,6 +18,7 @@ from caremarket.framework.selectors.ranked_lists import ranked_list_in_force
 from caremarket.notifications.services import notification_send
 from caremarket.sourcing.engine import decide
 from caremarket.sourcing.engine.model import Stage
+from caremarket.sourcing.engine.timetable import StepKind
 from caremarket.sourcing.models import BatchingList, BatchingReturn, Package
 from caremarket.sourcing.selectors.batching import batching_list_due_to_close, batching_packages_for
 from caremarket.sourcing.services.engine_io import (
@@ -26,6 +28,7 @@ from caremarket.sourcing.services.engine_io import (
     sourcing_rules,
     state_of,
 )
+from caremarket.sourcing.services.timetable_runs import timetable_run_claim
 
 CLOSED = (
     "The Batching List of {issued:%d %B} closed at {closes:%H:%M on %d %B}; "
@@ -34,14 +37,22 @@ CLOSED = (
 
 
 @transaction.atomic
-def batching_list_issue(*, now: dt.datetime) -> BatchingList | None:
-    """Put every package still at tier 1 on a new list. None (and no list) when nothing is left."""
+def batching_list_issue(
+    *, now: dt.datetime, due_at: dt.datetime | None = None, actor: Any = None
+) -> BatchingList | None:
+    """Put every package still at tier 1 on a new list. None (and no list) when nothing is left.
+
+    `due_at` is when the timetable wanted the list, if the worker is issuing it late: the
+    returns then close when that list's would have.
+    """
     rules = sourcing_rules()
-    if not rules.calendar.is_working_day(rules.calendar.local(now).date()):
+    if not rules.calendar.is_working_day(rules.calendar.local(due_at or now).date()):
         return None
     packages = list(Package.objects.select_for_update().filter(stage=Stage.TIER1.value))
     states = {p.pk: state_of(p) for p in packages}
-    listed, closes, made = decide.batching_issue(states.values(), now=now, rules=rules)
+    listed, closes, made = decide.batching_issue(
+        states.values(), now=now, rules=rules, due_at=due_at
+    )
     if not listed or closes is None:
         return None
     try:
@@ -66,16 +77,23 @@ def batching_list_issue(*, now: dt.datetime) -> BatchingList | None:
         recipients=provider_users(providers=list(Provider.objects.filter(pk__in=providers))),
         event="sourcing.batching_list",
         subject=f"Batching List: {len(listed)} package(s) to source",
-        body=f"Tick the packages you can take and return the list by {closes:%H:%M on %A %d %B}.",
+        body=(
+            "Tick the packages you can take and return the list by "
+            f"{timezone.localtime(closes):%H:%M on %A %d %B}."
+        ),
         url=reverse("sourcing:batching"),
         now=now,
     )
     audit_record(
-        actor=None,
+        actor=actor,
         action="batching_list.issued",
         obj=batching_list,
         at=now,
-        data={"packages": [p.reference for ps in lots.values() for p in ps], "closes_at": closes},
+        data={
+            "packages": [p.reference for ps in lots.values() for p in ps],
+            "closes_at": closes,
+            "due_at": due_at or now,
+        },
     )
     return batching_list
 
@@ -93,7 +111,10 @@ def batching_return_record(
     """Record a provider's ticks. Packages not ticked are recorded as not interested."""
     if now >= batching_list.closes_at or batching_list.closed_at is not None:
         raise ValidationFailed(
-            CLOSED.format(issued=batching_list.issued_at, closes=batching_list.closes_at)
+            CLOSED.format(
+                issued=timezone.localtime(batching_list.issued_at),
+                closes=timezone.localtime(batching_list.closes_at),
+            )
         )
     allowed = {
         p.pk: p for p in batching_packages_for(batching_list=batching_list, provider=provider)
@@ -137,30 +158,49 @@ def _closer(interested: set[int], now: dt.datetime) -> Any:
     return step
 
 
+def batching_list_close(*, batching_list: BatchingList, now: dt.datetime) -> bool:
+    """At the return deadline, offer each listed package to its best-ranked interested provider.
+
+    False when the list was closed already: closing twice changes nothing.
+    """
+    with transaction.atomic():
+        locked = BatchingList.objects.select_for_update().get(pk=batching_list.pk)
+        if locked.closed_at is not None:
+            return False
+        run = timetable_run_claim(kind=StepKind.BATCHING_CLOSE, due_at=locked.closes_at, now=now)
+        if run is None:
+            return False
+        run.batching_list = locked
+        run.save(update_fields=["batching_list"])
+        for package in locked.packages.filter(stage=Stage.BATCHING.value):
+            package = package_lock(package.pk)
+            interested = set(
+                BatchingReturn.objects.filter(
+                    batching_list=locked, package=package, interested=True
+                ).values_list("provider_id", flat=True)
+            )
+            run_step(
+                package=package,
+                now=now,
+                actor=None,
+                action="batching_list.closed",
+                step=_closer(interested, now),
+            )
+        locked.closed_at = now
+        locked.save(update_fields=["closed_at"])
+        audit_record(
+            actor=None,
+            action="batching_list.closed",
+            obj=locked,
+            at=now,
+            data={"due_at": locked.closes_at, "late": run.late},
+        )
+    return True
+
+
 def batching_lists_close_due(*, now: dt.datetime) -> int:
-    """At the return deadline, offer each listed package to its best-ranked interested provider."""
-    closed = 0
-    for batching_list in batching_list_due_to_close(now=now):
-        with transaction.atomic():
-            locked = BatchingList.objects.select_for_update().get(pk=batching_list.pk)
-            if locked.closed_at is not None:
-                continue
-            for package in locked.packages.filter(stage=Stage.BATCHING.value):
-                package = package_lock(package.pk)
-                interested = set(
-                    BatchingReturn.objects.filter(
-                        batching_list=locked, package=package, interested=True
-                    ).values_list("provider_id", flat=True)
-                )
-                run_step(
-                    package=package,
-                    now=now,
-                    actor=None,
-                    action="batching_list.closed",
-                    step=_closer(interested, now),
-                )
-            locked.closed_at = now
-            locked.save(update_fields=["closed_at"])
-            audit_record(actor=None, action="batching_list.closed", obj=locked, at=now)
-            closed += 1
-    return closed
+    """Close every list whose returns are due, however long ago that was."""
+    return sum(
+        batching_list_close(batching_list=batching_list, now=now)
+        for batching_list in batching_list_due_to_close(now=now)
+    )

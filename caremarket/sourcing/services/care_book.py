@@ -29,7 +29,7 @@ from caremarket.geography.selectors import postcode_locate
 from caremarket.sourcing.engine.model import Route, Stage
 from caremarket.sourcing.models import CareBookImport, Package
 from caremarket.sourcing.selectors.care_book import COLUMNS, OPTIONAL
-from caremarket.sourcing.services.packages import _next_reference
+from caremarket.sourcing.services.packages import package_reference_assign, provisional_reference
 
 NOT_PERMITTED = "Only the Live at Home team can load the council's book of care."
 LIMITS = Limits(what="a book of care", max_bytes=50 * 1024 * 1024, max_rows=100_000, max_columns=60)
@@ -364,7 +364,7 @@ def _store(row: _Row, *, actor: Any, now: dt.datetime, run: CareBookImport) -> N
     # Care that began before the platform: it was sourced and placed on the day it started.
     began = timezone.make_aware(dt.datetime.combine(row.starts_on, dt.time(9)))
     package = Package.objects.create(
-        reference=_next_reference(),
+        reference=provisional_reference(),
         person_reference=row.person,
         postcode=row.postcode,
         outward_code=row.outward,
@@ -381,6 +381,7 @@ def _store(row: _Row, *, actor: Any, now: dt.datetime, run: CareBookImport) -> N
         created_by=actor,
         created_at=began,
     )
+    package_reference_assign(package)
     run.packages += 1
     audit_record(
         actor=actor,

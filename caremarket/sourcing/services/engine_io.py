@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from caremarket.audit.services import audit_record
@@ -215,7 +216,8 @@ def _notify_offer(offer: Offer, now: dt.datetime) -> None:
         body=(
             f"{package.reference} in {package.outward_code}, "
             f"starting {package.start_date:%d %B %Y}, "
-            f"{package.visit_pattern}. Please answer by {offer.deadline:%H:%M on %A %d %B}."
+            f"{package.visit_pattern}. "
+            f"Please answer by {timezone.localtime(offer.deadline):%H:%M on %A %d %B}."
         ),
         url=reverse("sourcing:offer-list"),
         now=now,

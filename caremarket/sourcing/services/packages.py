@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from decimal import Decimal
 from typing import Any
 
@@ -29,9 +30,15 @@ def _require_broker(actor: Any) -> None:
         raise NotPermitted(NOT_BROKER)
 
 
-def _next_reference() -> str:
-    last = Package.objects.order_by("-id").values_list("id", flat=True).first() or 0
-    return f"PKG-{last + 1:06d}"
+def provisional_reference() -> str:
+    """A placeholder until the row has its number: reading max+1 first lets two creates race."""
+    return f"new-{uuid.uuid4().hex[:12]}"
+
+
+def package_reference_assign(package: Package) -> None:
+    """The reference is the row's number, as purchase orders do it (decision 0070)."""
+    package.reference = f"PKG-{package.pk:06d}"
+    package.save(update_fields=["reference"])
 
 
 @transaction.atomic
@@ -72,7 +79,7 @@ def package_create(
             }
         )
     package = Package(
-        reference=_next_reference(),
+        reference=provisional_reference(),
         person_reference=person_reference.strip(),
         postcode=where.postcode or postcode.upper(),
         outward_code=where.outward_code,
@@ -88,6 +95,7 @@ def package_create(
     )
     model_full_clean(package)
     package.save()
+    package_reference_assign(package)
     audit_record(
         actor=actor,
         action="package.created",

@@ -45,10 +45,10 @@ def test_package_errors_answer_422_with_the_field(world, sourcing):
 def test_providers_see_only_their_own_offers_and_never_the_person(world, sourcing, monkeypatch):
     monkeypatch.setattr("django.utils.timezone.now", lambda: THURSDAY)
     package = sourcing.package(world.broker)
-    mine = world.client_for(sourcing.first_user).get("/api/v1/offers").json()
+    mine = world.client_for(sourcing.first_user).get("/api/v1/offers").json()["items"]
     assert [o["package_reference"] for o in mine] == [package.reference]
     assert "AS-12345" not in str(mine)
-    assert world.client_for(sourcing.second_user).get("/api/v1/offers").json() == []
+    assert world.client_for(sourcing.second_user).get("/api/v1/offers").json()["items"] == []
     assert (
         world.client_for(sourcing.first_user).get(f"/api/v1/packages/{package.pk}").status_code
         == 404
@@ -75,3 +75,66 @@ def test_a_provider_accepts_and_declines_through_the_api(world, sourcing, monkey
     second = package.offers.get(outcome="")
     accepted = world.client_for(sourcing.second_user).post(f"/api/v1/offers/{second.pk}/accept")
     assert accepted.status_code == 200 and accepted.json()["outcome"] == "accepted"
+
+
+def test_a_provider_reads_and_answers_the_batching_list_through_the_api(
+    world, sourcing, monkeypatch
+):
+    from caremarket.sourcing.services import batching
+    from caremarket.sourcing.tests.conftest import at
+    from caremarket.sourcing.tests.test_services import exhaust_tier1
+
+    package = sourcing.package(world.broker)
+    exhaust_tier1(sourcing, package, at(2026, 11, 19, 11))
+    client = world.client_for(sourcing.second_user)
+    monkeypatch.setattr("django.utils.timezone.now", lambda: at(2026, 11, 19, 15))
+    assert client.get("/api/v1/batching-list").status_code == 404
+    batching.batching_list_issue(now=at(2026, 11, 19, 16))
+    monkeypatch.setattr("django.utils.timezone.now", lambda: at(2026, 11, 19, 17))
+    listed = client.get("/api/v1/batching-list").json()
+    row = next(r for r in listed["packages"] if r["id"] == package.pk)
+    assert row["interested"] is False and "person_reference" not in row
+    answered = client.put(
+        "/api/v1/batching-list/return",
+        {"interested": [package.pk]},
+        content_type="application/json",
+    )
+    assert answered.status_code == 200
+    assert next(r for r in answered.json()["packages"] if r["id"] == package.pk)["interested"]
+    # Not a provider on the framework: the list is not there for them (require_visible).
+    assert world.client_for(world.care_home_admin).get("/api/v1/batching-list").status_code == 404
+
+
+def test_available_packages_and_a_rate_proposal_through_the_api(world, sourcing, monkeypatch):
+    from caremarket.sourcing.models import RateProposal
+    from caremarket.sourcing.services import available
+    from caremarket.sourcing.tests.conftest import at
+    from caremarket.sourcing.tests.test_services import to_available_list
+
+    package = to_available_list(world, sourcing)
+    available.available_list_issue(now=at(2026, 11, 23, 9))
+    monkeypatch.setattr("django.utils.timezone.now", lambda: at(2026, 11, 23, 10))
+    client = world.client_for(sourcing.spot_user)
+    listed = client.get("/api/v1/available-packages").json()
+    assert listed["count"] == 1 and listed["items"][0]["reference"] == package.reference
+    proposed = client.post(
+        f"/api/v1/available-packages/{package.pk}/proposals",
+        {"rate": "24.50", "notes": "from Monday"},
+        content_type="application/json",
+    )
+    assert proposed.status_code == 201 and proposed.json()["rate"] == "24.50"
+    assert RateProposal.objects.filter(package=package).count() == 1
+    refused = client.post(
+        f"/api/v1/available-packages/{package.pk}/proposals",
+        {"rate": "0"},
+        content_type="application/json",
+    )
+    assert refused.status_code == 422
+
+
+def test_branch_requests_through_the_api(world, sourcing):
+    manager = world.client_for(world.contract_manager).get("/api/v1/branch-requests")
+    assert manager.status_code == 200 and manager.json()["count"] == 0
+    provider = world.client_for(sourcing.first_user).get("/api/v1/branch-requests")
+    assert provider.status_code == 200
+    assert world.client_for(world.care_home_admin).get("/api/v1/branch-requests").status_code == 403

@@ -5,6 +5,39 @@ if (root) {
   const box = root.querySelector("[data-upload-progress]");
   const bar = box.querySelector("progress");
   const status = box.querySelector("[data-upload-status]");
+  // The same error summary the page shows when it posts without JavaScript (GOV.UK pattern):
+  // each message links to the file input, the title says "Error: ", and focus moves to it.
+  const showErrors = (errors) => {
+    root.querySelector("[data-upload-errors]")?.remove();
+    const input = form.querySelector("input[type=file]");
+    const summary = document.createElement("div");
+    summary.className = "govuk-error-summary";
+    summary.dataset.uploadErrors = "";
+    summary.tabIndex = -1;
+    const alert = document.createElement("div");
+    alert.setAttribute("role", "alert");
+    const title = document.createElement("h2");
+    title.className = "govuk-error-summary__title";
+    title.textContent = "There is a problem";
+    const list = document.createElement("ul");
+    list.className = "govuk-list govuk-error-summary__list";
+    for (const message of errors) {
+      const item = document.createElement("li");
+      const link = document.createElement("a");
+      link.href = `#${input ? input.id : ""}`;
+      link.textContent = message;
+      item.append(link);
+      list.append(item);
+    }
+    const body = document.createElement("div");
+    body.className = "govuk-error-summary__body";
+    body.append(list);
+    alert.append(title, body);
+    summary.append(alert);
+    root.prepend(summary);
+    if (!document.title.startsWith("Error: ")) document.title = `Error: ${document.title}`;
+    summary.focus();
+  };
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const request = new XMLHttpRequest();
@@ -27,7 +60,10 @@ if (root) {
         window.location.assign(body.url);
         return;
       }
-      status.textContent = (body.errors || ["The upload failed. Try again."]).join(" ");
+      const errors = body.errors || ["The upload failed. Try again."];
+      status.textContent = "";
+      box.hidden = true;
+      showErrors(errors);
     });
     request.addEventListener("error", () => {
       status.textContent = "The upload failed: check your connection and try again.";

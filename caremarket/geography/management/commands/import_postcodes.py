@@ -4,6 +4,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from caremarket.common.errors import DomainError
 from caremarket.geography.services import postcode_import
@@ -26,7 +27,9 @@ class Command(BaseCommand):
             raise CommandError(f"{path}: no such file.")
         with path.open("rb") as raw:
             try:
-                run = postcode_import(stream=raw, filename=path.name, keep_all=options["all"])
+                run = postcode_import(
+                    stream=raw, filename=path.name, keep_all=options["all"], now=timezone.now()
+                )
             except DomainError as exc:
                 raise CommandError(exc.message) from exc
         self.stdout.write(

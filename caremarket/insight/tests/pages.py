@@ -1,0 +1,20 @@
+"""The market insight pages' states for the accessibility walk (see caremarket.accessibility)."""
+
+from caremarket.accessibility.registry import Exempt, Page, State
+
+PAGES = [
+    Page(
+        "insight:demand",
+        roles=("contract_manager",),
+        states=(State("filled"), State("errors", query="from=2026-13-40")),
+    ),
+    Page("insight:market", roles=("contract_manager",)),
+    Page("insight:care-homes", roles=("contract_manager", "health_searcher")),
+]
+
+_DOWNLOAD = "The figures the page shows, as a CSV or workbook download."
+EXEMPT = [
+    Exempt("insight:demand-download", _DOWNLOAD),
+    Exempt("insight:market-download", _DOWNLOAD),
+    Exempt("insight:care-homes-download", _DOWNLOAD),
+]

@@ -1,0 +1,51 @@
+"""The sourcing pages' states for the accessibility walk (see caremarket.accessibility).
+
+The data (``d``) has a package offered on tier 1 (``d.offered``, its open offer ``d.offer``)
+and a package on the Available Packages list (``d.available``).
+"""
+
+from caremarket.accessibility.registry import Exempt, Page, State
+
+SUBMIT = "main form .govuk-button"
+
+PAGES = [
+    Page("sourcing:package-list", roles=("broker",)),
+    Page(
+        "sourcing:package-create",
+        roles=("broker",),
+        states=(State("empty"), State("errors", submit=SUBMIT)),
+    ),
+    Page(
+        "sourcing:package-detail",
+        roles=("broker",),
+        states=(
+            State("offered", kwargs=lambda d: {"pk": d.offered.pk}),
+            State("available", kwargs=lambda d: {"pk": d.available.pk}),
+        ),
+    ),
+    Page(
+        "sourcing:visit-pattern",
+        roles=("broker",),
+        states=(State("filled", kwargs=lambda d: {"pk": d.offered.pk}),),
+    ),
+    Page("sourcing:offer-list", roles=("home_care_admin", "home_care_user")),
+    Page("sourcing:batching", roles=("home_care_admin",)),
+    Page("sourcing:available", roles=("home_care_admin",)),
+    Page(
+        "sourcing:care-book",
+        roles=("contract_manager",),
+        states=(State("empty"), State("errors", submit=SUBMIT)),
+    ),
+]
+
+_POST = "A POST from a button on the {} page, which redirects back or shows its errors there."
+EXEMPT = [
+    Exempt("sourcing:package-cancel", _POST.format("package's")),
+    Exempt("sourcing:package-place", _POST.format("package's")),
+    Exempt("sourcing:package-end", _POST.format("package's")),
+    Exempt("sourcing:proposal-accept", _POST.format("package's")),
+    Exempt("sourcing:offer-accept", _POST.format("offers")),
+    Exempt("sourcing:offer-decline", _POST.format("offers")),
+    Exempt("sourcing:batching-download", "The Batching List workbook, an .xlsx download."),
+    Exempt("sourcing:care-book-template", "The book of care's CSV template, a download."),
+]

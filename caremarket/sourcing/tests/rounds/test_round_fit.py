@@ -1,0 +1,147 @@
+"""Round fit: a provider sees how a package fits its own round, and nothing else."""
+
+import json
+
+import pytest
+
+from caremarket.geography.models import Postcode
+from caremarket.sourcing.selectors.round_fit import round_fit_for
+from caremarket.sourcing.tests.conftest import THURSDAY
+from caremarket.sourcing.tests.rounds.conftest import client_of, every_day, postcode_at
+
+
+@pytest.fixture
+def round_world(world, sourcing):
+    """Meadow (tier 1, position 1) has four clients at 0.3, 1.5, 4 and 8 km from CM1 9ZZ."""
+    mine = sourcing.first.organisation
+    near = postcode_at("CM1 2AB", east_km=0.3)
+    client_of(sourcing, world.broker, mine, near, rows=[every_day(7, 30, 45)], n=1)
+    client_of(sourcing, world.broker, mine, postcode_at("CM1 3AB", north_km=1.5), n=2)
+    client_of(sourcing, world.broker, mine, postcode_at("CM2 4AB", north_km=-4), n=3)
+    client_of(
+        sourcing,
+        world.broker,
+        mine,
+        postcode_at("CM3 5AB", east_km=8),
+        rows=[every_day(13, 10, 30)],
+        n=4,
+    )
+    return sourcing
+
+
+def offered(sourcing, broker, postcode, rows=None):
+    from caremarket.sourcing.services.visit_patterns import package_visit_pattern_set
+
+    package = sourcing.package(broker, postcode=postcode, person_reference="AS-NEW")
+    if rows:
+        package_visit_pattern_set(actor=broker, package=package, rows=rows, now=THURSDAY)
+    return package
+
+
+def test_counts_bands_nearest_and_calls_near_the_providers_own_calls(world, round_world):
+    s = round_world
+    package = offered(
+        s, world.broker, postcode_at("CM1 9ZZ"), rows=[every_day(8, 30, 30), every_day(13, 0, 30)]
+    )
+    fit = round_fit_for(organisation_id=s.first.organisation_id, packages=[package])[package.pk]
+    assert (fit.within_1km, fit.within_2km, fit.within_5km, fit.located_clients) == (1, 2, 3, 4)
+    assert str(fit.nearest_km) == "0.5" and fit.exact
+    # 08:30 is 15 minutes after the nearby 07:30-08:15 call; the 13:10 call is 8 km away.
+    assert fit.calls_total == 14
+    assert fit.calls_fitting == [
+        f"{d} 08:30" for d in ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+    ]
+
+
+def test_a_call_more_than_30_minutes_from_any_nearby_call_does_not_fit(world, round_world):
+    package = offered(
+        round_world, world.broker, postcode_at("CM1 9ZZ"), rows=[every_day(8, 50, 30)]
+    )
+    fit = round_fit_for(organisation_id=round_world.first.organisation_id, packages=[package])
+    assert fit[package.pk].calls_fitting == []  # 35 minutes after the 08:15 end
+
+
+def test_another_providers_clients_change_nothing(world, round_world):
+    s = round_world
+    package = offered(s, world.broker, postcode_at("CM1 9ZZ"), rows=[every_day(8, 30, 30)])
+    before = round_fit_for(organisation_id=s.first.organisation_id, packages=[package])
+    other = s.second.organisation
+    for n, east in enumerate((0.05, 0.1, 0.2, 0.9), start=10):
+        client_of(
+            s,
+            world.broker,
+            other,
+            postcode_at(f"CM1 6A{'ABDE'[n - 10]}", east_km=east),
+            rows=[every_day(8, 0, 60)],
+            n=n,
+        )
+    after = round_fit_for(organisation_id=s.first.organisation_id, packages=[package])
+    assert after == before
+    theirs = round_fit_for(organisation_id=other.pk, packages=[package])[package.pk]
+    assert theirs.within_1km == 4 and theirs.calls_fitting  # their own round, not Meadow's
+
+
+def test_every_postcode_in_a_grid_square_gives_the_same_answer(world, round_world):
+    """Comparing answers for nearby packages cannot single out a postcode inside its square."""
+    s = round_world
+    codes = [
+        postcode_at(f"CM1 9Z{c}", east_km=dx, north_km=dy)
+        for c, (dx, dy) in zip(
+            "ABCDEFGH",
+            [
+                (-0.2, -0.2),
+                (0.2, 0.2),
+                (0.1, -0.15),
+                (-0.24, 0.24),
+                (0, 0.1),
+                (0.2, -0.2),
+                (-0.1, 0.2),
+                (0.24, 0),
+            ],
+            strict=True,
+        )
+    ]
+    packages = [offered(s, world.broker, code) for code in codes]
+    fits = round_fit_for(organisation_id=s.first.organisation_id, packages=packages)
+    answers = {
+        (f.within_1km, f.within_2km, f.within_5km, f.nearest_km, tuple(f.calls_fitting))
+        for f in fits.values()
+    }
+    assert len(answers) == 1
+    # Just across the square's edge the answer may differ: the square, not the postcode, is what
+    # an answer can reveal.
+    assert len(packages) == 8
+
+
+def test_the_api_and_page_show_figures_never_a_postcode(world, round_world, monkeypatch):
+    monkeypatch.setattr("django.utils.timezone.now", lambda: THURSDAY)
+    s = round_world
+    package = offered(s, world.broker, postcode_at("CM1 9ZZ"), rows=[every_day(8, 30, 30)])
+    client = world.client_for(s.first_user)
+    response = client.get("/api/v1/round-fit")
+    assert response.status_code == 200
+    (row,) = response.json()
+    assert row["package_reference"] == package.reference and row["seen_on"] == ["offer"]
+    assert (row["within_1km"], row["within_2km"], row["within_5km"]) == (1, 2, 3)
+    assert row["outward_code"] == "CM1" and row["nearest_km"] == "0.5"
+    page = client.get("/sourcing/offers/").content.decode()
+    assert "Your current clients within 1 km: <strong>1</strong>" in page
+    own_postcodes = set(Postcode.objects.values_list("postcode", flat=True))
+    for text in (json.dumps(response.json()), page):
+        assert not any(pc in text for pc in own_postcodes)
+        assert "9ZZ" not in text and "AS-" not in text
+
+
+def test_only_provider_staff_see_round_fit(world, round_world):
+    assert world.client_for(world.broker).get("/api/v1/round-fit").status_code == 404
+    assert world.client_for(world.care_home_admin).get("/api/v1/round-fit").status_code == 404
+    # A provider with no clients still gets figures, all zero, for what is offered to it.
+    package = offered(round_world, world.broker, postcode_at("CM1 9ZZ"))
+    fit = round_fit_for(organisation_id=round_world.tier2.organisation_id, packages=[package])
+    assert fit[package.pk].within_5km == 0 and fit[package.pk].nearest_km is None
+
+
+def test_a_postcode_missing_from_the_directory_is_approximate(world, round_world):
+    package = offered(round_world, world.broker, "CM1 7QQ")  # not in the directory: CM1's centre
+    fit = round_fit_for(organisation_id=round_world.first.organisation_id, packages=[package])
+    assert fit[package.pk].exact is False
