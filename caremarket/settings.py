@@ -251,6 +251,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="caremarket@localhost")
+# Where people report an accessibility problem (named on the accessibility statement).
+ACCESSIBILITY_CONTACT_EMAIL = env("ACCESSIBILITY_CONTACT_EMAIL", default=DEFAULT_FROM_EMAIL)
+# The day every page was last put through the automated check (axe-core, WCAG 2.2 AA, in
+# Chromium) and the keyboard journeys; change it when they are run again for a release.
+ACCESSIBILITY_CHECKED_ON = "2026-12-02"
 if TESTING:
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 

@@ -26,7 +26,10 @@ PAGES = [
     Page(
         "sourcing:visit-pattern",
         roles=("broker",),
-        states=(State("filled", kwargs=lambda d: {"pk": d.offered.pk}),),
+        states=(
+            State("filled", kwargs=lambda d: {"pk": d.offered.pk}),
+            State("errors", kwargs=lambda d: {"pk": d.offered.pk}, submit=SUBMIT),
+        ),
     ),
     Page("sourcing:offer-list", roles=("home_care_admin", "home_care_user")),
     Page("sourcing:batching", roles=("home_care_admin", "broker")),
