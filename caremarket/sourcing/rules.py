@@ -48,3 +48,6 @@ rules.add_perm("sourcing.propose_rate", is_home_care_provider_staff)
 rules.add_perm("sourcing.import_care_book", is_contract_manager)
 # Round fit reads the provider's own clients only (decision 0091).
 rules.add_perm("sourcing.view_round_fit", is_home_care_provider_staff)
+rules.add_perm("sourcing.give_handback", is_home_care_provider_staff)
+rules.add_perm("sourcing.view_handbacks", is_home_care_provider_staff | is_council_staff)
+rules.add_perm("sourcing.view_transfers", is_home_care_provider_staff | is_council_staff)

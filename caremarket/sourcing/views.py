@@ -32,7 +32,7 @@ from caremarket.sourcing.selectors import packages as selectors
 from caremarket.sourcing.selectors import timetable as timetable_selectors
 from caremarket.sourcing.selectors.batching_workbook import batching_list_workbook
 from caremarket.sourcing.selectors.care_book import care_book_template_csv
-from caremarket.sourcing.selectors.round_fit import round_fit_for_user
+from caremarket.sourcing.selectors.round_fit import best_placed, round_fit_for_user
 from caremarket.sourcing.services import (
     available,
     batching,
@@ -141,6 +141,9 @@ def package_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "end_form": EndForm(),
             "direct_form": DirectPlacementForm(),
             "can_manage": request.user.has_perm("sourcing.manage_packages"),
+            "best_placed": best_placed(package=package, on=timezone.localdate())
+            if package.stage not in ("cancelled", "ended")
+            else [],
         },
     )
 
