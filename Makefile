@@ -35,9 +35,11 @@ migrate: install ## Apply database migrations
 demo: migrate ## Load the demo data (once; safe to run again)
 	$(PY) manage.py load_demo
 
+# Links in e-mails and the printed address are the address this serves, unless SITE_URL is set.
+run: export SITE_URL ?= http://$(HOST):$(PORT)
 run: demo ## Start the web service and the task worker with demo data
 	@DEBUG=$${DEBUG:-true} $(PY) manage.py demo_logins
-	@echo "  Web service: http://$(HOST):$(PORT)/   (Ctrl+C stops the service and the worker)"
+	@echo "  (Ctrl+C stops the service and the worker)"
 	@trap 'kill 0' INT TERM EXIT; \
 	  DEBUG=$${DEBUG:-true} $(PY) manage.py run_huey --logfile=var/worker.log & \
 	  DEBUG=$${DEBUG:-true} $(PY) manage.py runserver --noreload $(HOST):$(PORT)

@@ -18,6 +18,17 @@ from caremarket.audit.triggers import triggers_install, triggers_remove
 PASSWORD = "a-long-test-password-1"  # noqa: S105
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _frontend_built():
+    """The suite fails at once, and says why, without the front-end build (pages would render
+    unstyled and without charts, and the browser tests would fail for the wrong reason)."""
+    from django.core.checks import run_checks
+
+    errors = run_checks(tags=["frontend"])
+    if errors:
+        pytest.exit("\n".join(f"{e.msg} {e.hint}" for e in errors), returncode=3)
+
+
 @pytest.fixture(autouse=True)
 def _process_caches_empty():
     """Each test starts with no cached answers or places from an earlier test.

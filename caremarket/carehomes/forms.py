@@ -20,7 +20,7 @@ from caremarket.carehomes.models import (
     SuspensionReason,
 )
 from caremarket.carehomes.selectors.search import DEFAULT_RADIUS_KM, VacancyQuery
-from caremarket.common.forms import GovForm
+from caremarket.common.forms import GovDateField, GovForm
 from caremarket.geography.selectors import district_list
 
 RADIUS_CHOICES = [("2", "2 km"), ("5", "5 km"), ("10", "10 km"), ("20", "20 km"), ("50", "50 km")]
@@ -60,11 +60,11 @@ class SearchForm(GovForm):
     contract_type = forms.ChoiceField(
         choices=[("", "Any"), *ContractType.choices], required=False, label="Contract type"
     )
-    available_from = forms.DateField(
+    available_from = GovDateField(
+        what="the date the bed is needed from",
         required=False,
         label="Needed from",
-        help_text="Leave empty for today",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="For example, 27 3 2026. Leave empty for today.",
     )
     accepts_la_rate = forms.BooleanField(required=False, label="Accepts local authority rates")
     accepts_top_up = forms.BooleanField(required=False, label="Accepts third-party top-ups")

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -46,7 +49,14 @@ def healthz_worker(request: HttpRequest) -> JsonResponse:
 
 
 def accessibility(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/accessibility.html")
+    return render(
+        request,
+        "core/accessibility.html",
+        {
+            "checked_on": dt.date.fromisoformat(settings.ACCESSIBILITY_CHECKED_ON),
+            "contact": settings.ACCESSIBILITY_CONTACT_EMAIL,
+        },
+    )
 
 
 def privacy(request: HttpRequest) -> HttpResponse:

@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from caremarket.common.forms import GovForm
+from caremarket.common.forms import GovDateField, GovForm
 from caremarket.framework.models import Branch, BranchChangeRequest, Lot, PriceYear, Provider
 from caremarket.framework.services.ranked_lists import DEFAULT_PRICE_WEIGHT, DEFAULT_QUALITY_WEIGHT
 
@@ -40,15 +40,6 @@ class BranchChangeRequestForm(GovForm):
         field.queryset = provider.branches.filter(listed_in_agreement=True)
 
 
-class CqcProviderLookupForm(GovForm):
-    submit_label = "Find its locations"
-    cqc_provider_id = forms.CharField(
-        max_length=20,
-        label="CQC provider ID",
-        help_text="As the CQC register gives it, for example 1-101234567.",
-    )
-
-
 class ProviderFromCqcForm(GovForm):
     submit_label = "Add to the framework"
     cqc_provider_id = forms.CharField(max_length=20, widget=forms.HiddenInput)
@@ -73,9 +64,10 @@ class ProviderFromCqcForm(GovForm):
 
 class AgreementEndForm(GovForm):
     submit_label = "End the agreement"
-    left_on = forms.DateField(
+    left_on = GovDateField(
+        what="the date the agreement ended",
         label="Date the agreement ended",
-        help_text="From this day the provider is offered no packages. For example, 2026-11-30.",
+        help_text="From this day the provider is offered no packages. For example, 30 11 2026.",
     )
     reason = forms.CharField(max_length=300, label="Why has the agreement ended?")
 
@@ -106,10 +98,10 @@ class RankedListImportForm(GovForm):
 
 class IssueForm(GovForm):
     submit_label = "Issue this version"
-    effective_from = forms.DateField(
+    effective_from = GovDateField(
+        what="the date this version is in force from",
         label="In force from",
-        help_text="For example 2026-05-09. Today or later.",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Today or later. For example, 9 5 2026.",
     )
     note = forms.CharField(max_length=500, required=False, label="Note (optional)")
 

@@ -33,6 +33,7 @@ urlpatterns = [
     path("offers/<int:pk>/decline/", views.offer_decline, name="offer-decline"),
     path("batching-list/", views.batching_page, name="batching"),
     path("batching-list/download/", views.batching_download, name="batching-download"),
+    path("timetable/issue/", views.timetable_issue, name="timetable-issue"),
     path("available-packages/", views.available_page, name="available"),
     path("book-of-care/", views.care_book_page, name="care-book"),
     path("book-of-care/template.csv", views.care_book_template, name="care-book-template"),

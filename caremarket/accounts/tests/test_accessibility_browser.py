@@ -3,6 +3,7 @@
 from types import SimpleNamespace
 
 import pytest
+from django.utils import timezone
 
 from caremarket.accessibility.walk import duplicate_titles, walk
 from caremarket.accounts.services import user_deactivate
@@ -19,7 +20,7 @@ pytestmark = [
 
 def test_every_accounts_page_state_passes_axe_and_the_govuk_checks(browser, live_server, world):
     leaver = make_user(world.council, "leaver@council.test", "broker", "Lee Leaver")
-    user_deactivate(actor=world.council_admin, user=leaver)
+    user_deactivate(actor=world.council_admin, user=leaver, now=timezone.now())
     data = SimpleNamespace(world=world, deactivated=leaver)
     pages = accounts_pages.PAGES + audit_pages.PAGES
     problems, titles = walk(browser, live_server, world, data, pages)

@@ -4,10 +4,12 @@ The data (``d``) is the carehomes ``estate`` with one request awaiting an answer
 (``d.pending``), one accepted booking (``d.accepted``) and one suspended room.
 """
 
+from typing import Any
+
 from caremarket.accessibility.registry import Exempt, Page, State
 
 SEARCHERS = (None, "health_searcher")
-HOME = {"kwargs": lambda d: {"pk": d.estate.home.pk}}
+HOME: dict[str, Any] = {"kwargs": lambda d: {"pk": d.estate.home.pk}}
 SUBMIT = "main form .govuk-button"
 
 PAGES = [
@@ -41,8 +43,11 @@ PAGES = [
         roles=("care_home_admin",),
         states=(
             State("filled", **HOME),
-            State("add rooms errors", submit="form:has(#id_add-names) .govuk-button", **HOME),
-            State("suspend errors", submit="form:has(#id_suspend-reason_0) .govuk-button", **HOME),
+            State("add rooms errors", submit="form:has([name=add-names]) .govuk-button", **HOME),
+            State("close errors", submit="form:has([name=home-reason]) .govuk-button", **HOME),
+            State(
+                "residents errors", submit="form:has([name=residents-file]) .govuk-button", **HOME
+            ),
         ),
     ),
     Page(
@@ -94,7 +99,7 @@ PAGES = [
             State(
                 "end errors",
                 kwargs=lambda d: {"pk": d.accepted.pk},
-                fill={"#id_end-ends_on-day": "40"},
+                fill={"#id_end-ends_on_0": "40"},
                 submit="[data-testid=end-form] .govuk-button",
             ),
         ),

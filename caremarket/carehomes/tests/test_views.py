@@ -257,3 +257,26 @@ def test_a_hostile_residents_workbook_is_refused_at_once_and_nothing_is_stored(
     assert response.status_code == 400
     assert message in response.content.decode()
     assert Booking.objects.count() == bookings
+
+
+def test_map_markers_carry_the_numbers_the_list_gives_on_later_pages(world, estate):
+    from caremarket.carehomes.views.search import map_points
+
+    client = world.client_for(None)
+    page = client.get("/care-homes/search/?postcode=CM1+1AA&radius_km=50&view=map")
+    found = page.context["found"]
+    numbers = [p.number for p in map_points(found.results, found.location, offset=10) if p.result]
+    assert numbers == list(range(11, 11 + len(found.results)))
+    assert "<a " not in page.content.decode().split('<svg class="cm-map"')[1].split("</svg>")[0]
+
+
+@pytest.mark.parametrize("who", ["care_home_user", "care_home_admin"])
+def test_every_link_in_the_home_s_own_navigation_opens_for_who_sees_it(world, estate, who):
+    import re
+
+    client = world.client_for(getattr(world, who))
+    page = client.get(f"/care-homes/{estate.home.pk}/rooms/").content.decode()
+    nav = page.split('aria-label="This home"')[1].split("</nav>")[0]
+    links = re.findall(r'href="([^"]+)"', nav)
+    assert links and all(client.get(url).status_code == 200 for url in links), links
+    assert ("Profile and photographs" in nav) == (who == "care_home_admin")

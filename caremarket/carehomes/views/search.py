@@ -42,8 +42,13 @@ class MapPoint:
     result: HomeResult | None  # None for the searched postcode
 
 
-def map_points(results: list[HomeResult], location: Location | None) -> list[MapPoint]:
-    """Project the homes (and the search centre) onto the SVG: equirectangular, fitted."""
+def map_points(
+    results: list[HomeResult], location: Location | None, *, offset: int = 0
+) -> list[MapPoint]:
+    """Project the homes (and the search centre) onto the SVG: equirectangular, fitted.
+
+    Markers carry the numbers the list gives them, so page 2's first home is 11, not 1.
+    """
     # The searched postcode first, so a home at the same spot is drawn over it.
     places: list[tuple[float, float, HomeResult | None]] = (
         [(location.lat, location.lng, None)] if location is not None else []
@@ -60,7 +65,7 @@ def map_points(results: list[HomeResult], location: Location | None) -> list[Map
         MapPoint(
             x=x,
             y=y,
-            number=results.index(result) + 1 if result is not None else 0,
+            number=offset + results.index(result) + 1 if result is not None else 0,
             result=result,
         )
         for (x, y), (_, _, result) in zip(xy, places, strict=True)
@@ -121,7 +126,11 @@ def search(request: HttpRequest) -> HttpResponse:
         "view": view,
         "page": page,
         "pages": math.ceil(found.total / PAGE_SIZE) if found else 0,
-        "points": map_points(found.results, found.location) if found and view == "map" else [],
+        "points": (
+            map_points(found.results, found.location, offset=found.offset)
+            if found and view == "map"
+            else []
+        ),
         "requestable": _requestable(request.user, found),
         "map_width": MAP_WIDTH,
         "map_height": MAP_HEIGHT,

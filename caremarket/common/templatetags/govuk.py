@@ -29,9 +29,12 @@ def error_target(field: forms.BoundField) -> str:
     """The id an error-summary link goes to: the field's input, or the first of its options.
 
     Radios, checkboxes and the day/month/year date input render one input per part, each with
-    the field's id and a ``_0``, ``_1``… suffix; the summary links to the first (GOV.UK).
+    the field's id and a numbered suffix; the summary links to the first (GOV.UK).
     """
     widget: Any = field.field.widget
-    if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple | forms.MultiWidget):
+    if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+        # crispy-forms-gds numbers the options from 1 (its radio_item and checkboxes templates).
+        return f"id_{field.html_name}_1"
+    if isinstance(widget, forms.MultiWidget):
         return f"{field.auto_id}_0"
     return str(field.auto_id)

@@ -70,3 +70,40 @@ def test_pages_have_no_inline_styles_or_scripts_that_the_csp_would_block(world, 
         body = client.get(url, follow=True).content.decode()
         assert ' style="' not in body, url
         assert "<script>" not in body, url
+
+
+@pytest.mark.parametrize(
+    "who",
+    [
+        None,
+        "council_admin",
+        "broker",
+        "contract_manager",
+        "health_searcher",
+        "care_home_user",
+        "care_home_admin",
+        "home_care_admin",
+        "home_care_user",
+    ],
+)
+def test_no_header_or_footer_link_answers_page_not_found(world, who):
+    import re
+
+    client = world.client_for(getattr(world, who) if who else None)
+    page = client.get("/").content.decode()
+    chrome = page.split("<main")[0] + page.split("</main>")[1]
+    links = {u for u in re.findall(r'href="(/[^"#]*)"', chrome) if not u.startswith("/static/")}
+    broken = {u: client.get(u).status_code for u in links}
+    assert links and not {u: s for u, s in broken.items() if s == 404}, broken
+
+
+def test_the_accessibility_statement_says_compliance_known_issues_contact_and_date(settings):
+    from django.test import Client
+
+    settings.ACCESSIBILITY_CONTACT_EMAIL = "access@essex.example"
+    settings.ACCESSIBILITY_CHECKED_ON = "2026-12-02"
+    page = Client().get("/accessibility/").content.decode()
+    assert "partially compliant" in page and "WCAG" in page
+    assert 'data-testid="known-issues"' in page
+    assert 'href="mailto:access@essex.example"' in page
+    assert "last checked on 2 December 2026" in page

@@ -4,11 +4,13 @@ The data (``d``) is the framework fixture ``fw`` with a branch request (``d.bran
 and a draft version (``d.draft``).
 """
 
+from typing import Any
+
 from caremarket.accessibility.registry import Exempt, Page, State
 
 COUNCIL = ("contract_manager",)
 SUBMIT = "main form .govuk-button"
-MEADOW = {"kwargs": lambda d: {"pk": d.fw.meadow.pk}}
+MEADOW: dict[str, Any] = {"kwargs": lambda d: {"pk": d.fw.meadow.pk}}
 
 PAGES = [
     Page("framework:home", roles=("contract_manager", "broker", "home_care_admin")),
@@ -16,13 +18,24 @@ PAGES = [
     Page(
         "framework:provider-add",
         roles=COUNCIL,
-        states=(State("empty"), State("errors", submit=SUBMIT)),
+        states=(
+            State("empty"),
+            State("unknown provider", query="cqc_provider_id=1-000"),
+            State("its locations", query="cqc_provider_id=1-777"),
+            State(
+                "choose errors",
+                query="cqc_provider_id=1-777",
+                submit="main form[method=post] .govuk-button",
+            ),
+        ),
     ),
-    Page("framework:provider-detail", roles=COUNCIL, states=(State("filled", **MEADOW),)),
     Page(
-        "framework:provider-agreement-end",
+        "framework:provider-detail",
         roles=COUNCIL,
-        states=(State("empty", **MEADOW), State("errors", submit=SUBMIT, **MEADOW)),
+        states=(
+            State("filled", **MEADOW),
+            State("end errors", submit="form[action$='end-agreement/'] .govuk-button", **MEADOW),
+        ),
     ),
     Page(
         "framework:branch-request-create",
@@ -41,7 +54,6 @@ PAGES = [
     Page("framework:ranked-lists", roles=("contract_manager", "broker")),
     Page("framework:positions", roles=("home_care_admin",)),
     Page("framework:version-list", roles=COUNCIL),
-    Page("framework:version-new", roles=COUNCIL),
     Page(
         "framework:version-detail",
         roles=COUNCIL,
@@ -51,16 +63,15 @@ PAGES = [
             State(
                 "issue errors",
                 kwargs=lambda d: {"pk": d.draft.pk},
-                submit="form:has([name=effective_from_0]) .govuk-button",
+                fill={"#id_effective_from_0": "30", "#id_effective_from_1": "2"},
+                submit="#issue .govuk-button",
             ),
-        ),
-    ),
-    Page(
-        "framework:version-rank",
-        roles=COUNCIL,
-        states=(
-            State("filled", kwargs=lambda d: {"pk": d.draft.pk}),
-            State("errors", kwargs=lambda d: {"pk": d.draft.pk}, submit=SUBMIT),
+            State(
+                "rank errors",
+                kwargs=lambda d: {"pk": d.draft.pk},
+                fill={"#id_price_weight": "500"},
+                submit="#rank .govuk-button",
+            ),
         ),
     ),
     Page(
@@ -85,4 +96,10 @@ PAGES = [
 EXEMPT = [
     Exempt("framework:ranked-list-tool", "The ranking tool workbook, an .xlsx download."),
     Exempt("framework:version-discard", "A POST from the draft version's page; redirects."),
+    Exempt("framework:version-new", "A POST from the versions page; redirects to the draft."),
+    Exempt("framework:version-rank", "A POST from the draft's page; its errors are shown there."),
+    Exempt(
+        "framework:provider-agreement-end",
+        "A POST from the provider's page; its errors are shown there.",
+    ),
 ]

@@ -74,7 +74,12 @@ def test_the_provider_page_ends_the_agreement(world, fw, monkeypatch):
     assert "End the agreement" in page.text
     response = client.post(
         f"/framework/providers/{fw.weak.pk}/end-agreement/",
-        {"left_on": "2026-11-16", "reason": "Closed the business"},
+        {
+            "left_on_0": "16",
+            "left_on_1": "11",
+            "left_on_2": "2026",
+            "reason": "Closed the business",
+        },
         follow=True,
     )
     assert "agreement has ended" in response.text and "16 November 2026" in response.text
@@ -86,7 +91,7 @@ def test_brokers_do_not_see_the_end_form_and_cannot_post_it(world, fw):
     assert "End the agreement</h2>" not in client.get(f"/framework/providers/{fw.weak.pk}/").text
     response = client.post(
         f"/framework/providers/{fw.weak.pk}/end-agreement/",
-        {"left_on": "2026-11-16", "reason": "x"},
+        {"left_on_0": "16", "left_on_1": "11", "left_on_2": "2026", "reason": "x"},
     )
     assert response.status_code == 404
 

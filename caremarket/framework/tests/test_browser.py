@@ -49,7 +49,10 @@ def test_contract_manager_imports_a_workbook_sees_the_diff_and_issues_it(
     assert "Harlow · Personal Care · Older people" in diff
     assert "Tier 1, position 1" in diff and "Tier 1, position 2" in diff
 
-    page.fill("#id_effective_from", timezone.localdate().isoformat())
+    today = timezone.localdate()
+    page.fill("#id_effective_from_0", str(today.day))
+    page.fill("#id_effective_from_1", str(today.month))
+    page.fill("#id_effective_from_2", str(today.year))
     with page.expect_navigation(timeout=60000):
         page.click("#issue [type=submit]")
     assert "has been issued" in page.locator("main").inner_text()

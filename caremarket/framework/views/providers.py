@@ -16,7 +16,6 @@ from caremarket.framework.forms import (
     AgreementEndForm,
     BranchChangeRequestForm,
     BranchDecisionForm,
-    CqcProviderLookupForm,
     ProviderFromCqcForm,
 )
 from caremarket.framework.models import BranchChangeRequest
@@ -47,7 +46,6 @@ def provider_add(request: HttpRequest) -> HttpResponse:
     """A contract manager adds a provider from the CQC register, choosing its branches."""
     require_visible(request.user, "framework.manage_framework")
     data = request.POST or request.GET
-    lookup = CqcProviderLookupForm(data or None)
     cqc_provider_id = data.get("cqc_provider_id", "").strip()
     locations = cqc_provider_locations(provider_id=cqc_provider_id) if cqc_provider_id else []
     form = ProviderFromCqcForm(
@@ -67,7 +65,6 @@ def provider_add(request: HttpRequest) -> HttpResponse:
         request,
         "framework/provider_add.html",
         {
-            "lookup": lookup,
             "form": form if locations else None,
             "cqc_provider_id": cqc_provider_id,
             "locations": locations,

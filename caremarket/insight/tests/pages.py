@@ -6,7 +6,7 @@ PAGES = [
     Page(
         "insight:demand",
         roles=("contract_manager",),
-        states=(State("filled"), State("errors", query="from=2026-13-40")),
+        states=(State("filled"), State("errors", query="starts_on=2026-13-40&ends_on=2026-11-30")),
     ),
     Page("insight:market", roles=("contract_manager",)),
     Page("insight:care-homes", roles=("contract_manager", "health_searcher")),

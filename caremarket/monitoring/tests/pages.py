@@ -40,5 +40,6 @@ PAGES = [
 
 EXEMPT = [
     Exempt("monitoring:error-report", "The visit file's error report, a CSV download."),
+    Exempt("monitoring:warning-report", "The visit file's warnings report, a CSV download."),
     Exempt("monitoring:template", "The visit file template, a CSV download."),
 ]

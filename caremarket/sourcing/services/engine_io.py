@@ -240,15 +240,4 @@ def _on_placed(package: Package, now: dt.datetime) -> None:
             actor=None,
             now=now,
         )
-    recipients = [package.created_by] if package.created_by else []
-    notification_send(
-        recipients=recipients,
-        event="sourcing.placed",
-        subject=f"{package.reference} placed with {package.placed_with}",
-        body=(
-            f"{package.reference} ({package.lot}) was placed via "
-            f"{package.get_route_display().lower()}."
-        ),
-        url=reverse("sourcing:package-detail", args=[package.pk]),
-        now=now,
-    )
+    # The broker is not told of each placement: only exceptions reach them (issue 16 item 9).

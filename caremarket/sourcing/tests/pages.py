@@ -23,9 +23,17 @@ PAGES = [
             State("available", kwargs=lambda d: {"pk": d.available.pk}),
         ),
     ),
+    Page(
+        "sourcing:visit-pattern",
+        roles=("broker",),
+        states=(
+            State("filled", kwargs=lambda d: {"pk": d.offered.pk}),
+            State("errors", kwargs=lambda d: {"pk": d.offered.pk}, submit=SUBMIT),
+        ),
+    ),
     Page("sourcing:offer-list", roles=("home_care_admin", "home_care_user")),
-    Page("sourcing:batching", roles=("home_care_admin",)),
-    Page("sourcing:available", roles=("home_care_admin",)),
+    Page("sourcing:batching", roles=("home_care_admin", "broker")),
+    Page("sourcing:available", roles=("home_care_admin", "broker")),
     Page(
         "sourcing:care-book",
         roles=("contract_manager",),
@@ -65,6 +73,7 @@ EXEMPT = [
         "Needs a package placed with the signed-in provider, which the walk's data has not;"
         " the handback browser test drives it (test_handback_browser.py).",
     ),
+    Exempt("sourcing:timetable-issue", _POST.format("Batching List or Available Packages")),
     Exempt("sourcing:batching-download", "The Batching List workbook, an .xlsx download."),
     Exempt("sourcing:care-book-template", "The book of care's CSV template, a download."),
 ]
