@@ -13,7 +13,7 @@ from caremarket.accounts.apis import router as accounts_router
 from caremarket.accounts.auth import required_auth
 from caremarket.audit.apis import router as audit_router
 from caremarket.carehomes.apis import router as carehomes_router
-from caremarket.common.apis import DocumentedAPI
+from caremarket.common.apis import DocumentedAPI, LocalSwagger
 from caremarket.common.errors import DomainError, ValidationFailed
 from caremarket.core.apis import router as core_router
 from caremarket.framework.apis import router as framework_router
@@ -36,6 +36,7 @@ api = DocumentedAPI(
     ),
     auth=required_auth,
     urls_namespace="api-v1",
+    docs=LocalSwagger(),
     docs_url="/docs",
     openapi_url="/openapi.json",
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import environ
@@ -94,6 +95,11 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'caremarket.sqlite3'}"),
 }
+# Migrations run as the owner role, the service as a role that owns nothing (core/roles.py,
+# docs/deployment.md): `manage.py migrate` connects with MIGRATE_DATABASE_URL when it is set.
+MIGRATE_DATABASE_URL = env("MIGRATE_DATABASE_URL", default="")
+if MIGRATE_DATABASE_URL and sys.argv[1:2] == ["migrate"]:
+    DATABASES["default"] = env.db_url_config(MIGRATE_DATABASE_URL)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web service and the task worker read while the other writes; the busy
     # timeout makes a writer wait for the lock instead of failing at once; IMMEDIATE
@@ -136,7 +142,11 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "caremarket.accounts.validators.RepeatedCharacterValidator"},
+    {"NAME": "caremarket.accounts.validators.DemoPasswordValidator"},
 ]
+# A demo site's accounts use the published demo password; anywhere else it is refused.
+DEMO_SITE = env.bool("DEMO_SITE", default=DEBUG or TESTING)
 
 LOGIN_URL = "accounts:sign-in"
 LOGIN_REDIRECT_URL = "core:home"
@@ -152,8 +162,15 @@ CSRF_COOKIE_HTTPONLY = False
 # django-axes: lock an e-mail address + IP pair after repeated failures for a cool-off period.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
+# A pair, so a stranger's failures elsewhere never lock the account's owner out; one address
+# trying many e-mails is slowed separately (accounts.throttle.SIGN_IN_PER_ADDRESS).
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "caremarket.accounts.throttle.axes_username"
+AXES_CLIENT_IP_CALLABLE = "caremarket.accounts.throttle.client_ip"
+# How many reverse proxies in front of the service append to X-Forwarded-For (docs/deployment.md):
+# 0 trusts REMOTE_ADDR alone; 1 for a single nginx or load balancer.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
@@ -176,6 +193,10 @@ if _govuk_dist.exists():
 _chartjs_dist = BASE_DIR / "node_modules" / "chart.js" / "dist"
 if _chartjs_dist.exists():
     STATICFILES_DIRS.append(("chartjs", _chartjs_dist))
+# Swagger UI for /api/v1/docs, served by the service itself (never a CDN).
+_swagger_dist = BASE_DIR / "node_modules" / "swagger-ui-dist"
+if _swagger_dist.exists():
+    STATICFILES_DIRS.append(("swagger-ui", _swagger_dist))
 STORAGES: dict[str, dict[str, object]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -341,6 +362,9 @@ CQC_NEIGHBOUR_AREAS: list[str] = env.list("CQC_NEIGHBOUR_AREAS", default=[])
 DATA_IMPORT_DIR = env.path("DATA_IMPORT_DIR", default=str(VAR_DIR / "imports"))
 DATA_IMPORT_DROP_DIR: str | None = env("DATA_IMPORT_DROP_DIR", default=None)
 DATA_IMPORT_MAX_UPLOAD_BYTES = env.int("DATA_IMPORT_MAX_UPLOAD_BYTES", default=3 * 1024**3)
+# Whether providers' Ranked List Tool shows every provider's price and quality scores (only if
+# the council publishes them); council staff always see them.
+RANKED_LIST_SCORES_PUBLISHED = env.bool("RANKED_LIST_SCORES_PUBLISHED", default=False)
 DEMO_LOGINS = "caremarket.accounts.demo.DEMO_LOGINS"
 DEMO_PASSWORD = "caremarket.accounts.demo.DEMO_PASSWORD"  # noqa: S105 (a dotted path)
 

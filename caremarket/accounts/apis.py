@@ -190,4 +190,5 @@ def user_reactivate(request: HttpRequest, user_id: int, payload: ReactivateIn) -
         user=_visible_user(request, user_id),
         full_name=payload.full_name,
         send_password_reset=payload.send_password_reset,
+        now=timezone.now(),
     )

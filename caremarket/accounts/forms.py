@@ -71,6 +71,11 @@ class NewUserForm(UserForm):
         )
         if fixed_organisation is not None:
             del self.fields["organisation"]
+        # No default role: a careless save must not create an administrator.
+        role_field = self.fields["role"]
+        assert isinstance(role_field, forms.ChoiceField)
+        role_field.choices = [("", "Choose a role"), *list(role_field.choices)]  # type: ignore[arg-type]
+        role_field.error_messages["required"] = "Choose the person's role."
 
 
 class ReactivateForm(GovForm):

@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from caremarket.accounts import selectors
 from caremarket.accounts.models import (
     ROLES_BY_KIND,
     ApiToken,
@@ -25,7 +26,7 @@ from caremarket.accounts.models import (
     User,
 )
 from caremarket.audit.services import audit_record
-from caremarket.common.errors import NotPermitted, ValidationFailed
+from caremarket.common.errors import Conflict, NotPermitted, ValidationFailed
 from caremarket.common.permissions import require
 from caremarket.common.services import model_full_clean, model_update
 
@@ -154,7 +155,8 @@ def user_create(
 ) -> User:
     require(actor, "accounts.manage_users_of", organisation, NOT_PERMITTED_USERS)
     email = _normalise_email(email)
-    _check_email_free(email)
+    # Everything the caller typed is checked before the address is looked up, so which field a
+    # refusal names never depends on whether the address has an account elsewhere.
     _check_role(role, organisation)
     user = User(
         email=email,
@@ -168,7 +170,8 @@ def user_create(
         user.set_password(password)
     else:
         user.set_unusable_password()
-    model_full_clean(user, exclude=["password"])
+    model_full_clean(user, exclude=["password"], validate_unique=False)
+    _check_email_free(email)
     try:
         with transaction.atomic():
             user.save()
@@ -246,27 +249,50 @@ def user_reactivate(
     user: User,
     full_name: str | None = None,
     send_password_reset: bool = True,
+    now: dt.datetime,
 ) -> User:
     """Bring back an account, e.g. a shared mailbox passing to a new member of staff."""
     require(actor, "accounts.manage_user", user, NOT_PERMITTED_USERS)
-    changes: dict[str, list[object]] = {}
-    if not user.is_active:
-        user.is_active = True
-        user.deactivated_at = None
-        changes["is_active"] = [False, True]
-    if full_name and full_name.strip() != user.full_name:
+    if user.is_active:
+        # Reactivating an active account used to reset its password silently.
+        raise Conflict(
+            "This account is active: only a deactivated account can be reactivated."
+            " To change its details, edit them; to reset its password, send a reset link."
+        )
+    changes: dict[str, list[object]] = {"is_active": [False, True]}
+    user.is_active = True
+    user.deactivated_at = None
+    new_holder = bool(full_name and full_name.strip() != user.full_name)
+    if new_holder and full_name:
         changes["full_name"] = [user.full_name, full_name.strip()]
         user.full_name = full_name.strip()
+    # A new holder always gets a reset: the previous holder's password must not open it.
+    send_password_reset = send_password_reset or new_holder
     if send_password_reset:
-        # The previous holder's password must not open the account for the new one.
+        # A new password hash also ends every session signed in with the old one (Django
+        # checks the session's hash of the password on each request).
         user.set_unusable_password()
         changes["password"] = ["(hidden)", "reset"]
-    if changes:
-        user.save()
-        audit_record(actor=actor, action="user.reactivated", obj=user, changes=changes)
+    model_full_clean(user, exclude=["password"], validate_unique=False)
+    user.save()
+    if new_holder:
+        _sessions_end(user, now=now)
+    revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
+    if revoked:
+        changes["api_tokens_revoked"] = [revoked, 0]
+    audit_record(actor=actor, action="user.reactivated", obj=user, changes=changes, at=now)
     if send_password_reset:
         transaction.on_commit(lambda: _send_password_email(user, subject="reset"))
     return user
+
+
+def _sessions_end(user: User, *, now: dt.datetime) -> None:
+    """Delete the user's stored sessions (the password hash check would refuse them anyway)."""
+    from django.contrib.sessions.models import Session
+
+    for session in Session.objects.filter(expire_date__gt=now).iterator():
+        if session.get_decoded().get("_auth_user_id") == str(user.pk):
+            session.delete()
 
 
 @transaction.atomic
@@ -274,6 +300,39 @@ def user_send_password_reset(*, actor: User | None, user: User) -> None:
     require(actor, "accounts.manage_user", user, NOT_PERMITTED_USERS)
     audit_record(actor=actor, action="user.password_reset_sent", obj=user)
     transaction.on_commit(lambda: _send_password_email(user, subject="reset"))
+
+
+@transaction.atomic
+def user_password_reset_request(
+    *, email: str, client_address: str, now: dt.datetime
+) -> User | None:
+    """Someone asked for a reset link for this e-mail: send it, if an active account has it.
+
+    The page answers the same either way, so it never tells whether an address has an account.
+    The link is built from SITE_URL, never the request's Host header (which a caller chooses).
+    """
+    user = selectors.user_get_by_email(email=email)
+    if user is None or not user.is_active:
+        return None
+    audit_record(
+        actor=None,
+        action="user.password_reset_requested",
+        obj=user,
+        data={"client_address": client_address},
+        at=now,
+    )
+    transaction.on_commit(lambda: _send_password_email(user, subject="reset"))
+    return user
+
+
+@transaction.atomic
+def user_password_reset_complete(*, user: User, password: str, now: dt.datetime) -> User:
+    """The holder of a valid reset link chose a new password."""
+    _validate_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit_record(actor=user, action="user.password_reset_completed", obj=user, at=now)
+    return user
 
 
 @transaction.atomic

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -11,7 +13,7 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from caremarket.accounts import selectors, services
+from caremarket.accounts import selectors, services, throttle
 from caremarket.accounts.forms import (
     ApiTokenForm,
     ChangePasswordForm,
@@ -33,13 +35,46 @@ class SignInView(auth_views.LoginView):
     authentication_form = SignInForm
     redirect_authenticated_user = True
 
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # One address trying many e-mails: axes counts per (e-mail, address) pair only.
+        if throttle.exceeded(throttle.SIGN_IN_PER_ADDRESS, throttle.client_ip(request)):
+            return _too_many(request, throttle.SIGN_IN_PER_ADDRESS)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        throttle.count(throttle.SIGN_IN_PER_ADDRESS, throttle.client_ip(self.request))
+        return super().form_invalid(form)
+
+
+def _too_many(request: HttpRequest, limit: throttle.Limit) -> HttpResponse:
+    return render(
+        request,
+        "accounts/locked_out.html",
+        {"minutes": throttle.minutes(limit)},
+        status=429,
+    )
+
 
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset.html"
     form_class = ResetPasswordForm
-    email_template_name = "accounts/email/reset_password.txt"
-    subject_template_name = "accounts/email/reset_password_subject.txt"
     success_url = reverse_lazy("accounts:password-reset-done")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        address = throttle.client_ip(self.request)
+        if (
+            throttle.count(throttle.RESET_PER_ADDRESS, address)
+            > throttle.RESET_PER_ADDRESS.attempts
+        ):
+            return _too_many(self.request, throttle.RESET_PER_ADDRESS)
+        email = throttle.normalise_email(form.cleaned_data["email"])
+        # Past the limit for one e-mail the page answers as usual but sends nothing more, so
+        # nobody can flood a mailbox with links and the answer still reveals nothing.
+        if throttle.count(throttle.RESET_PER_EMAIL, email) <= throttle.RESET_PER_EMAIL.attempts:
+            services.user_password_reset_request(
+                email=email, client_address=address, now=timezone.now()
+            )
+        return redirect(self.success_url)
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
@@ -49,6 +84,17 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password-reset-complete")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        try:
+            services.user_password_reset_complete(
+                user=form.user, password=form.cleaned_data["new_password1"], now=timezone.now()
+            )
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
+            return self.form_invalid(form)
+        del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
+        return redirect(self.success_url)
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
@@ -68,6 +114,17 @@ def account(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
     password_form = ChangePasswordForm(request.POST or None, user=user)
+    # Guessing the current password of a session left open is throttled like sign-in.
+    if request.method == "POST" and throttle.exceeded(
+        throttle.CURRENT_PASSWORD_PER_USER, str(user.pk)
+    ):
+        return _too_many(request, throttle.CURRENT_PASSWORD_PER_USER)
+    if (
+        request.method == "POST"
+        and not password_form.is_valid()
+        and "current_password" in password_form.errors
+    ):
+        throttle.count(throttle.CURRENT_PASSWORD_PER_USER, str(user.pk))
     if request.method == "POST" and password_form.is_valid():
         try:
             services.user_set_password(
@@ -188,16 +245,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = request.user
     assert isinstance(viewer, User)
     user = _user_or_404(request, pk)
-    form = UserForm(
-        request.POST or None,
-        organisation_kind=user.organisation.kind,
-        initial={
-            "full_name": user.full_name,
-            "email": user.email,
-            "role": user.role,
-            "job_title": user.job_title,
-        },
-    )
+    form = _details_form(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.user_update(actor=viewer, user=user, **form.cleaned_data)
@@ -241,23 +289,38 @@ def user_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user_or_404(request, pk)
     form = ReactivateForm(request.POST)
     if form.is_valid():
-        services.user_reactivate(
-            actor=request.user,
-            user=user,
-            full_name=form.cleaned_data["full_name"],
-            send_password_reset=form.cleaned_data["send_password_reset"],
-        )
-        messages.success(request, f"{user.email} has been reactivated.")
-        return redirect("accounts:user-detail", pk=user.pk)
+        try:
+            services.user_reactivate(
+                actor=request.user,
+                user=user,
+                full_name=form.cleaned_data["full_name"],
+                send_password_reset=form.cleaned_data["send_password_reset"],
+                now=timezone.now(),
+            )
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
+        else:
+            messages.success(request, f"{user.email} has been reactivated.")
+            return redirect("accounts:user-detail", pk=user.pk)
+    # The account's details as they are, and the reactivation as typed, with its errors.
     return render(
         request,
         "accounts/user_detail.html",
-        {
-            "subject": user,
-            "form": UserForm(organisation_kind=user.organisation.kind),
-            "reactivate_form": form,
-        },
+        {"subject": user, "form": _details_form(user, None), "reactivate_form": form},
         status=400,
+    )
+
+
+def _details_form(user: User, data: Any) -> UserForm:
+    return UserForm(
+        data,
+        organisation_kind=user.organisation.kind,
+        initial={
+            "full_name": user.full_name,
+            "email": user.email,
+            "role": user.role,
+            "job_title": user.job_title,
+        },
     )
 
 

@@ -11,8 +11,13 @@ _SQLITE_INSTALL = [
        BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;""",
     """CREATE TRIGGER IF NOT EXISTS audit_event_no_delete BEFORE DELETE ON audit_auditevent
        BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;""",
+    # INSERT OR REPLACE deletes without firing DELETE triggers (migration 0003).
+    """CREATE TRIGGER IF NOT EXISTS audit_event_no_replace BEFORE INSERT ON audit_auditevent
+       WHEN EXISTS (SELECT 1 FROM audit_auditevent WHERE id = NEW.id)
+       BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;""",
 ]
 _SQLITE_REMOVE = [
+    "DROP TRIGGER IF EXISTS audit_event_no_replace;",
     "DROP TRIGGER IF EXISTS audit_event_no_update;",
     "DROP TRIGGER IF EXISTS audit_event_no_delete;",
 ]

@@ -15,6 +15,9 @@ from typing import Any
 from caremarket.common.sql import sql_run_for_vendor
 
 OVERLAP = "room_hold_overlap"
+# A home closed to admissions takes no new request or booking starting while it is closed,
+# including into a room that a booking ending during the closure has freed (issue 16 item 5).
+HOME_CLOSED = "home_closed_to_admissions"
 _HOLDING = "('requested', 'accepted', 'ended')"
 _END = "'9999-12-31'"
 
@@ -47,7 +50,33 @@ def _sqlite_trigger(table: str, event: str) -> str:
     )
 
 
+_CLOSED_DURING = (
+    "EXISTS (SELECT 1 FROM carehomes_homesuspension h JOIN carehomes_room r"
+    " ON r.home_id = h.home_id WHERE r.id = NEW.room_id"
+    " AND (h.ends_on IS NULL OR h.ends_on > h.starts_on)"
+    " AND h.starts_on <= NEW.starts_on AND NEW.starts_on < COALESCE(h.ends_on, '9999-12-31'))"
+)
+_NEW_ADMISSION = "NEW.status IN ('requested', 'accepted')"
+
+
+def _sqlite_closed_trigger(event: str) -> str:
+    update = event.startswith("UPDATE")
+    when = _NEW_ADMISSION + (
+        " AND (OLD.status <> NEW.status OR OLD.room_id <> NEW.room_id"
+        " OR OLD.starts_on <> NEW.starts_on)"
+        if update
+        else ""
+    )
+    name = f"carehomes_booking_closed_{'update' if update else 'insert'}"
+    return (
+        f"CREATE TRIGGER IF NOT EXISTS {name} BEFORE {event} ON carehomes_booking WHEN {when} "
+        f"BEGIN SELECT RAISE(ABORT, '{HOME_CLOSED}') WHERE {_CLOSED_DURING}; END;"
+    )
+
+
 _SQLITE_INSTALL = [
+    _sqlite_closed_trigger("INSERT"),
+    _sqlite_closed_trigger("UPDATE OF room_id, status, starts_on"),
     _sqlite_trigger("carehomes_booking", "INSERT"),
     _sqlite_trigger("carehomes_booking", "UPDATE OF room_id, status, starts_on, ends_on"),
     _sqlite_trigger("carehomes_suspension", "INSERT"),
@@ -57,13 +86,25 @@ _SQLITE_REMOVE = [
     f"DROP TRIGGER IF EXISTS {table}_hold_{event};"
     for table in ("carehomes_booking", "carehomes_suspension")
     for event in ("insert", "update")
-]
+] + [f"DROP TRIGGER IF EXISTS carehomes_booking_closed_{event};" for event in ("insert", "update")]
 
 _POSTGRES_INSTALL = [
     """CREATE OR REPLACE FUNCTION carehomes_room_hold_check() RETURNS trigger AS $$
     BEGIN
       IF TG_TABLE_NAME = 'carehomes_booking' THEN
         IF NEW.status NOT IN ('requested', 'accepted', 'ended') THEN RETURN NEW; END IF;
+        IF NEW.status IN ('requested', 'accepted')
+           AND (TG_OP = 'INSERT' OR OLD.status <> NEW.status OR OLD.room_id <> NEW.room_id
+                OR OLD.starts_on <> NEW.starts_on)
+           AND EXISTS (
+             SELECT 1 FROM carehomes_homesuspension h JOIN carehomes_room r ON r.home_id = h.home_id
+             WHERE r.id = NEW.room_id AND (h.ends_on IS NULL OR h.ends_on > h.starts_on)
+               AND h.starts_on <= NEW.starts_on
+               AND (h.ends_on IS NULL OR NEW.starts_on < h.ends_on))
+        THEN
+          RAISE EXCEPTION 'home_closed_to_admissions: the home of room % is closed then',
+            NEW.room_id USING ERRCODE = 'exclusion_violation';
+        END IF;
       END IF;
       IF NEW.ends_on IS NOT NULL AND NEW.ends_on <= NEW.starts_on THEN RETURN NEW; END IF;
       -- Writers for one room queue here, so each sees the rows the others committed.

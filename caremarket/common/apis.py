@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from ninja import NinjaAPI
+from ninja.openapi.docs import DocsBase
 from ninja.openapi.schema import OpenAPISchema
 
 ERROR_SCHEMA: dict[str, Any] = {
@@ -63,7 +67,10 @@ def document_errors(schema: dict[str, Any]) -> None:
                 errors |= _WITH_PATH
             if method in {"post", "put", "patch", "delete"}:
                 errors |= _WRITES | _WITH_PATH | _WITH_INPUT
-            responses = operation.setdefault("responses", {})
+            # Ninja keys responses by int; JSON would then carry "422" twice (invalid for YAML
+            # parsers such as Swagger UI's), so every key becomes the string OpenAPI specifies.
+            responses = {str(k): v for k, v in operation.get("responses", {}).items()}
+            operation["responses"] = responses
             for status, description in errors.items():
                 responses.setdefault(
                     status,
@@ -72,3 +79,18 @@ def document_errors(schema: dict[str, Any]) -> None:
                         "content": {"application/json": {"schema": reference}},
                     },
                 )
+
+
+class LocalSwagger(DocsBase):
+    """Swagger UI from the service's own static files (swagger-ui-dist, pinned in package.json).
+
+    Ninja's default loads an unpinned script from a CDN with no integrity check; this works
+    offline and under the service's Content-Security-Policy (scripts from 'self' only).
+    """
+
+    template = "api/docs.html"
+
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
+        settings = {"url": self.get_openapi_url(api, kwargs), "deepLinking": True}
+        context = {"swagger_settings": json.dumps(settings), "api": api}
+        return render(request, self.template, context)

@@ -15,14 +15,38 @@ M = TypeVar("M", bound=models.Model)
 Changes = dict[str, list[Any]]
 
 
-def model_full_clean(instance: models.Model, *, exclude: Iterable[str] | None = None) -> None:
-    """Run model validation and re-raise as a domain error naming each field."""
+ONE_LINE = "Enter this on one line: it cannot contain a line break or a control character."
+
+
+def model_full_clean(
+    instance: models.Model, *, exclude: Iterable[str] | None = None, validate_unique: bool = True
+) -> None:
+    """Run model validation and re-raise as a domain error naming each field.
+
+    Single-line text (every CharField: names, references, e-mail addresses) refuses line breaks
+    and other control characters: a name with a line break in an e-mail's subject makes the
+    mail library refuse the message, so every e-mail about that home silently stopped.
+    validate_unique=False leaves uniqueness (fields and constraints) to the caller's own check.
+    """
+    skipped = set(exclude or ())
+    errors: dict[str, list[str]] = {}
+    for field in instance._meta.concrete_fields:
+        if not isinstance(field, models.CharField) or field.name in skipped:
+            continue
+        value = getattr(instance, field.attname, None)
+        if isinstance(value, str) and any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+            errors[field.name] = [ONE_LINE]
     try:
-        instance.full_clean(exclude=list(exclude) if exclude else None)
+        instance.full_clean(
+            exclude=list(skipped) if skipped else None,
+            validate_unique=validate_unique,
+            validate_constraints=validate_unique,
+        )
     except ValidationError as exc:
-        raise ValidationFailed(
-            {k: [str(m) for m in v] for k, v in exc.message_dict.items()}
-        ) from exc
+        for key, messages in exc.message_dict.items():
+            errors.setdefault(key, []).extend(str(m) for m in messages)
+    if errors:
+        raise ValidationFailed(errors)
 
 
 def model_update(*, instance: M, fields: Iterable[str], data: dict[str, Any]) -> tuple[M, Changes]:

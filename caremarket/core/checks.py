@@ -14,6 +14,7 @@ FRONTEND_ASSETS = (
     "govuk/govuk-frontend.min.js",
     "govuk/assets/images/favicon.ico",
     "chartjs/chart.umd.min.js",
+    "swagger-ui/swagger-ui-bundle.js",
 )
 
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.utils.cache import add_never_cache_headers
 
 from caremarket.common.pagination import MAX_LIMIT, MAX_OFFSET
 
@@ -24,6 +25,8 @@ CSP = "; ".join(
     ]
 )
 
+DOCS_CSP = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+
 
 class SecurityHeadersMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
@@ -31,9 +34,16 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if not request.path.startswith("/api/v1/docs"):
+        if request.path.startswith("/api/v1/docs"):
+            # Swagger UI sets style attributes on its elements; scripts stay 'self' only.
+            response.setdefault("Content-Security-Policy", DOCS_CSP)
+        else:
             response.setdefault("Content-Security-Policy", CSP)
         response.setdefault("Permissions-Policy", "geolocation=(), camera=(), microphone=()")
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            # What a signed-in person (or API token) sees is theirs: no browser or proxy keeps it.
+            add_never_cache_headers(response)
         return response
 
 

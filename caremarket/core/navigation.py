@@ -21,6 +21,8 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Booking requests", "carehomes:requests", "carehomes.view_requests"),
     NavItem("Packages", "sourcing:package-list", "sourcing.view_packages"),
     NavItem("Offers", "sourcing:offer-list", "sourcing.answer_offers"),
+    NavItem("Handbacks", "sourcing:handback-list", "sourcing.view_handbacks"),
+    NavItem("Transfers", "sourcing:transfer-list", "sourcing.view_transfers"),
     NavItem("Framework", "framework:home", "framework.view_framework"),
     NavItem("Visit monitoring", "monitoring:home", "monitoring.view_monitoring"),
     NavItem("Demand", "insight:demand", "insight.view_demand"),

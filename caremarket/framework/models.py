@@ -303,6 +303,7 @@ class PurchaseOrder(models.Model):
         NEW_PACKAGE = "new_package", "New package"
         CHANGE_OF_HOURS = "change_of_hours", "Change of hours"
         CARRIED_OVER = "carried_over", "Carried over from the previous framework"
+        TRANSFER = "transfer", "Transfer of care to another provider"
 
     reference = models.CharField(max_length=20, unique=True)
     package_reference = models.CharField(max_length=40, db_index=True)

@@ -40,6 +40,8 @@ rules.add_perm("framework.view_ranked_lists", can_view)
 rules.add_perm("framework.view_price_matrix", can_view)
 rules.add_perm("framework.manage_framework", is_contract_manager)
 rules.add_perm("framework.list_providers", is_council_staff)
+# Price and quality scores: a competitor's price score gives away its price (issue 11).
+rules.add_perm("framework.view_ranking_scores", is_council_staff)
 # Object: a provider, or something of a provider (branch, change request, order, selection).
 rules.add_perm("framework.view_provider", is_council_staff | owns_provider_record)
 rules.add_perm("framework.request_branch_change", is_provider_admin & owns_provider_record)

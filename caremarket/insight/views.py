@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from caremarket.carehomes.selectors.homes import STALE_AFTER_DAYS
+from caremarket.common.downloads import sheets_download
 from caremarket.common.permissions import require_visible
-from caremarket.common.spreadsheets import Sheet, csv_text, workbook_bytes
+from caremarket.common.spreadsheets import Sheet
 from caremarket.insight import charts
 from caremarket.insight.forms import DemandFilterForm, RangeForm
 from caremarket.insight.selectors.care_book import hours_per_night
@@ -32,17 +33,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def download(*, sheets: list[Sheet], name: str, fmt: str, table: str) -> HttpResponse:
-    """The whole workbook as xlsx, or one table (by its slug; the first by default) as CSV."""
-    if fmt == "xlsx":
-        response = HttpResponse(workbook_bytes(sheets=sheets), content_type=XLSX)
-        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-        return response
-    sheet = next((s for s in sheets if s.slug == table), None) if table else sheets[0]
-    if fmt != "csv" or sheet is None:
-        raise Http404
-    response = HttpResponse(csv_text(sheet=sheet), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}-{sheet.slug}.csv"'
-    return response
+    return sheets_download(sheets=sheets, name=name, fmt=fmt, table=table)
 
 
 def _demand(request: HttpRequest) -> tuple[DemandFilterForm, Demand]:

@@ -11,7 +11,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from caremarket.accounts.models import Organisation, User
-from caremarket.common.errors import NotPermitted
+from caremarket.common.errors import NotPermitted, ValidationFailed
 from caremarket.common.pagination import Pagination
 from caremarket.monitoring import queue, selectors
 from caremarket.monitoring.models import KpiResult, RiskFlag, Submission
@@ -179,7 +179,24 @@ def provider_kpis(
 
 @router.get("/ehm/flags", response=list[FlagOut], summary="Risk flags (contract managers)")
 @paginate(Pagination)
-def flag_list(request: HttpRequest, active_only: bool = True) -> list[RiskFlag]:
+def flag_list(
+    request: HttpRequest,
+    active_only: bool = True,
+    organisation_id: int | None = None,
+    kind: str = "",
+    period: int | None = None,
+) -> list[RiskFlag]:
     if not request.user.has_perm("monitoring.view_flags"):
         raise NotPermitted("Risk flags are for the council's contract managers.")
-    return list(selectors.flag_list(active_only=active_only))
+    if kind and kind not in RiskFlag.Kind.values:
+        raise ValidationFailed(
+            {"kind": [f"Not a kind of flag: use one of {', '.join(RiskFlag.Kind.values)}."]}
+        )
+    return list(
+        selectors.flag_list(
+            active_only=active_only,
+            organisation_id=organisation_id,
+            kind=kind,
+            period=period,
+        )
+    )

@@ -3,6 +3,11 @@
 Brightpath (the demo sign-ins) is a steady provider with a little lateness, some short visits
 and the odd missed visit; Riverside slips period after period and misses one file, so the
 contract manager's overview has risk flags to show.
+
+The other providers that owe files send them too (decision 0035), as real providers mostly do,
+so the risk-flag list has a realistic handful of missing files rather than one per provider
+and period. Their figures are healthy and loaded in bulk (no stored visits: their files were
+not worth generating and checking for a demo); three of them miss files, one three in a row.
 """
 
 from __future__ import annotations
@@ -21,9 +26,9 @@ from caremarket.cqc.models import CqcLocation
 from caremarket.cqc.services import DIRECTORY_COLUMNS, cqc_directory_import
 from caremarket.monitoring import config
 from caremarket.monitoring.ehm.spec import COLUMN_NAMES
-from caremarket.monitoring.models import Submission
+from caremarket.monitoring.models import KpiResult, Submission
 from caremarket.monitoring.periods import Period, periods_ended
-from caremarket.monitoring.selectors import branch_list
+from caremarket.monitoring.selectors import branch_list, provider_list_expected
 from caremarket.monitoring.services.flags import risk_flags_check_missing
 from caremarket.monitoring.services.submissions import submission_process, submission_receive
 
@@ -190,6 +195,105 @@ def _send(
     return submission_process(submission_id=submission.pk, now=now)
 
 
+def _healthy_counts(rng: random.Random) -> dict[str, int]:
+    due = rng.randint(900, 2600)
+    missed = rng.randint(0, due // 400)
+    delivered = due - missed - rng.randint(0, 5)
+    on_time = round(delivered * rng.uniform(0.9, 0.97))
+    late = round((delivered - on_time) * 0.7)
+    critical = delivered // 5
+    minutes = due * 40
+    return {
+        "visits_total": due + due // 60,
+        "visits_cancelled": due // 60,
+        "visits_due": due,
+        "visits_missed": missed,
+        "visits_frustrated": due - missed - delivered,
+        "visits_delivered": delivered,
+        "on_time": on_time,
+        "late": late,
+        "early": delivered - on_time - late,
+        "time_critical_delivered": critical,
+        "time_critical_on_time": round(critical * 0.95),
+        "short_visits": round(delivered * rng.uniform(0.01, 0.06)),
+        "logged_at_home": round(delivered * rng.uniform(0.88, 0.97)),
+        "service_users": due // 90,
+        "carer_assignments": due // 90 * 3,
+        "commissioned_minutes": minutes,
+        "delivered_minutes": round(minutes * rng.uniform(0.93, 1.0)),
+    }
+
+
+def _others_send(*, rng: random.Random, periods: list[Period], skip: set[str]) -> int:
+    """Bulk-load accepted files of the other providers that owe them, but for a few misses."""
+    expected = {p.number: list(provider_list_expected(period=p)) for p in periods}
+    # Providers whose files went through the services above keep them.
+    sent = set(Submission.objects.filter(is_current=True).values_list("organisation_id", "period"))
+    skip_pks = {pk for pk, _ in sent}
+    everyone = sorted(
+        {
+            o
+            for orgs in expected.values()
+            for o in orgs
+            if o.reference not in skip and o.pk not in skip_pks
+        },
+        key=lambda o: o.name,
+    )
+    last = [p.number for p in periods]
+    misses = {}
+    if len(everyone) >= 3 and len(last) >= 6:
+        misses = {
+            everyone[0].pk: set(last[-3:]),  # has stopped sending
+            everyone[len(everyone) // 2].pk: {last[-5]},
+            everyone[-1].pk: {last[-2]},
+        }
+    files = []
+    for period in periods:
+        sent_at = timezone.make_aware(
+            dt.datetime.combine(period.end + dt.timedelta(days=4), dt.time(9))
+        )
+        for org in expected[period.number]:
+            if org.reference in skip or org.pk in skip_pks:
+                continue
+            if period.number in misses.get(org.pk, ()):
+                continue
+            files.append((org, period, sent_at, _healthy_counts(rng)))
+    submissions = Submission.objects.bulk_create(
+        [
+            Submission(
+                organisation=org,
+                filename=f"ehm-{org.reference}-P{period.number}.csv",
+                size_bytes=0,
+                sha256=f"{org.pk:032x}{period.number:032x}",
+                received_at=sent_at,
+                processed_at=sent_at,
+                status=Submission.Status.ACCEPTED,
+                period=period.number,
+                rows=counts["visits_total"],
+                is_current=True,
+                thresholds=config.thresholds().as_dict(),
+                message="Demo data: this provider's figures were loaded directly, without a"
+                " stored file.",
+            )
+            for org, period, sent_at, counts in files
+        ]
+    )
+    KpiResult.objects.bulk_create(
+        [
+            KpiResult(
+                submission=submission,
+                organisation=org,
+                period=period.number,
+                scope=KpiResult.Scope.PROVIDER,
+                key="",
+                **counts,
+            )
+            for submission, (org, period, _, counts) in zip(submissions, files, strict=True)
+        ]
+    )
+    return len(submissions)
+
+
 def load(*, rng: random.Random, now: dt.datetime, **_: object) -> list[str]:
     if Submission.objects.exists():
         return ["Visit files already loaded."]
@@ -218,8 +322,15 @@ def load(*, rng: random.Random, now: dt.datetime, **_: object) -> list[str]:
             )
             submission = _send(user=user, org=org, period=period, rows=rows, now=sent_at)
             visits += submission.rows
+    owed = [
+        p
+        for p in periods_ended(today=timezone.localdate(now), anchor=anchor, grace_days=grace)
+        if p.number != 1 and p.due < timezone.localdate(now)
+    ]
+    others = _others_send(rng=rng, periods=owed, skip={BRIGHTPATH[1], RIVERSIDE[1]})
     flags = risk_flags_check_missing(now=now, anchor=anchor, grace_days=grace)
     return [
-        f"{visits:,} visits in {Submission.objects.count()} files over {len(periods)} periods"
-        f" for 2 home care providers; {len(flags)} missing-file flag(s)."
+        f"{visits:,} visits in {Submission.objects.count() - others} files over {len(periods)}"
+        f" periods for 2 home care providers; {others} other providers' files loaded in bulk;"
+        f" {len(flags)} missing-file flag(s)."
     ]

@@ -7,14 +7,22 @@ from decimal import Decimal
 
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
-from caremarket.common.errors import ValidationFailed
+from caremarket.common.errors import NotFound, ValidationFailed
 from caremarket.common.permissions import require_visible
+from caremarket.framework.models import Provider
 from caremarket.sourcing.engine.visit_pattern import WEEKDAY_NAMES, WEEKDAYS, Call, CallRow
-from caremarket.sourcing.models import Package
-from caremarket.sourcing.selectors.round_fit import packages_open_to, round_fit_for_user
+from caremarket.sourcing.models import Handback, Package, Transfer
+from caremarket.sourcing.selectors import handbacks as handback_selectors
+from caremarket.sourcing.selectors import transfers as transfer_selectors
+from caremarket.sourcing.selectors.round_fit import (
+    best_placed,
+    packages_open_to,
+    round_fit_for_user,
+)
 from caremarket.sourcing.selectors.visit_patterns import package_calls
+from caremarket.sourcing.services import handbacks, transfers
 from caremarket.sourcing.services.visit_patterns import package_visit_pattern_set
 
 router = Router(tags=["Rounds"])
@@ -178,3 +186,249 @@ def round_fit_list(request: HttpRequest) -> list[RoundFitOut]:
             )
         )
     return out
+
+
+class HandbackIn(Schema):
+    package_reference: str
+    reason: str
+    details: str = ""
+    last_day: dt.date
+
+
+class HandbackOut(Schema):
+    id: int
+    package_reference: str
+    provider: str
+    reason: str
+    details: str
+    last_day: dt.date
+    status: str
+    given_at: dt.datetime
+    acknowledged_at: dt.datetime | None
+    replacement_reference: str | None
+    # The replacement's stage: "placed" once the care has a new provider.
+    replacement_stage: str | None
+    gap_warned_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_package_reference(obj: Handback) -> str:
+        return obj.package.reference
+
+    @staticmethod
+    def resolve_provider(obj: Handback) -> str:
+        return obj.organisation.name
+
+    @staticmethod
+    def resolve_replacement_reference(obj: Handback) -> str | None:
+        return obj.replacement.reference if obj.replacement else None
+
+    @staticmethod
+    def resolve_replacement_stage(obj: Handback) -> str | None:
+        return obj.replacement.stage if obj.replacement else None
+
+
+def _handback(request: HttpRequest, handback_id: int) -> Handback:
+    handback = (
+        handback_selectors.handback_list_for(user=request.user).filter(pk=handback_id).first()
+    )
+    if handback is None:
+        raise Http404
+    return handback
+
+
+@router.get("/handbacks", response=list[HandbackOut], summary="Handbacks you may see")
+def handback_list(request: HttpRequest) -> list[Handback]:
+    require_visible(request.user, "sourcing.view_handbacks")
+    return list(handback_selectors.handback_list_for(user=request.user))
+
+
+@router.post(
+    "/handbacks", response={201: HandbackOut}, summary="Give notice that you will stop a package"
+)
+def handback_give(request: HttpRequest, payload: HandbackIn) -> Status:
+    require_visible(request.user, "sourcing.give_handback")
+    package = (
+        handback_selectors.packages_held_by(
+            organisation_id=getattr(request.user, "organisation_id", 0)
+        )
+        .filter(reference=payload.package_reference.strip().upper())
+        .first()
+    )
+    if package is None:
+        raise NotFound(handbacks.NOT_HELD, field="package_reference")
+    handback = handbacks.handback_give(
+        actor=request.user,
+        package=package,
+        reason=payload.reason,
+        details=payload.details,
+        last_day=payload.last_day,
+        now=timezone.now(),
+    )
+    return Status(201, _handback(request, handback.pk))
+
+
+@router.post(
+    "/handbacks/{handback_id}/acknowledge",
+    response=HandbackOut,
+    summary="Acknowledge a handback: the package is re-sourced from the day after its last day",
+)
+def handback_acknowledge(request: HttpRequest, handback_id: int) -> Handback:
+    require_visible(request.user, "sourcing.manage_packages")
+    handbacks.handback_acknowledge(
+        actor=request.user, handback=_handback(request, handback_id), now=timezone.now()
+    )
+    return _handback(request, handback_id)
+
+
+@router.post(
+    "/handbacks/{handback_id}/withdraw",
+    response=HandbackOut,
+    summary="Withdraw your notice before the council acknowledges it",
+)
+def handback_withdraw(request: HttpRequest, handback_id: int) -> Handback:
+    require_visible(request.user, "sourcing.give_handback")
+    handbacks.handback_withdraw(
+        actor=request.user, handback=_handback(request, handback_id), now=timezone.now()
+    )
+    return _handback(request, handback_id)
+
+
+class TransferIn(Schema):
+    package_reference: str
+    to_provider_id: int
+    transfer_date: dt.date
+    reason: str
+
+
+class WithdrawIn(Schema):
+    reason: str
+
+
+class TransferOut(Schema):
+    id: int
+    package_reference: str
+    from_provider: str
+    to_provider: str
+    transfer_date: dt.date
+    notice_days: int
+    reason: str
+    status: str
+    from_agreed_at: dt.datetime | None
+    to_accepted_at: dt.datetime | None
+    council_approved_at: dt.datetime | None
+    withdrawn_reason: str
+    new_order_reference: str
+
+    @staticmethod
+    def resolve_package_reference(obj: Transfer) -> str:
+        return obj.package.reference
+
+    @staticmethod
+    def resolve_from_provider(obj: Transfer) -> str:
+        return obj.from_organisation.name
+
+    @staticmethod
+    def resolve_to_provider(obj: Transfer) -> str:
+        return obj.to_provider.organisation.name
+
+
+def _transfer(request: HttpRequest, transfer_id: int) -> Transfer:
+    found = transfer_selectors.transfer_list_for(user=request.user).filter(pk=transfer_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+@router.get("/transfers", response=list[TransferOut], summary="Transfers of care you are party to")
+def transfer_list(request: HttpRequest) -> list[Transfer]:
+    require_visible(request.user, "sourcing.view_transfers")
+    return list(transfer_selectors.transfer_list_for(user=request.user))
+
+
+@router.post(
+    "/transfers",
+    response={201: TransferOut},
+    summary="Propose moving a package to a provider whose round it fits better",
+)
+def transfer_propose(request: HttpRequest, payload: TransferIn) -> Status:
+    require_visible(request.user, "sourcing.view_transfers")
+    package = Package.objects.filter(reference=payload.package_reference.strip().upper()).first()
+    provider = Provider.objects.filter(pk=payload.to_provider_id).first()
+    if package is None:
+        raise NotFound("No such package among the packages you deliver.", field="package_reference")
+    if provider is None:
+        raise NotFound("There is no such framework provider.", field="to_provider_id")
+    transfer = transfers.transfer_propose(
+        actor=request.user,
+        package=package,
+        to_provider=provider,
+        transfer_date=payload.transfer_date,
+        reason=payload.reason,
+        now=timezone.now(),
+    )
+    return Status(201, _transfer(request, transfer.pk))
+
+
+@router.post(
+    "/transfers/{transfer_id}/agree",
+    response=TransferOut,
+    summary="Agree as your party: the current provider, the receiving provider or the council",
+)
+def transfer_agree(request: HttpRequest, transfer_id: int) -> Transfer:
+    require_visible(request.user, "sourcing.view_transfers")
+    transfers.transfer_agree(
+        actor=request.user, transfer=_transfer(request, transfer_id), now=timezone.now()
+    )
+    return _transfer(request, transfer_id)
+
+
+@router.post(
+    "/transfers/{transfer_id}/withdraw",
+    response=TransferOut,
+    summary="Withdraw a transfer before its date",
+)
+def transfer_withdraw(request: HttpRequest, transfer_id: int, payload: WithdrawIn) -> Transfer:
+    require_visible(request.user, "sourcing.view_transfers")
+    transfers.transfer_withdraw(
+        actor=request.user,
+        transfer=_transfer(request, transfer_id),
+        reason=payload.reason,
+        now=timezone.now(),
+    )
+    return _transfer(request, transfer_id)
+
+
+class BestPlacedOut(Schema):
+    provider_id: int
+    provider: str
+    tier: int
+    position: int
+    within_1km: int | None
+    within_2km: int | None
+    within_5km: int | None
+    nearest_km: Decimal | None
+    calls_fitting: list[str]
+
+
+@router.get(
+    "/packages/{package_id}/best-placed",
+    response=list[BestPlacedOut],
+    summary="The lot's providers ordered by round fit, beside their ranked-list place (council)",
+)
+def best_placed_list(request: HttpRequest, package_id: int) -> list[BestPlacedOut]:
+    require_visible(request.user, "sourcing.view_packages")
+    package = _package(package_id)
+    return [
+        BestPlacedOut(
+            provider_id=r.provider_id,
+            provider=r.name,
+            tier=r.tier,
+            position=r.position,
+            within_1km=r.fit.within_1km if r.fit else None,
+            within_2km=r.fit.within_2km if r.fit else None,
+            within_5km=r.fit.within_5km if r.fit else None,
+            nearest_km=r.fit.nearest_km if r.fit else None,
+            calls_fitting=r.fit.calls_fitting if r.fit else [],
+        )
+        for r in best_placed(package=package, on=timezone.localdate())
+    ]

@@ -9,7 +9,9 @@ from typing import Any
 from django import forms
 
 from caremarket.common.forms import GovForm
+from caremarket.framework.models import Provider
 from caremarket.sourcing.engine.visit_pattern import WEEKDAY_NAMES, Call, CallRow
+from caremarket.sourcing.models import HandbackReason
 
 CALL_ROWS = 6
 DAY_CHOICES = [(str(i), name) for i, name in enumerate(WEEKDAY_NAMES)]
@@ -122,3 +124,52 @@ class VisitPatternForm(GovForm):
             self.add_error(None, "Add at least one call: its days, start time and length.")
         data["rows"] = rows
         return data
+
+
+class HandbackForm(GovForm):
+    submit_label = "Give notice"
+    reason = forms.ChoiceField(
+        choices=HandbackReason.choices,
+        widget=forms.RadioSelect,
+        label="Why are you handing it back?",
+    )
+    details = forms.CharField(
+        max_length=500,
+        required=False,
+        label="More about the reason (required for other)",
+        help_text="No names or addresses.",
+    )
+    last_day = forms.DateField(
+        label="Your last day of care",
+        help_text="For example, 2027-01-08. The new provider starts the day after.",
+    )
+
+
+class TransferForm(GovForm):
+    submit_label = "Propose the transfer"
+    to_provider = forms.ModelChoiceField(
+        queryset=Provider.objects.none(),
+        label="Receiving provider",
+        help_text="Providers on the framework for this package's lot.",
+    )
+    transfer_date = forms.DateField(
+        label="First day with the receiving provider",
+        help_text="For example, 2027-01-04. The current purchase order ends the day before.",
+    )
+    reason = forms.CharField(
+        max_length=500,
+        label="Why does it fit the other round better?",
+        help_text="For example, their carers already visit two streets away at these times.",
+    )
+
+    def __init__(self, *args: Any, providers: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if providers is not None:
+            field = self.fields["to_provider"]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = providers
+
+
+class WithdrawForm(GovForm):
+    submit_label = "Withdraw"
+    reason = forms.CharField(max_length=300, label="Why are you withdrawing?")

@@ -39,6 +39,7 @@ def offer_is_to_own_organisation(user: Any, offer: Any) -> bool:
 
 rules.add_perm("sourcing.view_packages", is_council_staff)
 rules.add_perm("sourcing.manage_packages", is_broker)
+rules.add_perm("sourcing.issue_lists", is_broker)
 rules.add_perm("sourcing.answer_offers", is_framework_provider_staff)
 rules.add_perm("sourcing.answer_offer", is_framework_provider_staff & offer_is_to_own_organisation)
 rules.add_perm("sourcing.view_batching_list", is_framework_provider_staff | is_council_staff)
@@ -47,3 +48,6 @@ rules.add_perm("sourcing.propose_rate", is_home_care_provider_staff)
 rules.add_perm("sourcing.import_care_book", is_contract_manager)
 # Round fit reads the provider's own clients only (decision 0091).
 rules.add_perm("sourcing.view_round_fit", is_home_care_provider_staff)
+rules.add_perm("sourcing.give_handback", is_home_care_provider_staff)
+rules.add_perm("sourcing.view_handbacks", is_home_care_provider_staff | is_council_staff)
+rules.add_perm("sourcing.view_transfers", is_home_care_provider_staff | is_council_staff)

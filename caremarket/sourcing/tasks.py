@@ -14,3 +14,7 @@ from caremarket.sourcing.services.timetable import timetable_tick
 def run_timetable() -> int:
     """Lapse offers, close returns and issue the lists that fell due since the last tick."""
     return len(timetable_tick(now=timezone.now()))
+
+
+# Registered with the queue from here, where Huey looks for an app's tasks.
+from caremarket.sourcing.rounds_tasks import settle_handbacks  # noqa: E402, F401

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -13,6 +15,7 @@ from caremarket.common.forms import form_add_domain_error
 from caremarket.common.permissions import require_visible
 from caremarket.framework.selectors.providers import provider_for_user
 from caremarket.geography.selectors import district_list
+from caremarket.sourcing.engine.timetable import StepKind
 from caremarket.sourcing.forms import (
     BatchingUploadForm,
     CancelForm,
@@ -26,9 +29,10 @@ from caremarket.sourcing.forms import (
 from caremarket.sourcing.models import Offer, Package, RateProposal, StageChoices
 from caremarket.sourcing.selectors import batching as batching_selectors
 from caremarket.sourcing.selectors import packages as selectors
+from caremarket.sourcing.selectors import timetable as timetable_selectors
 from caremarket.sourcing.selectors.batching_workbook import batching_list_workbook
 from caremarket.sourcing.selectors.care_book import care_book_template_csv
-from caremarket.sourcing.selectors.round_fit import round_fit_for_user
+from caremarket.sourcing.selectors.round_fit import best_placed, round_fit_for_user
 from caremarket.sourcing.services import (
     available,
     batching,
@@ -36,7 +40,44 @@ from caremarket.sourcing.services import (
     care_book,
     offers,
     packages,
+    timetable,
 )
+
+
+def _timetable_context(request: HttpRequest, now: Any) -> dict[str, Any]:
+    """The broker pages say when the timetable has stopped, and what it did lately."""
+    if not request.user.has_perm("sourcing.view_packages"):
+        return {}
+    return {
+        "timetable_late": timetable_selectors.timetable_late(now=now),
+        "timetable_runs": timetable_selectors.timetable_runs_recent(),
+        "can_issue_lists": request.user.has_perm("sourcing.issue_lists"),
+    }
+
+
+@login_required
+@require_POST
+def timetable_issue(request: HttpRequest) -> HttpResponse:
+    """A broker issues the Batching List or the Available Packages list now."""
+    require_visible(request.user, "sourcing.issue_lists")
+    kind = request.POST.get("kind", "")
+    page = "sourcing:available" if kind == StepKind.AVAILABLE_ISSUE.value else "sourcing:batching"
+    try:
+        run = timetable.timetable_issue_now(actor=request.user, kind=kind, now=timezone.now())
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(page)
+    if run.outcome == run.Outcome.NOT_NEEDED:
+        messages.info(request, "No package was waiting, so no list was issued.")
+    elif run.batching_list is not None:
+        messages.success(
+            request,
+            f"Batching List {run.batching_list.reference} issued to tier-1 providers: "
+            f"{run.batching_list.packages.count()} package(s).",
+        )
+    else:
+        messages.success(request, "The Available Packages list has been issued to every provider.")
+    return redirect(page)
 
 
 @login_required
@@ -61,6 +102,7 @@ def package_list(request: HttpRequest) -> HttpResponse:
             ],
             "districts": district_list(),
             "filters": request.GET,
+            **_timetable_context(request, timezone.now()),
         },
     )
 
@@ -99,6 +141,9 @@ def package_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "end_form": EndForm(),
             "direct_form": DirectPlacementForm(),
             "can_manage": request.user.has_perm("sourcing.manage_packages"),
+            "best_placed": best_placed(package=package, on=timezone.localdate())
+            if package.stage not in ("cancelled", "ended")
+            else [],
         },
     )
 
@@ -300,13 +345,24 @@ def batching_page(request: HttpRequest) -> HttpResponse:
             "provider": provider,
             "rows": rows,
             "upload_form": upload_form,
-            "council_view": current.packages.select_related("lot__district")
-            if current and provider is None
-            else None,
+            **_council_batching(provider, now),
+            **_timetable_context(request, now),
             "round_fit": round_fit_for_user(user=request.user, packages=[p for p, _ in rows]),
         },
         status=400 if upload_form.errors else 200,
     )
+
+
+def _council_batching(provider: Any, now: Any) -> dict[str, Any]:
+    if provider is not None:
+        return {}
+    latest = batching_selectors.batching_list_latest()
+    return {
+        "latest": latest,
+        "council_rows": batching_selectors.batching_list_broker_view(batching_list=latest)
+        if latest
+        else [],
+    }
 
 
 @login_required
@@ -349,6 +405,7 @@ def available_page(request: HttpRequest) -> HttpResponse:
             "form": form,
             "round_fit": round_fit_for_user(user=request.user, packages=listed),
             "can_propose": request.user.has_perm("sourcing.propose_rate"),
+            **_timetable_context(request, timezone.now()),
         },
     )
 

@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from caremarket.accounts import services
 from caremarket.accounts.models import ApiToken, Role, User
@@ -107,7 +108,9 @@ def test_shared_mailbox_passes_to_a_new_member_of_staff(world, django_capture_on
     user.refresh_from_db()
     assert not user.is_active
     with django_capture_on_commit_callbacks(execute=True):
-        services.user_reactivate(actor=world.care_home_admin, user=user, full_name="Rita New")
+        services.user_reactivate(
+            actor=world.care_home_admin, user=user, full_name="Rita New", now=timezone.now()
+        )
     user.refresh_from_db()
     assert user.is_active and user.full_name == "Rita New"
     # The previous holder's password no longer opens the account.

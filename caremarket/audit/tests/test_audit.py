@@ -93,3 +93,30 @@ def test_many_events_at_once_are_stored_as_one_at_a_time_would_be(world):
     assert [getattr(first, f) for f in fields] == [getattr(one, f) for f in fields]
     assert (first.object_id, first.data) == (str(world.council.pk), {"on": "2026-07-01"})
     assert (stored[2].object_id, stored[2].data) == (str(world.icb.pk), {})
+
+
+def test_insert_or_replace_cannot_rewrite_an_event_on_sqlite(world):
+    if connection.vendor != "sqlite":
+        pytest.skip("INSERT OR REPLACE is SQLite's; PostgreSQL has no such statement")
+    triggers_install(connection)
+    event = AuditEvent.objects.order_by("pk").first()
+    columns = [f.column for f in AuditEvent._meta.concrete_fields]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {', '.join(columns)} FROM audit_auditevent WHERE id = %s",  # noqa: S608
+            [event.pk],
+        )
+        row = list(cursor.fetchone())
+    row[columns.index("action")] = "forged"
+    with (
+        pytest.raises((IntegrityError, InternalError, OperationalError)),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(
+            f"INSERT OR REPLACE INTO audit_auditevent ({', '.join(columns)})"  # noqa: S608
+            f" VALUES ({', '.join(['%s'] * len(columns))})",
+            row,
+        )
+    event.refresh_from_db()
+    assert event.action != "forged"

@@ -14,6 +14,7 @@ from caremarket.carehomes.models import (
     Booking,
     BookingStatus,
     CareHome,
+    HomeSuspension,
     Room,
     Suspension,
 )
@@ -34,8 +35,13 @@ def room_hold_conflict(
     ends_on: dt.date | None,
     exclude_booking_id: int | None = None,
     exclude_suspension_id: int | None = None,
-) -> Booking | Suspension | None:
-    """The first booking, request or suspension holding the room in this period, if any."""
+    exclude_home_suspension_id: int | None = None,
+    admission: bool = False,
+) -> Booking | Suspension | HomeSuspension | None:
+    """The first booking, request or suspension holding the room in this period, if any.
+
+    For an admission (a new request or booking) the home's closure counts as well.
+    """
     bookings = Booking.objects.filter(room=room, status__in=HOLDING_STATUSES).filter(
         _overlapping(starts_on, ends_on)
     )
@@ -47,7 +53,20 @@ def room_hold_conflict(
     suspensions = Suspension.objects.filter(room=room).filter(_overlapping(starts_on, ends_on))
     if exclude_suspension_id:
         suspensions = suspensions.exclude(pk=exclude_suspension_id)
-    return suspensions.order_by("starts_on").first()
+    suspension = suspensions.order_by("starts_on").first()
+    if suspension is not None or not admission:
+        return suspension
+    return home_closed_on(room=room, day=starts_on, exclude_id=exclude_home_suspension_id)
+
+
+def home_closed_on(
+    *, room: Room, day: dt.date, exclude_id: int | None = None
+) -> HomeSuspension | None:
+    """The closure of the room's home in force on `day`: nothing may start in a closed home."""
+    closures = HomeSuspension.objects.filter(home_id=room.home_id).filter(_covering(day))
+    if exclude_id:
+        closures = closures.exclude(pk=exclude_id)
+    return closures.exclude(ends_on=F("starts_on")).order_by("starts_on").first()
 
 
 def room_free_from(*, room: Room) -> dt.date | None:
@@ -56,6 +75,8 @@ def room_free_from(*, room: Room) -> dt.date | None:
     for qs in (
         Booking.objects.filter(room=room, status__in=HOLDING_STATUSES),
         Suspension.objects.filter(room=room),
+        # A room freed while its home is closed is not free until the home reopens.
+        HomeSuspension.objects.filter(home_id=room.home_id).exclude(ends_on=F("starts_on")),
     ):
         agg = qs.aggregate(open=Count("pk", filter=Q(ends_on__isnull=True)), last=Max("ends_on"))
         if agg["open"]:
@@ -93,7 +114,13 @@ def rooms_with_state(*, rooms: QuerySet[Room], day: dt.date) -> QuerySet[Room]:
                 _covering(day)
             )
         ),
-        is_suspended=Exists(Suspension.objects.filter(room=OuterRef("pk")).filter(_covering(day))),
+        # A room freed while its home is closed has no suspension of its own, but is closed.
+        is_suspended=Exists(Suspension.objects.filter(room=OuterRef("pk")).filter(_covering(day)))
+        | Exists(
+            HomeSuspension.objects.filter(home_id=OuterRef("home_id"))
+            .filter(_covering(day))
+            .exclude(ends_on=F("starts_on"))
+        ),
         # Vacant today but promised: a request awaiting an answer, or a booking starting later.
         is_reserved=Exists(
             bookings.filter(

@@ -137,7 +137,7 @@ def booking_request_submit(
     )
     if errors:
         raise ValidationFailed(errors)
-    check_room_free(room, starts_on, ends_on)
+    check_room_free(room, starts_on, ends_on, admission=True)
     booking = Booking(
         room=room,
         status=BookingStatus.ACCEPTED if by_provider else BookingStatus.REQUESTED,
@@ -206,8 +206,9 @@ def booking_request_accept(*, actor: User, booking: Booking, now: dt.datetime) -
     booking.status = BookingStatus.ACCEPTED
     booking.decided_by = actor
     booking.decided_at = now
-    # The period is unchanged, so the room is held exactly as before.
-    booking.save(update_fields=["status", "decided_by", "decided_at"])
+    # The period is unchanged, so the room is held exactly as before; but a home that closed
+    # to admissions meanwhile takes no one starting during the closure (the trigger refuses).
+    save_hold(booking, room=room, update_fields=["status", "decided_by", "decided_at"])
     room_hold_added(room, ends_on=booking.ends_on, now=now)
     audit_record(
         actor=actor,

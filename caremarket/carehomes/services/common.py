@@ -12,12 +12,13 @@ from caremarket.carehomes.models import (
     Booking,
     BookingStatus,
     CareHome,
+    HomeSuspension,
     Room,
     Suspension,
     search_stamp_new,
 )
 from caremarket.carehomes.selectors.rooms import room_free_from, room_hold_conflict
-from caremarket.carehomes.triggers import OVERLAP
+from caremarket.carehomes.triggers import HOME_CLOSED, OVERLAP
 from caremarket.common.errors import Conflict
 
 
@@ -41,9 +42,15 @@ def room_lock(room_id: int) -> Room:
     )
 
 
-def conflict_message(room: Room, hold: Booking | Suspension) -> tuple[str, str]:
+def conflict_message(room: Room, hold: Booking | Suspension | HomeSuspension) -> tuple[str, str]:
     """Why the room is not available: a sentence for people, and a code for systems."""
     until = f"until {day_text(hold.ends_on)}" if hold.ends_on else "with no end date"
+    if isinstance(hold, HomeSuspension):
+        return (
+            f"{room.home.name} is closed to admissions from {day_text(hold.starts_on)} {until}"
+            f" ({hold.get_reason_display().lower()}).",
+            "home_closed",
+        )
     if isinstance(hold, Suspension):
         return (
             f"{room.name} is suspended from {day_text(hold.starts_on)} {until}"
@@ -66,6 +73,7 @@ def check_room_free(
     *,
     exclude_booking_id: int | None = None,
     exclude_suspension_id: int | None = None,
+    admission: bool = False,
 ) -> None:
     if room.free_from is not None and room.free_from <= starts_on:
         return  # nothing holds the room on or after free_from (kept under the room's lock)
@@ -75,6 +83,7 @@ def check_room_free(
         ends_on=ends_on,
         exclude_booking_id=exclude_booking_id,
         exclude_suspension_id=exclude_suspension_id,
+        admission=admission,
     )
     if hold is not None:
         message, code = conflict_message(room, hold)
@@ -87,6 +96,11 @@ def save_hold(obj: Model, *, room: Room, update_fields: list[str] | None = None)
         with transaction.atomic():
             obj.save(update_fields=update_fields)
     except IntegrityError as exc:
+        if HOME_CLOSED in str(exc):
+            raise Conflict(
+                f"{room.home.name} closed to admissions a moment ago. Search again.",
+                code="home_closed",
+            ) from exc
         if OVERLAP in str(exc):
             raise Conflict(
                 f"{room.name} was taken for part of this period a moment ago. Search again.",

@@ -185,7 +185,15 @@ def care_home_suspend(
         )
     )
     for room in rooms:
-        if room_hold_conflict(room=room, starts_on=starts_on, ends_on=ends_on) is not None:
+        held = room_hold_conflict(
+            room=room,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            exclude_home_suspension_id=result.home_suspension.pk,
+        )
+        if held is not None:
+            # Held now, but freed during the closure it must still not be found as vacant.
+            room_hold_added(room, ends_on=ends_on, now=now)
             result.skipped.append(room)
             continue
         _create(
@@ -224,4 +232,9 @@ def home_suspension_lift(
     for suspension in home_suspension.room_suspensions.order_by("room_id"):
         _lift(suspension, actor=actor, now=now, room=room_lock(suspension.room_id))
     _lift_period(home_suspension, actor=actor, now=now)
+    # Rooms the closure held without a suspension of their own (freed during it) reopen too.
+    for room_id in (
+        Room.objects.filter(home=home_suspension.home).order_by("pk").values_list("pk", flat=True)
+    ):
+        room_touch(room_lock(room_id), now=now)
     return home_suspension

@@ -50,3 +50,23 @@ def test_provider_admin_adds_a_colleague_in_the_browser(page, live_server, world
     page.select_option("#id_role", "provider_user")
     page.click("main [type=submit]")
     assert "Nia Nurse" in page.locator("h1").inner_text()
+
+
+def test_the_api_docs_work_offline_under_the_csp(page, live_server):
+    # Anything not from the service itself fails, as it would on a machine with no internet.
+    page.route(
+        "**/*",
+        lambda route: (
+            route.continue_() if route.request.url.startswith(live_server.url) else route.abort()
+        ),
+    )
+    refused: list[str] = []
+    page.on(
+        "console", lambda msg: refused.append(msg.text) if "Content Security" in msg.text else None
+    )
+    page.goto(f"{live_server.url}/api/v1/docs")
+    page.wait_for_selector(".swagger-ui .info .title")
+    assert "caremarket API" in page.inner_text(".swagger-ui .info .title")
+    page.wait_for_selector(".opblock-tag")
+    assert page.locator(".opblock").count() > 20
+    assert refused == []

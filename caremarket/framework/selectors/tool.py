@@ -25,6 +25,7 @@ LIST_COLUMNS = (
     "Price score",
     "Quality score",
 )
+SCORE_COLUMNS = LIST_COLUMNS[-2:]
 POSITION_COLUMNS = (
     "Provider",
     "CQC provider ID",
@@ -49,8 +50,14 @@ def _title(ws: Worksheet, version: RankedListVersion | None) -> None:
     ws.append([])
 
 
-def ranked_list_tool_workbook(*, version: RankedListVersion | None) -> bytes:
-    """The workbook providers download; the same "Ranked lists" sheet can be edited and imported."""
+def ranked_list_tool_workbook(
+    *, version: RankedListVersion | None, with_scores: bool = True
+) -> bytes:
+    """The workbook providers download; the same "Ranked lists" sheet can be edited and imported.
+
+    Without scores (what a provider gets unless the council publishes them) it shows tiers and
+    positions only: competitors' price scores would give away their prices.
+    """
     lists = ranked_lists_of_version(version=version)
     list_rows: list[list[object]] = []
     positions: list[list[object]] = []
@@ -78,7 +85,9 @@ def ranked_list_tool_workbook(*, version: RankedListVersion | None) -> bytes:
     assert sheet is not None
     sheet.title = LISTS_SHEET
     _title(sheet, version)
-    sheet_table_write(sheet, LIST_COLUMNS, list_rows)
+    if not with_scores:
+        list_rows = [row[: -len(SCORE_COLUMNS)] for row in list_rows]
+    sheet_table_write(sheet, LIST_COLUMNS if with_scores else LIST_COLUMNS[:-2], list_rows)
     second = book.create_sheet(POSITIONS_SHEET)
     _title(second, version)
     sheet_table_write(second, POSITION_COLUMNS, positions)

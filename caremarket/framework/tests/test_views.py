@@ -105,3 +105,24 @@ def test_a_hostile_ranked_list_workbook_is_refused_at_once_and_stores_nothing(fw
         response.content.decode()
     )
     assert RankedListVersion.objects.count() == 1
+
+
+def _tool_header(response) -> list[str]:
+    sheet = load_workbook(io.BytesIO(response.content))["Ranked lists"]
+    header_row = next(r for r in sheet.iter_rows(values_only=True) if r and r[0] == "District")
+    return [c for c in header_row if c]
+
+
+def test_a_providers_ranked_list_tool_shows_tiers_and_positions_only(fw, world, settings):
+    provider = world.client_for(world.home_care_user).get(reverse("framework:ranked-list-tool"))
+    assert provider.status_code == 200
+    header = _tool_header(provider)
+    assert "Tier" in header and "Position" in header
+    assert "Price score" not in header and "Quality score" not in header
+    sheet = load_workbook(io.BytesIO(provider.content))["Ranked lists"]
+    assert max(len([c for c in r if c is not None]) for r in sheet.iter_rows(values_only=True)) <= 7
+    council = world.client_for(world.contract_manager).get(reverse("framework:ranked-list-tool"))
+    assert "Price score" in _tool_header(council)
+    settings.RANKED_LIST_SCORES_PUBLISHED = True
+    published = world.client_for(world.home_care_user).get(reverse("framework:ranked-list-tool"))
+    assert "Quality score" in _tool_header(published)

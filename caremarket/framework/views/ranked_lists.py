@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -83,7 +84,13 @@ def ranked_lists(request: HttpRequest) -> HttpResponse:
 def ranked_list_tool(request: HttpRequest) -> HttpResponse:
     require_visible(request.user, "framework.view_ranked_lists")
     version = _chosen_version(request)
-    response = HttpResponse(ranked_list_tool_workbook(version=version), content_type=XLSX)
+    with_scores = (
+        request.user.has_perm("framework.view_ranking_scores")
+        or settings.RANKED_LIST_SCORES_PUBLISHED
+    )
+    response = HttpResponse(
+        ranked_list_tool_workbook(version=version, with_scores=with_scores), content_type=XLSX
+    )
     suffix = f"version-{version.number}" if version and version.number else "draft"
     response["Content-Disposition"] = f'attachment; filename="ranked-list-tool-{suffix}.xlsx"'
     return response

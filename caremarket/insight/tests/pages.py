@@ -10,6 +10,7 @@ PAGES = [
     ),
     Page("insight:market", roles=("contract_manager",)),
     Page("insight:care-homes", roles=("contract_manager", "health_searcher")),
+    Page("insight:rounds", roles=("contract_manager",)),
 ]
 
 _DOWNLOAD = "The figures the page shows, as a CSV or workbook download."
@@ -17,4 +18,5 @@ EXEMPT = [
     Exempt("insight:demand-download", _DOWNLOAD),
     Exempt("insight:market-download", _DOWNLOAD),
     Exempt("insight:care-homes-download", _DOWNLOAD),
+    Exempt("insight:rounds-download", _DOWNLOAD),
 ]

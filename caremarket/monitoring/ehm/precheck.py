@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 from pathlib import Path
 
@@ -48,11 +47,10 @@ def file_precheck(*, path: Path) -> tuple[list[str], list[FileError]]:
     return header, header_check(header)
 
 
-def file_first_period_start(*, path: Path, header: list[str]) -> dt.date | None:
-    """Row 2's period start, read from the first bytes: where the clock changes must be known.
-
-    None when it cannot be read there (DuckDB's checks then report what is wrong with it).
-    """
+def file_first_period_start(*, path: Path, header: list[str]) -> str | None:
+    """Row 2's period_start text, read from the first bytes: where the clock changes must be
+    known before the one pass over the file. None when it is not there to read (the pass then
+    reports what is wrong with it)."""
     names = [h.strip().lower() for h in header]
     if "period_start" not in names:
         return None
@@ -63,13 +61,7 @@ def file_first_period_start(*, path: Path, header: list[str]) -> dt.date | None:
     row = next(rows, None)
     if row is None or len(row) != len(names):
         return None
-    text = row[names.index("period_start")].strip()
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return dt.datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    return None
+    return row[names.index("period_start")].strip() or None
 
 
 def header_check(header: list[str]) -> list[FileError]:

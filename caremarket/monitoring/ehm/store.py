@@ -23,7 +23,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-import duckdb
 from django.core.files import File
 from django.core.files.storage import Storage
 
@@ -45,14 +44,6 @@ def store_temp_path(*, root: Path, suffix: str) -> Path:
     folder = root / TMP
     folder.mkdir(parents=True, exist_ok=True)
     return folder / f"{uuid.uuid4().hex}{suffix}"
-
-
-def store_write_temp(con: duckdb.DuckDBPyConnection, *, root: Path) -> Path:
-    """Write the connection's `visits` table to a temporary Parquet file."""
-    path = store_temp_path(root=root, suffix=".parquet.part")
-    literal = str(path).replace("'", "''")
-    con.execute(f"COPY (SELECT * FROM visits) TO '{literal}' (FORMAT PARQUET)")
-    return path
 
 
 def store_place(*, temp: Path, root: Path, relpath: str) -> Path:

@@ -191,49 +191,82 @@ def _span_offsets() -> list[str]:
     return chosen
 
 
-def _load(
-    con: duckdb.DuckDBPyConnection, path: Path, header: list[str], limit: int, clock: ClockSql
+def _scan(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    path: Path,
+    header: list[str],
+    limit: int,
+    clock: ClockSql,
+    checks: list[Check],
+    period: Period | None,
+    ctx: FileContext,
+    parquet: Path,
 ) -> list[FileError]:
-    """Read the CSV in one pass into table v, parsing as it goes.
+    """One pass over the CSV: parse, number and check every row, and write it as Parquet.
 
-    Date-time text is kept only where it does not parse (for the error report), which keeps
-    a million-row file small in memory. Rows keep file order, so rowid + 2 is the row number.
+    Each row carries the numbers of the row-level checks it breaks (`_findings`, NULL for a
+    clean row) and, only then, its values as sent (`_values`) for the report, so a clean
+    million-row file costs one scan and one Parquet write (issue 13). Checks that need the
+    whole file (duplicates, unknown people) run afterwards over the Parquet file.
     """
     names = [h.strip().lower() for h in header]
     columns = "{" + ", ".join(f"{_lit(n)}: 'VARCHAR'" for n in names) + "}"
-
     trimmed = ", ".join(
         f"NULLIF(trim({c}), '') AS {c}" if c in names else f"NULL::VARCHAR AS {c}"
         for c in COLUMN_NAMES
     )
-    final = []
-    for c in COLUMN_NAMES:
-        if c in TIMESTAMPS:
-            final += [
-                TIMESTAMPS[c],
-                f"CASE WHEN {TIMESTAMPS[c]} IS NULL THEN {c} END AS {c}",
-                f"{c}_gap",
-            ]
-        else:
-            final.append(c)
-        if c in CODES:
-            final.append(f"upper({c}) AS {CODES[c]}")
-    final += [
-        f"{_date('period_start')} AS period_start_d",
-        "try_cast(carers AS INTEGER) AS carers_n",
-        *_span_offsets(),
-        *(f"{c}__first" for c in TIMESTAMPS),
-    ]
+    typed = (
+        [f"upper({c}) AS {code}" for c, code in CODES.items()]
+        + [f"CASE WHEN {TIMESTAMPS[c]} IS NULL THEN {c} END AS {c}__unparsed" for c in TIMESTAMPS]
+        + [
+            f"{_date('period_start')} AS period_start_d",
+            "try_cast(carers AS INTEGER) AS carers_n",
+        ]
+    )
     source = (
         f"read_csv({_lit(str(path))}, columns={columns}, header=true, auto_detect=false,"
         f" delim=',', quote='\"', escape='\"', store_rejects=true, rejects_table='ehm_rejects',"
         f" rejects_scan='ehm_scans', rejects_limit={limit}, max_line_size={MAX_LINE_BYTES})"
     )
-    query = f"SELECT {trimmed} FROM {source}"
-    for stage in _clock_columns(clock):
+    # Rows keep file order (DuckDB preserves insertion order), so the row number is the
+    # spreadsheet's: the header is row 1.
+    query = f"SELECT (row_number() OVER () + 1)::INTEGER AS row, {trimmed} FROM {source}"
+    for stage in [*_clock_columns(clock), typed, _span_offsets()]:
         query = f"SELECT *, {', '.join(stage)} FROM ({query})"
+    marks = ", ".join(f"CASE WHEN {cond} THEN {i} END" for i, (_, cond, _) in enumerate(checks))
+    query = f"SELECT *, list_filter([{marks}], lambda x: x IS NOT NULL) AS _marks FROM ({query})"
+    values = ", ".join(f"{c} := {_value(c)}" for c in COLUMN_NAMES)
+    at_home = _codes(AT_HOME_METHODS)
+    districts = " ".join(f"WHEN {_lit(b)} THEN {_lit(d)}" for b, d in ctx.branches.items())
+    offsets = {
+        "planned_start": "planned_start",
+        "planned_end": "planned_end",
+        "actual_check_in": "check_in",
+        "actual_check_out": "check_out",
+    }
+    visits = f"""
+      {period.number if period else "NULL"}::INTEGER AS period,
+      row,
+      provider_reference, branch_reference,
+      {f"CASE branch_reference {districts} END" if districts else "NULL::VARCHAR"} AS district,
+      visit_reference, service_user_reference, carer_reference,
+      service_type_c AS service_type,
+      coalesce(time_critical_c = 'Y', false) AS time_critical,
+      planned_start_ts AS planned_start, planned_end_ts AS planned_end,
+      check_in_ts AS check_in, check_out_ts AS check_out,
+      {", ".join(f"{c}_off::SMALLINT AS {o}_utc_offset" for c, o in offsets.items())},
+      method_c AS check_in_method,
+      coalesce(method_c IN ({at_home}), false) AS logged_at_home,
+      coalesce(carers_n, 1)::INTEGER AS carers,
+      status_c AS visit_status, exception_c AS exception_code,
+      CASE WHEN len(_marks) > 0 THEN _marks END AS _findings,
+      CASE WHEN len(_marks) > 0 THEN struct_pack({values}) END AS _values
+    """
     try:
-        con.execute(f"CREATE OR REPLACE TABLE v AS SELECT {', '.join(final)} FROM ({query})")
+        con.execute(
+            f"COPY (SELECT {visits} FROM ({query})) TO {_lit(str(parquet))} (FORMAT PARQUET)"
+        )
     except duckdb.Error as exc:
         reason = str(exc).strip().splitlines()[0][:300]
         return [FileError(None, "", "", f"The file could not be read as CSV: {reason}")]
@@ -318,11 +351,6 @@ def _checks(ctx: FileContext, period: Period | None) -> list[Check]:
             "The number of carers must be a whole number from 1 to 4.",
         ),
         (
-            "visit_reference",
-            "dup_first IS NOT NULL AND row > dup_first",
-            "Duplicated: the visit reference is already used on an earlier row.",
-        ),
-        (
             "planned_end",
             f"{_instant('planned_end')} <= {_instant('planned_start')}",
             "The planned end must be after the planned start.",
@@ -359,7 +387,7 @@ def _checks(ctx: FileContext, period: Period | None) -> list[Check]:
             "A MISSED or CANCELLED visit has no check-out: leave it blank.",
         ),
     ]
-    checks += [(column, f"{column} IS NOT NULL", DATE_TIME_RULE) for column in TIMESTAMPS]
+    checks += [(column, f"{column}__unparsed IS NOT NULL", DATE_TIME_RULE) for column in TIMESTAMPS]
     checks += [(column, f"{column}_gap", SKIPPED_RULE) for column in TIMESTAMPS]
     if period is not None:
         checks += [
@@ -388,8 +416,6 @@ def _checks(ctx: FileContext, period: Period | None) -> list[Check]:
 
 
 def _blank(column: str) -> str:
-    if column in TIMESTAMPS:
-        return f"({column} IS NULL AND {TIMESTAMPS[column]} IS NULL)"
     return f"{column} IS NULL"
 
 
@@ -400,16 +426,23 @@ def _known(ctx: FileContext) -> str:
 def _value(column: str) -> str:
     """The cell as the error report shows it (a parsed date-time is shown normalised)."""
     if column in TIMESTAMPS:
-        return f"coalesce(v.{column}, strftime(v.{TIMESTAMPS[column]}, '%Y-%m-%d %H:%M'))"
-    return f"v.{column}"
+        return f"coalesce({column}__unparsed, strftime({TIMESTAMPS[column]}, '%Y-%m-%d %H:%M'))"
+    return column
 
 
 def _one_of(codes: Mapping[str, str]) -> str:
     return "Not a valid code: use one of " + ", ".join(codes) + "."
 
 
-def _file_period(con: duckdb.DuckDBPyConnection, ctx: FileContext) -> Period | None:
-    first = con.execute("SELECT period_start_d FROM v WHERE rowid = 0").fetchone()
+def _file_period(
+    con: duckdb.DuckDBPyConnection, path: Path, header: list[str], ctx: FileContext
+) -> Period | None:
+    """Row 2's period, read from the file's first bytes before the one pass needs it."""
+    text = file_first_period_start(path=path, header=header)
+    if text is None:
+        return None
+    # Parsed as the pass parses period_start, so the two can never disagree.
+    first = con.execute(f"SELECT {_date('x')} FROM (SELECT ?::VARCHAR AS x)", [text]).fetchone()
     if first is None or first[0] is None:
         return None
     return period_starting(first[0], anchor=ctx.anchor, grace_days=ctx.grace_days)
@@ -434,11 +467,10 @@ def _warnings() -> list[Check]:
     return warnings
 
 
-def _run_checks(con: duckdb.DuckDBPyConnection, checks: list[Check], warnings: list[Check]) -> None:
-    """One pass marks each row with the checks it breaks; only broken rows are looked at again.
-
-    Warnings are marked in the same pass and kept in the same table with `warning` set.
-    """
+def _collect(
+    con: duckdb.DuckDBPyConnection, parquet: Path, checks: list[Check], warnings: int
+) -> None:
+    """The findings of the pass as table `errors`, plus duplicated visit references."""
     order = {c: i for i, c in enumerate(COLUMN_NAMES)}
     con.execute(
         "CREATE OR REPLACE TABLE checks (i INTEGER, col_order INTEGER, col VARCHAR, rule VARCHAR,"
@@ -447,40 +479,42 @@ def _run_checks(con: duckdb.DuckDBPyConnection, checks: list[Check], warnings: l
     con.executemany(
         "INSERT INTO checks VALUES (?, ?, ?, ?, ?)",
         [
-            (i, order[col], col, rule, i >= len(checks))
-            for i, (col, _, rule) in enumerate([*checks, *warnings])
+            (i, order[col], col, rule, i >= len(checks) - warnings)
+            for i, (col, _, rule) in enumerate(checks)
         ],
     )
-    checks = [*checks, *warnings]
-    con.execute(
-        "CREATE OR REPLACE TABLE dup_refs AS SELECT visit_reference AS dup_ref,"
-        " min(rowid) + 2 AS dup_first FROM v WHERE visit_reference IS NOT NULL"
-        " GROUP BY visit_reference HAVING count(*) > 1"
-    )
-    marks = ", ".join(f"CASE WHEN {cond} THEN {i} END" for i, (_, cond, _) in enumerate(checks))
-    value = " ".join(f"WHEN {_lit(c)} THEN {_value(c)}" for c in COLUMN_NAMES)
+    value = " ".join(f"WHEN {_lit(c)} THEN f._values.{c}" for c in COLUMN_NAMES)
+    file = _lit(str(parquet))
     con.execute(
         f"""
         CREATE OR REPLACE TABLE errors AS
-        WITH marked AS (
-          SELECT row, list_filter([{marks}], lambda x: x IS NOT NULL) AS broken
-          FROM (SELECT rowid + 2 AS row, * FROM v) LEFT JOIN dup_refs ON dup_ref = visit_reference
-        ),
-        b AS (SELECT row, unnest(broken) AS i FROM marked WHERE len(broken) > 0)
-        SELECT b.row, c.col_order, c.col, c.rule, c.warning, CASE c.col {value} END AS full_value
-        FROM b JOIN checks c USING (i) JOIN v ON v.rowid = b.row - 2
+        SELECT f.row, c.col_order, c.col, c.rule, c.warning, CASE c.col {value} END AS full_value
+        FROM (SELECT row, unnest(_findings) AS i, _values FROM read_parquet({file})
+              WHERE _findings IS NOT NULL) f
+        JOIN checks c USING (i)
         """
     )
     con.execute(
-        "ALTER TABLE errors ADD COLUMN value VARCHAR;"
-        " UPDATE errors SET value = CASE WHEN length(full_value) > 100"
-        " THEN left(full_value, 100) || '…' ELSE full_value END"
+        f"""
+        INSERT INTO errors
+        SELECT row, {order["visit_reference"]}, 'visit_reference',
+          'Duplicated: the visit reference is already used on an earlier row.', false,
+          visit_reference
+        FROM (
+          SELECT row, visit_reference, min(row) OVER (PARTITION BY visit_reference) AS first
+          FROM read_parquet({file})
+          WHERE visit_reference IN (
+            SELECT visit_reference FROM read_parquet({file}) WHERE visit_reference IS NOT NULL
+            GROUP BY visit_reference HAVING count(*) > 1)
+        ) WHERE row > first
+        """
     )
 
 
-def _check_service_users(con: duckdb.DuckDBPyConnection, ctx: FileContext) -> None:
+def _check_service_users(con: duckdb.DuckDBPyConnection, parquet: Path, ctx: FileContext) -> None:
     if ctx.unknown_service_users is None:
         return
+    con.execute(f"CREATE OR REPLACE VIEW v AS SELECT * FROM read_parquet({_lit(str(parquet))})")
     references = {
         r[0]
         for r in con.execute(
@@ -494,7 +528,7 @@ def _check_service_users(con: duckdb.DuckDBPyConnection, ctx: FileContext) -> No
     con.executemany("INSERT INTO unknown_people VALUES (?)", [(r,) for r in sorted(unknown)])
     position = COLUMN_NAMES.index("service_user_reference")
     con.execute(
-        f"INSERT INTO errors (row, col_order, col, rule, warning, value) SELECT v.rowid + 2,"
+        f"INSERT INTO errors (row, col_order, col, rule, warning, full_value) SELECT v.row,"
         f" {position},"
         " 'service_user_reference', 'Unknown service-user reference: not a person whose care"
         " the council arranges with you.', false, service_user_reference FROM v"
@@ -504,24 +538,53 @@ def _check_service_users(con: duckdb.DuckDBPyConnection, ctx: FileContext) -> No
 
 
 def file_validate(
-    con: duckdb.DuckDBPyConnection, *, path: Path, ctx: FileContext, limit: int = 10_000
+    con: duckdb.DuckDBPyConnection,
+    *,
+    path: Path,
+    ctx: FileContext,
+    parquet: Path,
+    limit: int = 10_000,
 ) -> Validated:
-    """Judge the whole file. On success the connection holds table `visits`."""
+    """Judge the whole file, writing its rows to `parquet` as it goes.
+
+    On success the connection holds the view `visits` over that Parquet file (for the KPIs)
+    and the file is what the store keeps; otherwise the caller discards it.
+    """
     header, errors = file_precheck(path=path)
     if errors:
         return Validated(error_count=len(errors), errors=errors)
-    errors = _load(con, path, header, limit, _clock(path, header, ctx))
+    period = _file_period(con, path, header, ctx)
+    start = period.start if period else ctx.today
+    clock = ClockSql.around(start=start, end=start + dt.timedelta(days=PERIOD_DAYS))
+    warnings = _warnings()
+    checks = [*_checks(ctx, period), *warnings]
+    errors = _scan(
+        con,
+        path=path,
+        header=header,
+        limit=limit,
+        clock=clock,
+        checks=checks,
+        period=period,
+        ctx=ctx,
+        parquet=parquet,
+    )
     if errors:
         return Validated(error_count=len(errors), errors=errors[:limit])
-    rows = con.execute("SELECT count(*) FROM v").fetchone()
+    file = _lit(str(parquet))
+    rows = con.execute(f"SELECT count(*) FROM read_parquet({file})").fetchone()
     if not rows or rows[0] == 0:
         return Validated(
             error_count=1,
             errors=[FileError(None, "", "", "The file has a header row but no visits.")],
         )
-    period = _file_period(con, ctx)
-    _run_checks(con, _checks(ctx, period), _warnings())
-    _check_service_users(con, ctx)
+    _collect(con, parquet, checks, len(warnings))
+    _check_service_users(con, parquet, ctx)
+    con.execute(
+        "ALTER TABLE errors ADD COLUMN value VARCHAR;"
+        " UPDATE errors SET value = CASE WHEN length(full_value) > 100"
+        " THEN left(full_value, 100) || '…' ELSE full_value END"
+    )
     counted = dict(con.execute("SELECT warning, count(*) FROM errors GROUP BY warning").fetchall())
     result = Validated(
         rows=int(rows[0]),
@@ -532,7 +595,7 @@ def file_validate(
         warnings=_listed(con, warning=True, limit=limit),
     )
     if result.ok:
-        _visits_view(con, period, ctx)
+        con.execute(f"CREATE OR REPLACE VIEW visits AS SELECT * FROM read_parquet({file})")
     return result
 
 
@@ -545,40 +608,3 @@ def _listed(con: duckdb.DuckDBPyConnection, *, warning: bool, limit: int) -> lis
             [warning],
         ).fetchall()
     ]
-
-
-def _clock(path: Path, header: list[str], ctx: FileContext) -> ClockSql:
-    """The clock changes around the file's period (from row 2), or around today."""
-    start = file_first_period_start(path=path, header=header)
-    if start is None:
-        start = ctx.today
-    return ClockSql.around(start=start, end=start + dt.timedelta(days=PERIOD_DAYS))
-
-
-def _visits_view(con: duckdb.DuckDBPyConnection, period: Period | None, ctx: FileContext) -> None:
-    assert period is not None  # a valid file always has a period
-    at_home = _codes(AT_HOME_METHODS)
-    districts = " ".join(f"WHEN {_lit(b)} THEN {_lit(d)}" for b, d in ctx.branches.items())
-    con.execute(
-        f"""
-        CREATE OR REPLACE VIEW visits AS SELECT
-          {period.number}::INTEGER AS period,
-          (rowid + 2)::INTEGER AS row,
-          provider_reference, branch_reference,
-          CASE branch_reference {districts} END AS district,
-          visit_reference, service_user_reference, carer_reference,
-          service_type_c AS service_type,
-          coalesce(time_critical_c = 'Y', false) AS time_critical,
-          planned_start_ts AS planned_start, planned_end_ts AS planned_end,
-          check_in_ts AS check_in, check_out_ts AS check_out,
-          planned_start_off::SMALLINT AS planned_start_utc_offset,
-          planned_end_off::SMALLINT AS planned_end_utc_offset,
-          actual_check_in_off::SMALLINT AS check_in_utc_offset,
-          actual_check_out_off::SMALLINT AS check_out_utc_offset,
-          method_c AS check_in_method,
-          coalesce(method_c IN ({at_home}), false) AS logged_at_home,
-          coalesce(carers_n, 1)::INTEGER AS carers,
-          status_c AS visit_status, exception_c AS exception_code
-        FROM v
-        """
-    )

@@ -31,7 +31,6 @@ from caremarket.monitoring.ehm.store import (
     store_share,
     store_temp_path,
     store_unshare,
-    store_write_temp,
 )
 from caremarket.monitoring.ehm.validation import FileContext, Validated, file_validate
 from caremarket.monitoring.models import KpiResult, Submission
@@ -212,12 +211,16 @@ def submission_process(*, submission_id: int, now: dt.datetime) -> Submission:
         with duckdb.connect(config=config.duckdb_config()) as con:
             if upload is None or not upload.exists():
                 raise FileNotFoundError(f"the uploaded file of submission {submission.pk} is gone")
+            parquet = store_temp_path(root=root, suffix=".parquet.part")
             result = file_validate(
-                con, path=upload, ctx=_context(organisation, branches, now), limit=ERROR_LIMIT
+                con,
+                path=upload,
+                ctx=_context(organisation, branches, now),
+                parquet=parquet,
+                limit=ERROR_LIMIT,
             )
             if not result.ok:
                 return _reject(submission=submission, result=result, now=now)
-            parquet = store_write_temp(con, root=root)
             kpis = kpi_count(con, thresholds=config.thresholds())
         return _accept(
             submission=submission,

@@ -1,6 +1,7 @@
 import datetime as dt
 import random
 
+from django.db.models import Count
 from django.utils import timezone
 
 from caremarket.accounts.demo import load as load_accounts
@@ -9,6 +10,7 @@ from caremarket.framework.models import Provider
 from caremarket.geography.demo import load as load_postcodes
 from caremarket.monitoring import demo
 from caremarket.monitoring.models import RiskFlag, Submission
+from caremarket.monitoring.selectors import flag_rows
 
 
 def test_the_demo_loads_twelve_periods_for_brightpath_through_the_services(
@@ -47,3 +49,14 @@ def test_after_the_framework_demo_the_files_carry_the_agreements_branches_and_pa
     listed = set(brightpath.branches.values_list("cqc_location_id", flat=True))
     reported = set(sent.first().kpis.filter(scope="branch").values_list("key", flat=True))
     assert reported and reported <= listed
+    # The other framework providers send their files but for a realistic handful of misses,
+    # one provider's three in a row: a few lines on the risk-flag list, not one per period.
+    others = RiskFlag.objects.filter(kind="missing_submission").exclude(
+        organisation=brightpath.organisation
+    )
+    per_provider = sorted(
+        others.values("organisation").annotate(n=Count("id")).values_list("n", flat=True)
+    )
+    assert per_provider == [1, 1, 3]
+    lines = [r for r in flag_rows(others) if r.kind == "missing_submission"]
+    assert sorted(r.count for r in lines) == [1, 1, 3]

@@ -14,7 +14,7 @@ from caremarket.common.charts import Chart, chart
 from caremarket.monitoring import config, selectors
 from caremarket.monitoring.ehm.kpis import FIGURES, kpi_rates
 from caremarket.monitoring.ehm.store import store_reading
-from caremarket.monitoring.models import KpiResult
+from caremarket.monitoring.models import KpiResult, RiskFlag
 from caremarket.monitoring.periods import period_get, period_number_on
 
 TREND_FIGURES = (
@@ -220,7 +220,26 @@ def flag_list(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("monitoring.view_flags"):
         raise Http404
     active_only = request.GET.get("all") != "1"
-    page = Paginator(selectors.flag_list(active_only=active_only), 50).get_page(
-        request.GET.get("page")
+    kinds = dict(RiskFlag.Kind.choices)
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in kinds else ""
+    provider, period = _int(request.GET.get("provider")), _int(request.GET.get("period"))
+    chosen = {"organisation_id": provider, "kind": kind, "period": period}
+    flags = selectors.flag_list(
+        active_only=active_only, organisation_id=provider, kind=kind, period=period
     )
-    return render(request, "monitoring/flags.html", {"page": page, "active_only": active_only})
+    page = Paginator(selectors.flag_rows(flags), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "monitoring/flags.html",
+        {
+            "page": page,
+            "active_only": active_only,
+            "providers": selectors.flag_providers(),
+            "kinds": RiskFlag.Kind.choices,
+            "periods": sorted(
+                set(RiskFlag.objects.values_list("period", flat=True).distinct()), reverse=True
+            ),
+            "chosen": chosen,
+        },
+    )

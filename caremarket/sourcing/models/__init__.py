@@ -310,13 +310,22 @@ class TimetableRun(models.Model):
 
 
 # Defined in their own modules so each concept stays small; imported here so Django finds them.
+from caremarket.sourcing.models.handbacks import (  # noqa: E402
+    Handback,
+    HandbackReason,
+    HandbackStatus,
+)
 from caremarket.sourcing.models.rounds import VisitCall, VisitWeek  # noqa: E402
+from caremarket.sourcing.models.transfers import Transfer, TransferStatus  # noqa: E402
 
 __all__ = [
     "AvailableList",
     "BatchingList",
     "BatchingReturn",
     "CareBookImport",
+    "Handback",
+    "HandbackReason",
+    "HandbackStatus",
     "Offer",
     "OutcomeChoices",
     "Package",
@@ -325,6 +334,8 @@ __all__ = [
     "SourcingDecision",
     "StageChoices",
     "TimetableRun",
+    "Transfer",
+    "TransferStatus",
     "Urgency",
     "VisitCall",
     "VisitWeek",

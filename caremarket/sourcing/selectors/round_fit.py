@@ -20,7 +20,9 @@ from typing import Any
 
 from django.conf import settings
 
+from caremarket.framework.models import Provider
 from caremarket.framework.selectors.providers import provider_for_user
+from caremarket.framework.selectors.ranked_lists import ranked_list_in_force
 from caremarket.geography.models import OutwardCode, Postcode
 from caremarket.sourcing.engine.model import Stage
 from caremarket.sourcing.engine.visit_pattern import Call, reach_mask
@@ -251,3 +253,59 @@ def packages_open_to(*, user: Any, now: dt.datetime) -> list[OpenPackage]:
         OpenPackage(package=p, seen_on=tuple(where))
         for p, where in sorted(found.values(), key=lambda pw: pw[0].reference)
     ]
+
+
+@dataclass(frozen=True)
+class PlacedFor:
+    provider_id: int
+    name: str
+    tier: int
+    position: int
+    fit: RoundFit | None
+
+
+def best_placed(*, package: Package, on: dt.date) -> list[PlacedFor]:
+    """For the broker: the providers on the package's lot, ordered by how well it fits their
+    rounds, each with its ranked-list place. Tier-1 and tier-2 offers still follow the list;
+    this informs the Batching List, Available Packages, mini-competitions and spot purchases."""
+    listed = ranked_list_in_force(lot=package.lot, on=on)
+    entries = [(1, e) for e in listed.tier1] + [(2, e) for e in listed.tier2]
+    organisations = dict(
+        Provider.objects.filter(pk__in=[e.provider_id for _, e in entries]).values_list(
+            "pk", "organisation_id"
+        )
+    )
+    rows = []
+    for tier, e in entries:
+        org_id = organisations.get(e.provider_id)
+        fit = (
+            round_fit_for(organisation_id=org_id, packages=[package]).get(package.pk)
+            if org_id
+            else None
+        )
+        rows.append(
+            PlacedFor(
+                provider_id=e.provider_id,
+                name=e.provider_name,
+                tier=tier,
+                position=e.position,
+                fit=fit,
+            )
+        )
+
+    def key(row: PlacedFor) -> tuple[float, ...]:
+        f = row.fit
+        if f is None:
+            return (1, 0, 0, 0, 0, row.tier, row.position)
+        nearest = float(f.nearest_km) if f.nearest_km is not None else 1e9
+        return (
+            0,
+            -len(f.calls_fitting),
+            -f.within_2km,
+            -f.within_5km,
+            nearest,
+            row.tier,
+            row.position,
+        )
+
+    return sorted(rows, key=key)

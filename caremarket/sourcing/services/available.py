@@ -17,6 +17,7 @@ from caremarket.sourcing.engine import decide
 from caremarket.sourcing.engine.model import Stage
 from caremarket.sourcing.models import AvailableList, Package, RateProposal
 from caremarket.sourcing.services.engine_io import state_of
+from caremarket.sourcing.services.timetable_runs import brokers
 
 
 @transaction.atomic
@@ -39,7 +40,21 @@ def available_list_issue(
         package.awaiting_available_list = False
         package.save(update_fields=["awaiting_available_list"])
     # Packages still unplaced from earlier lists stay on the new one.
+    still = [p for p in packages if p not in waiting]
     available.packages.set(packages)
+    if still:
+        notification_send(
+            recipients=brokers(),
+            event="sourcing.unsourced_after_available_list",
+            subject=f"{len(still)} package(s) still unsourced after the Available Packages list",
+            body=(
+                "No proposal placed these packages after they went on the Available Packages "
+                "list: " + ", ".join(sorted(p.reference for p in still)) + ". Consider a "
+                "mini-competition or a spot purchase."
+            ),
+            url=reverse("sourcing:available"),
+            now=now,
+        )
     notification_send(
         recipients=User.objects.filter(
             is_active=True,

@@ -33,6 +33,7 @@ from caremarket.sourcing.engine.model import (
 from caremarket.sourcing.engine.rules import COUNCIL_TIMETABLE, SourcingRules
 from caremarket.sourcing.models import Offer, Package, SourcingDecision
 from caremarket.sourcing.selectors.batching import interested_providers
+from caremarket.sourcing.selectors.handbacks import providers_passed_over
 
 _FRAMEWORK_ROUTES = {Route.TIER1.value, Route.BATCHING.value, Route.TIER2.value}
 
@@ -50,10 +51,12 @@ def package_lock(package_id: int) -> Package:
 
 def ranked_for(package: Package, now: dt.datetime) -> RankedList:
     listed = ranked_list_in_force(lot=package.lot, on=sourcing_rules().calendar.local(now).date())
+    # A provider handing this person's care back is not offered it again (decision 0092).
+    passed_over = providers_passed_over(package=package)
     return RankedList(
         version_id=listed.version_id or 0,
-        tier1=tuple(e.provider_id for e in listed.tier1),
-        tier2=tuple(e.provider_id for e in listed.tier2),
+        tier1=tuple(e.provider_id for e in listed.tier1 if e.provider_id not in passed_over),
+        tier2=tuple(e.provider_id for e in listed.tier2 if e.provider_id not in passed_over),
     )
 
 
@@ -237,15 +240,4 @@ def _on_placed(package: Package, now: dt.datetime) -> None:
             actor=None,
             now=now,
         )
-    recipients = [package.created_by] if package.created_by else []
-    notification_send(
-        recipients=recipients,
-        event="sourcing.placed",
-        subject=f"{package.reference} placed with {package.placed_with}",
-        body=(
-            f"{package.reference} ({package.lot}) was placed via "
-            f"{package.get_route_display().lower()}."
-        ),
-        url=reverse("sourcing:package-detail", args=[package.pk]),
-        now=now,
-    )
+    # The broker is not told of each placement: only exceptions reach them (issue 16 item 9).

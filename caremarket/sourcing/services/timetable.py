@@ -107,15 +107,16 @@ def timetable_tick(*, now: dt.datetime) -> list[TimetableRun]:
     return timetable_catch_up(after=last if last is not None else now - TICK, now=now)
 
 
-def timetable_issue_now(*, actor: Any, kind: StepKind, now: dt.datetime) -> TimetableRun:
+def timetable_issue_now(*, actor: Any, kind: str, now: dt.datetime) -> TimetableRun:
     """A broker issues the Batching List or the Available Packages list now, off the timetable."""
-    if actor is None or not actor.has_perm("sourcing.manage_packages"):
+    if actor is None or not actor.has_perm("sourcing.issue_lists"):
         raise NotPermitted(NOT_BROKER)
-    if kind not in ISSUABLE:
+    step = next((k for k in ISSUABLE if k.value == kind), None)
+    if step is None:
         raise ValidationFailed(
             {"kind": ["Choose the Batching List or the Available Packages list."]}
         )
-    run = timetable_step_perform(kind=kind, due_at=now, now=now, actor=actor)
+    run = timetable_step_perform(kind=step, due_at=now, now=now, actor=actor)
     if run is None:
-        raise ValidationFailed(f"The {WHAT[kind]} was issued at this very moment already.")
+        raise ValidationFailed(f"The {WHAT[step]} was issued at this very moment already.")
     return run

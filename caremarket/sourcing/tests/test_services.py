@@ -92,7 +92,8 @@ def test_acceptance_places_the_package_and_issues_a_purchase_order_at_the_rate_i
         "25.00"
     )  # the 2026/27 rate: the package starts on 30 November 2026
     assert order.provider == sourcing.first
-    assert Notification.objects.filter(recipient=world.broker, event="sourcing.placed").exists()
+    # Placements are the rule, not an exception: the broker is not notified of each.
+    assert not Notification.objects.filter(recipient=world.broker, event="sourcing.placed").exists()
 
 
 def test_another_providers_offer_is_not_found_and_nothing_changes(world, sourcing):

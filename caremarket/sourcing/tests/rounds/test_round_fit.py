@@ -145,3 +145,37 @@ def test_a_postcode_missing_from_the_directory_is_approximate(world, round_world
     package = offered(round_world, world.broker, "CM1 7QQ")  # not in the directory: CM1's centre
     fit = round_fit_for(organisation_id=round_world.first.organisation_id, packages=[package])
     assert fit[package.pk].exact is False
+
+
+def test_the_broker_sees_providers_best_placed_beside_their_ranked_place(world, round_world):
+    s = round_world
+    for n, east in enumerate((0.1, 0.2, 0.4), start=20):
+        code = postcode_at(f"CM1 6A{'ABD'[n - 20]}", east_km=east)
+        client_of(s, world.broker, s.second.organisation, code, rows=[every_day(8, 0, 30)], n=n)
+    package = offered(s, world.broker, postcode_at("CM1 9ZZ"), rows=[every_day(8, 30, 30)])
+    from caremarket.sourcing.selectors.round_fit import best_placed
+
+    rows = best_placed(package=package, on=THURSDAY.date())
+    # Position 2 on the list, but three clients within 0.4 km: it fits best.
+    assert [(r.name, r.tier, r.position) for r in rows][:2] == [
+        (s.second.organisation.name, 1, 2),
+        (s.first.organisation.name, 1, 1),
+    ]
+    # Tier-1 offers still follow the ranked list.
+    assert package.offers.get(outcome="").provider == s.first
+    assert {r.name for r in rows} == {
+        s.first.organisation.name,
+        s.second.organisation.name,
+        s.tier2.organisation.name,
+    }
+    page = world.client_for(world.broker).get(f"/sourcing/packages/{package.pk}/").content.decode()
+    assert "Best placed for this package" in page and "Tier 2, position 1" in page
+
+
+def test_best_placed_is_in_the_api_for_the_council_only(world, round_world):
+    package = offered(round_world, world.broker, postcode_at("CM1 9ZZ"))
+    url = f"/api/v1/packages/{package.pk}/best-placed"
+    body = world.client_for(world.broker).get(url).json()
+    assert body[0]["provider"] == round_world.first.organisation.name
+    assert body[0]["within_2km"] == 2 and body[0]["position"] == 1
+    assert world.client_for(round_world.first_user).get(url).status_code == 404
