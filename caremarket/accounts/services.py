@@ -82,12 +82,13 @@ def organisation_create(
         None,
         "Only council administrators can add organisations.",
     )
-    if Organisation.objects.filter(name__iexact=name.strip(), kind=kind).exists():
+    org = Organisation(name=name.strip(), kind=kind, reference=reference, email=email, phone=phone)
+    # Checked before the name is looked up: PostgreSQL refuses a query with a NUL in it.
+    model_full_clean(org)
+    if Organisation.objects.filter(name__iexact=org.name, kind=kind).exists():
         raise ValidationFailed(
             {"name": ["An organisation of this kind with this name already exists."]}
         )
-    org = Organisation(name=name.strip(), kind=kind, reference=reference, email=email, phone=phone)
-    model_full_clean(org)
     org.save()
     audit_record(
         actor=actor,

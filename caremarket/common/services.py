@@ -36,6 +36,9 @@ def model_full_clean(
         value = getattr(instance, field.attname, None)
         if isinstance(value, str) and any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
             errors[field.name] = [ONE_LINE]
+    # Fields refused above are left out of Django's checks too: its uniqueness checks would send
+    # the value to the database, and PostgreSQL refuses a query holding a NUL.
+    skipped |= set(errors)
     try:
         instance.full_clean(
             exclude=list(skipped) if skipped else None,

@@ -114,9 +114,9 @@ def rooms_with_state(*, rooms: QuerySet[Room], day: dt.date) -> QuerySet[Room]:
                 _covering(day)
             )
         ),
+        is_suspended=Exists(Suspension.objects.filter(room=OuterRef("pk")).filter(_covering(day))),
         # A room freed while its home is closed has no suspension of its own, but is closed.
-        is_suspended=Exists(Suspension.objects.filter(room=OuterRef("pk")).filter(_covering(day)))
-        | Exists(
+        is_home_closed=Exists(
             HomeSuspension.objects.filter(home_id=OuterRef("home_id"))
             .filter(_covering(day))
             .exclude(ends_on=F("starts_on"))
@@ -137,8 +137,12 @@ def room_state(room: Room) -> RoomState:
         return OCCUPIED
     if getattr(room, "is_suspended", False):
         return SUSPENDED
+    # A request made before the home closed still awaits the home's answer, as the market
+    # figures count it; only rooms with nothing on them are closed with the home.
     if getattr(room, "is_reserved", False):
         return RESERVED
+    if getattr(room, "is_home_closed", False):
+        return SUSPENDED
     return VACANT
 
 
