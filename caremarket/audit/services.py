@@ -29,7 +29,7 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def _event(
+def audit_event_build(
     *,
     actor: Any,
     action: str,
@@ -38,6 +38,7 @@ def _event(
     data: dict[str, Any] | None,
     at: dt.datetime | None,
 ) -> AuditEvent:
+    """The unsaved event `audit_record` stores: for writers that insert many events at once."""
     user = actor if getattr(actor, "is_authenticated", False) else None
     return AuditEvent(
         at=at or timezone.now(),
@@ -66,7 +67,9 @@ def audit_record(
 
     `actor` is the user who acted, or None for the system (scheduled jobs, imports).
     """
-    event = _event(actor=actor, action=action, obj=obj, changes=changes, data=data, at=at)
+    event = audit_event_build(
+        actor=actor, action=action, obj=obj, changes=changes, data=data, at=at
+    )
     event.save()
     return event
 
@@ -83,7 +86,7 @@ def audit_record_many(
     object with its `data`."""
     return AuditEvent.objects.bulk_create(
         [
-            _event(actor=actor, action=action, obj=obj, changes=None, data=data, at=at)
+            audit_event_build(actor=actor, action=action, obj=obj, changes=None, data=data, at=at)
             for obj, data in objs
         ]
     )

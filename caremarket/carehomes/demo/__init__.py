@@ -18,6 +18,7 @@ from caremarket.accounts.demo import CARE_HOME_PROVIDER, COUNCIL, DEMO_LOGINS, I
 from caremarket.accounts.models import Organisation, OrganisationKind, Role, User
 from caremarket.accounts.services import user_create
 from caremarket.audit.models import AuditEvent
+from caremarket.audit.services import audit_event_build
 from caremarket.carehomes import services
 from caremarket.carehomes.demo.cqc_files import cqc_files
 from caremarket.carehomes.models import (
@@ -200,17 +201,8 @@ class _Ledger:
         if not all(b.pk for b in stored):  # backends that do not return ids from bulk inserts
             raise RuntimeError("The demo needs a database that returns ids from bulk inserts.")
         AuditEvent.objects.bulk_create(
-            AuditEvent(
-                at=at,
-                actor=actor,
-                actor_label=actor.email,
-                actor_organisation_id=actor.organisation_id,
-                action=action,
-                object_type=Booking._meta.label_lower,
-                object_id=str(stored[index].pk),
-                object_repr=str(stored[index])[:200],
-                changes=changes,
-                data=data,
+            audit_event_build(
+                actor=actor, action=action, obj=stored[index], changes=changes, data=data, at=at
             )
             for index, action, actor, at, changes, data in self.events
         )
