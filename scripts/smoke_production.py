@@ -7,13 +7,15 @@ shared EHM store folder, then checks what only holds across processes:
 1. a booking request sent to one web node is visible to the very next search on the other
    (the answer cache in Redis is shared, and keyed by the homes' search stamps);
 2. a visit file uploaded to one web node is processed by the worker and reported by the other;
-3. each node reports its database and the worker's heartbeat on /healthz and /healthz/worker.
+3. each node reports its database and the worker's heartbeat on /healthz and /healthz/worker;
+4. a 300 MB post to the sign-in page is answered 413 at once, from its Content-Length, by a
+   worker that read almost none of it, closed the connection and lives on.
 
     python scripts/smoke_production.py
 
 SMOKE_PG (default postgres://postgres@127.0.0.1:5432) is the server on which the database
-caremarket_smoke is created afresh; SMOKE_REDIS_URL (default redis://127.0.0.1:6379/4) must be
-a Redis database of its own: it is emptied.
+SMOKE_DATABASE (default caremarket_smoke) is created afresh; SMOKE_REDIS_URL (default
+redis://127.0.0.1:6379/4) must be a Redis database of its own: it is emptied.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 PG_SERVER = os.environ.get("SMOKE_PG", "postgres://postgres@127.0.0.1:5432")
-DATABASE = "caremarket_smoke"
+DATABASE = os.environ.get("SMOKE_DATABASE", "caremarket_smoke")
 REDIS_URL = os.environ.get("SMOKE_REDIS_URL", "redis://127.0.0.1:6379/4")
 PROXY = {"X-Forwarded-Proto": "https", "Host": "care.example"}
 
@@ -349,6 +351,58 @@ def check_health(a: int, b: int) -> None:
     step("both nodes report PostgreSQL and the worker's heartbeat")
 
 
+HUGE_POST_BYTES = 300 * 1024 * 1024
+
+
+def check_huge_post_refused(port: int, log: Path) -> None:
+    """The sign-in page refuses 300 MB from its Content-Length, before reading the body."""
+    boots = log.read_text().count("Booting worker")
+    head = (
+        "POST /accounts/sign-in/ HTTP/1.1\r\nHost: care.example\r\nX-Forwarded-Proto: https\r\n"
+        "Content-Type: application/x-www-form-urlencoded\r\n"
+        f"Content-Length: {HUGE_POST_BYTES}\r\n\r\n"
+    ).encode()
+    started = time.monotonic()
+    sent = 0
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(head)
+        # A first megabyte of the body, as a client streaming an upload would start with.
+        chunk = b"username=a%40b.example&password=" + b"x" * (1024 * 1024 - 32)
+        sock.sendall(chunk)
+        sent = len(chunk)
+        answer = b""
+        while b"\r\n\r\n" not in answer:
+            data = sock.recv(65536)
+            if not data:
+                break
+            answer += data
+        elapsed = time.monotonic() - started
+        # The worker has answered and closed: the rest of the 300 MB has nowhere to go.
+        refused_more = False
+        try:
+            for _ in range(64):
+                sock.sendall(b"x" * (1024 * 1024))
+                sent += 1024 * 1024
+        except OSError:
+            refused_more = True
+    status_line = answer.split(b"\r\n", 1)[0].decode(errors="replace")
+    if " 413 " not in f"{status_line} ":
+        fail(f"a 300 MB post to the sign-in page answered {status_line!r}")
+    if elapsed > 2:
+        fail(f"the 413 for a 300 MB post took {elapsed:.1f} s")
+    if not refused_more:
+        fail(f"the connection still took the body after the 413 ({sent / 1024 / 1024:.0f} MB sent)")
+    if request(port, "GET", "/healthz")[0] != 200:
+        fail("the web node is not healthy after the 300 MB post")
+    time.sleep(0.5)
+    if log.read_text().count("Booting worker") != boots:
+        fail("a gunicorn worker was restarted after the 300 MB post")
+    step(
+        f"a 300 MB post to the sign-in page: {status_line[9:]} in {elapsed * 1000:.0f} ms after"
+        f" {sent / 1024 / 1024:.0f} MB, the connection closed, no worker restarted"
+    )
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="caremarket-smoke-") as scratch:
         shared = Path(scratch)
@@ -368,8 +422,9 @@ def main() -> None:
             check_booking_across_nodes(a, b, seeded)
             check_visit_file_through_the_worker(a, b, seeded)
             check_health(a, b)
+            check_huge_post_refused(a, shared / "web-a.log")
         print("Production smoke test passed")
-        print("smoke: 3 passed, 0 failed")
+        print("smoke: 4 passed, 0 failed")
 
 
 if __name__ == "__main__":
