@@ -91,10 +91,15 @@ def _suffix(col: str) -> str:
     The cheap character tests come first so the regular expression runs only on the rare
     values that may carry an offset.
     """
+    # The usual forms ("2026-01-05 07:00", with or without seconds) are 16 or 19 characters
+    # with ':' third from the end, and no offset can end such a value unless '+' or '-' is
+    # sixth from the end: one cheap test skips the rest for almost every value (issue 13).
     return (
-        f"CASE WHEN right({col}, 1) IN ('Z', 'z') OR substr({col}, -6, 1) IN ('+', '-')"
+        f"CASE WHEN length({col}) IN (16, 19) AND substr({col}, -3, 1) = ':'"
+        f" AND substr({col}, -6, 1) NOT IN ('+', '-') THEN NULL"
+        f" ELSE CASE WHEN right({col}, 1) IN ('Z', 'z') OR substr({col}, -6, 1) IN ('+', '-')"
         f" OR substr({col}, -5, 1) IN ('+', '-') OR substr({col}, -3, 1) IN ('+', '-') THEN"
-        f" nullif(regexp_extract({col}, '(?:[Zz]|[+-][0-9][0-9](?::?[0-9][0-9])?)$'), '') END"
+        f" nullif(regexp_extract({col}, '(?:[Zz]|[+-][0-9][0-9](?::?[0-9][0-9])?)$'), '') END END"
     )
 
 
@@ -235,7 +240,13 @@ def _scan(
     for stage in [*_clock_columns(clock), typed, _span_offsets()]:
         query = f"SELECT *, {', '.join(stage)} FROM ({query})"
     marks = ", ".join(f"CASE WHEN {cond} THEN {i} END" for i, (_, cond, _) in enumerate(checks))
-    query = f"SELECT *, list_filter([{marks}], lambda x: x IS NOT NULL) AS _marks FROM ({query})"
+    # Most rows break nothing: one OR over the checks decides, and only a broken row builds
+    # the list of the checks it breaks (building and filtering it for every row cost ~1 s).
+    broken = " OR ".join(f"({cond})" for _, cond, _ in checks)
+    query = (
+        f"SELECT *, CASE WHEN {broken} THEN list_filter([{marks}], lambda x: x IS NOT NULL) END"
+        f" AS _marks FROM ({query})"
+    )
     values = ", ".join(f"{c} := {_value(c)}" for c in COLUMN_NAMES)
     at_home = _codes(AT_HOME_METHODS)
     districts = " ".join(f"WHEN {_lit(b)} THEN {_lit(d)}" for b, d in ctx.branches.items())
@@ -260,8 +271,8 @@ def _scan(
       coalesce(method_c IN ({at_home}), false) AS logged_at_home,
       coalesce(carers_n, 1)::INTEGER AS carers,
       status_c AS visit_status, exception_c AS exception_code,
-      CASE WHEN len(_marks) > 0 THEN _marks END AS _findings,
-      CASE WHEN len(_marks) > 0 THEN struct_pack({values}) END AS _values
+      _marks AS _findings,
+      CASE WHEN _marks IS NOT NULL THEN struct_pack({values}) END AS _values
     """
     try:
         con.execute(

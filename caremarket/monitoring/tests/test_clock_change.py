@@ -232,3 +232,25 @@ def test_the_warnings_are_in_the_api_and_the_downloadable_report(ehm, client):
     assert lines[1].startswith('2,actual_check_in,2026-10-25 01:30,"This time happened twice')
     page = client.get(f"/monitoring/submissions/{submission.pk}/").content.decode()
     assert "Accepted with warnings" in page and "2 warnings" in page
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        # Sixteen and nineteen characters, like the usual forms the cheap test lets through.
+        ("2026-6-10 7:00+00", "2026-6-10 9:00:00+01:00"),
+        ("2026-06-10 7:00Z", "2026-06-10 09:00+01"),
+    ],
+)
+def test_short_forms_with_an_offset_are_not_taken_for_the_usual_forms(ehm, start, end):
+    # 07:00 UTC is 08:00 BST, so the visit is 08:00 to 09:00 UK time: an hour, not two.
+    row = visit(
+        period_start=SUMMER.isoformat(),
+        planned_start=start,
+        planned_end=end,
+        actual_check_in="2026-06-10 08:00",
+        actual_check_out="2026-06-10 09:00",
+    )
+    submission = ehm.send(csv_bytes([row]), now=LATER)
+    assert submission.status == "accepted", submission.errors
+    assert provider_kpis(submission).commissioned_minutes == 60
