@@ -176,6 +176,41 @@ def page(browser):
     context.close()
 
 
+@pytest.fixture
+def journey(browser, live_server):
+    """A person's journey through the pages, with axe-core on each page it passes through."""
+    from caremarket.accessibility.journey import Journey
+
+    trip = Journey(browser=browser, live_server=live_server)
+    yield trip
+    trip.close()
+
+
+class Clock:
+    """The time the pages, the services and the timetable read, moved on by the test."""
+
+    def __init__(self, now):
+        self.now = now
+
+    def __call__(self):
+        return self.now
+
+    def advance(self, **delta) -> None:
+        import datetime as dt
+
+        self.now = self.now + dt.timedelta(**delta)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """``clock.now = ...`` sets what `timezone.now()` answers in the test and the live server."""
+    import datetime as dt
+
+    fixed = Clock(dt.datetime(2026, 11, 19, 10, 0, tzinfo=dt.UTC))
+    monkeypatch.setattr("django.utils.timezone.now", fixed)
+    return fixed
+
+
 def sign_in(page, live_server, email: str, password: str = PASSWORD) -> None:
     page.goto(f"{live_server.url}/accounts/sign-in/")
     page.fill("#id_username", email)
