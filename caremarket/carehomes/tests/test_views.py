@@ -260,7 +260,7 @@ def test_a_hostile_residents_workbook_is_refused_at_once_and_nothing_is_stored(
 
 
 def test_map_markers_carry_the_numbers_the_list_gives_on_later_pages(world, estate):
-    from caremarket.carehomes.views.search import map_points
+    from caremarket.carehomes.views.search_map import map_points
 
     client = world.client_for(None)
     page = client.get("/care-homes/search/?postcode=CM1+1AA&radius_km=50&view=map")
