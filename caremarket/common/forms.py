@@ -26,7 +26,8 @@ class GovFormMixin:
         self.helper.disable_csrf = True
         if self.submit_label:
             self.helper.add_input(Submit("submit", self.submit_label))
-        for field in self.fields.values():
+        # getattr: the mixin is typed alone; the form it is mixed into has the fields.
+        for field in getattr(self, "fields", {}).values():
             field_messages_govuk(field)
 
 

@@ -56,8 +56,10 @@ def test_the_map_view_plots_each_home_beside_the_list(estate):
         "/care-homes/search/", {"postcode": "CM1 1AA", "radius_km": 50, "view": "map"}
     )
     html = html.content.decode()
-    assert "<svg" in html and "1. Willow House: 2 available beds" in html
-    assert 'data-testid="results"' in html  # the list alternative
+    assert "<svg" in html and 'data-number="1"' in html
+    assert 'data-testid="results"' in html and 'data-testid="map-table"' in html
+    assert "of the list below, around CM1 1AA, marked with a red cross" in html
+    assert 'data-testid="map-place"' in html
 
 
 def test_a_homes_public_page_shows_its_profile_and_ratings(estate):
