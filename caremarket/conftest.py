@@ -219,6 +219,15 @@ def sign_in(page, live_server, email: str, password: str = PASSWORD) -> None:
         page.click("main [type=submit]")
 
 
+def fill_date(page, label: str, iso: str) -> None:
+    """Type an ISO date into a GOV.UK date input (day, month, year) found by its legend."""
+    year, month, day = iso.split("-")
+    group = page.get_by_role("group", name=label)
+    group.get_by_label("Day").fill(day)
+    group.get_by_label("Month").fill(month)
+    group.get_by_label("Year").fill(year)
+
+
 @pytest.fixture
 def object_storage(monkeypatch):
     """An S3-compatible bucket (moto's, in this process) that the storage settings can name."""

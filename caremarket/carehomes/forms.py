@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from crispy_forms_gds.fields import DateInputField
 from django import forms
 
 from caremarket.accounts.models import Organisation, OrganisationKind
@@ -214,11 +213,11 @@ class RoomForm(_RoomTermsForm):
 
 class SuspendForm(GovForm):
     submit_label = "Suspend"
-    starts_on = DateInputField(label="From", require_all_fields=False)
-    ends_on = DateInputField(
+    starts_on = GovDateField(what="the date the suspension starts", label="From")
+    ends_on = GovDateField(
+        what="the first day it is available again",
         label="Until (optional)",
         required=False,
-        require_all_fields=False,
         help_text="The first day it is available again. Leave empty until you lift it.",
     )
     reason = forms.ChoiceField(choices=SuspensionReason.choices, widget=forms.RadioSelect)
@@ -227,11 +226,11 @@ class SuspendForm(GovForm):
 
 class RequestForm(GovForm):
     submit_label = "Send booking request"
-    starts_on = DateInputField(label="Start date", require_all_fields=False)
-    ends_on = DateInputField(
+    starts_on = GovDateField(what="the date the placement starts", label="Start date")
+    ends_on = GovDateField(
+        what="the end date of the short stay",
         label="End date (short stays only)",
         required=False,
-        require_all_fields=False,
         help_text="The day the room is free again. Leave empty for a permanent placement.",
     )
     person_reference = forms.CharField(
@@ -260,10 +259,10 @@ class RejectForm(GovForm):
 
 class EndForm(GovForm):
     submit_label = "End booking"
-    ends_on = DateInputField(
+    ends_on = GovDateField(
+        what="the day the room is free again",
         label="The day the room is free again",
         required=False,
-        require_all_fields=False,
         help_text="Leave empty for today.",
     )
     note = forms.CharField(max_length=300, required=False)

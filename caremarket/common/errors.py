@@ -23,7 +23,8 @@ class ValidationFailed(DomainError):
             errors = [errors]
         self.errors = errors
         if isinstance(errors, dict):
-            text = "; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items())
+            # The keys are field names for the API ("errors"); people read only the messages.
+            text = " ".join(message for messages in errors.values() for message in messages)
         else:
             text = "; ".join(errors)
         super().__init__(text, field=field)

@@ -48,8 +48,10 @@ class ProviderFromCqcForm(GovForm):
         help_text="Each branch takes the name and address the CQC register gives it.",
         widget=forms.CheckboxSelectMultiple,
     )
-    joined_on = forms.DateField(
-        label="Date the provider joined the framework", help_text="For example, 2026-11-09."
+    joined_on = GovDateField(
+        what="the date the provider joined the framework",
+        label="Date the provider joined the framework",
+        help_text="For example, 9 11 2025.",
     )
 
     def __init__(self, *args: Any, locations: list[Any], **kwargs: Any) -> None:

@@ -74,3 +74,22 @@ class PostcodeImport(models.Model):
 
     def __str__(self) -> str:
         return f"Postcode import {self.filename} ({self.started_at:%Y-%m-%d})"
+
+
+class DistrictOutline(models.Model):
+    """A district's shape for the maps, derived from its postcodes when they are imported."""
+
+    district = models.OneToOneField(District, on_delete=models.CASCADE, related_name="outline")
+    # [[[lat, lng], ...], ...]: outer rings and holes, drawn with the even-odd rule.
+    rings = models.JSONField()
+    label_lat = models.FloatField()
+    label_lng = models.FloatField()
+    south = models.FloatField()
+    west = models.FloatField()
+    north = models.FloatField()
+    east = models.FloatField()
+    points = models.PositiveIntegerField()
+    built_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Outline of {self.district}"

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from caremarket.common.errors import NotFound
-from caremarket.geography.models import District, OutwardCode, Postcode
+from caremarket.geography.models import District, DistrictOutline, OutwardCode, Postcode
 from caremarket.geography.postcodes import is_outward_code, outward_code_of, postcode_normalise
 
 NOT_FOUND = "We could not find {value}. Check the postcode, or search by district instead."
@@ -28,8 +28,9 @@ class Location:
         if self.exact:
             return "Exact position of the postcode."
         return (
-            f"Approximate: the centre of {self.outward_code}. "
-            "The district is a best guess because outward codes can cross district boundaries."
+            f"Approximate: we know only the first part of the postcode ({self.outward_code}), "
+            "so we used the middle of that area. The district is our best guess, because the "
+            "area can cross district boundaries."
         )
 
 
@@ -113,3 +114,20 @@ def district_codes_served(*, neighbours: Iterable[str]) -> set[str]:
         if d.in_council_area
         or {d.code.casefold(), d.name.casefold(), d.council_code.casefold()} & names
     }
+
+
+def district_outlines_within(
+    *, south: float, west: float, north: float, east: float
+) -> list[DistrictOutline]:
+    """The outlines that reach into the box, with their districts, for a map of that box."""
+    return list(
+        DistrictOutline.objects.filter(
+            south__lte=north, north__gte=south, west__lte=east, east__gte=west
+        )
+        .select_related("district")
+        .order_by("district__name")
+    )
+
+
+def district_outline_get(*, district: District) -> DistrictOutline | None:
+    return DistrictOutline.objects.filter(district=district).first()

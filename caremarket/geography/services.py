@@ -19,7 +19,8 @@ from caremarket.audit.services import audit_record
 from caremarket.common.errors import ValidationFailed
 from caremarket.common.process_caches import process_caches_clear
 from caremarket.common.tabular import Limits, TableError, TableStream, table_open
-from caremarket.geography.models import District, Postcode, PostcodeImport
+from caremarket.geography.models import District, DistrictOutline, Postcode, PostcodeImport
+from caremarket.geography.outlines import outlines_from_points
 from caremarket.geography.postcodes import postcode_normalise
 
 BATCH = 5000
@@ -193,6 +194,8 @@ def postcode_import(
     ):
         setattr(run, name, getattr(counts, name))
     # The whole directory takes minutes: the finish is the start plus the time it really took.
+    # The maps' outlines follow the postcodes: drawn here, once per import, never per request.
+    outlines = district_outlines_build(actor=actor, now=now)
     run.finished_at = now + dt.timedelta(seconds=time.monotonic() - started)
     run.save()
     audit_record(
@@ -206,6 +209,7 @@ def postcode_import(
             "rows_read": counts.rows_read,
             "skipped_bad_rows": counts.skipped_bad_rows,
             "columns": run.columns,
+            "district_outlines": outlines,
         },
     )
     # This process forgets cached positions now; the others within their ten minutes.
@@ -223,3 +227,44 @@ def _flush(batch: list[Postcode]) -> int:
         update_fields=["oslaua", "lat", "lng"],
     )
     return len(batch)
+
+
+@transaction.atomic
+def district_outlines_build(*, actor: object = None, now: dt.datetime) -> int:
+    """Redraw every known district's outline from the postcodes held (decision 0064).
+
+    Postcodes of districts the platform does not know are left out; the count drawn is returned.
+    """
+    districts = {d.code: d for d in District.objects.all()}
+    points = (
+        (code, lat, lng)
+        for code, lat, lng in Postcode.objects.filter(oslaua__in=districts)
+        .values_list("oslaua", "lat", "lng")
+        .iterator(chunk_size=BATCH)
+    )
+    outlines = outlines_from_points(points)
+    DistrictOutline.objects.all().delete()
+    DistrictOutline.objects.bulk_create(
+        DistrictOutline(
+            district=districts[o.code],
+            rings=[[list(point) for point in ring] for ring in o.rings],
+            label_lat=o.label[0],
+            label_lng=o.label[1],
+            south=o.bounds[0],
+            west=o.bounds[1],
+            north=o.bounds[2],
+            east=o.bounds[3],
+            points=o.points,
+            built_at=now,
+        )
+        for o in outlines
+    )
+    for outline in DistrictOutline.objects.select_related("district"):
+        audit_record(
+            actor=actor,
+            action="district_outline.built",
+            obj=outline,
+            at=now,
+            data={"district": outline.district.code, "points": outline.points},
+        )
+    return len(outlines)

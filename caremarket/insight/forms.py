@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 
 from caremarket.common.errors import ValidationFailed
-from caremarket.common.forms import GovForm, form_add_domain_error
+from caremarket.common.forms import GovDateField, GovForm, form_add_domain_error
 from caremarket.framework.models import Cohort, ServiceType
 from caremarket.geography.selectors import district_list
 from caremarket.insight.selectors.periods import (
@@ -25,8 +25,18 @@ class RangeForm(GovForm):
 
     submit_label = "Show figures"
     preset = forms.ChoiceField(choices=[("", "Choose dates below"), *PRESETS], required=False)
-    starts_on = forms.DateField(label="From", required=False, help_text="For example, 2026-09-01")
-    ends_on = forms.DateField(label="To", required=False, help_text="For example, 2026-11-30")
+    starts_on = GovDateField(
+        what="the first day of the range",
+        label="From",
+        required=False,
+        help_text="For example, 1 9 2026",
+    )
+    ends_on = GovDateField(
+        what="the last day of the range",
+        label="To",
+        required=False,
+        help_text="For example, 30 11 2026",
+    )
 
     def __init__(self, *args: Any, today: dt.date, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"preset": DEFAULT_PRESET})
@@ -41,7 +51,12 @@ class RangeForm(GovForm):
         if start is None and end is None:
             return data
         if start is None or end is None:
-            self.add_error("starts_on" if start is None else "ends_on", "Give both dates.")
+            self.add_error(
+                "starts_on" if start is None else "ends_on",
+                "Enter the first day of the range"
+                if start is None
+                else "Enter the last day of the range",
+            )
             return data
         try:
             data["range"] = range_between(starts_on=start, ends_on=end, today=self.today)

@@ -5,7 +5,7 @@ from decimal import Decimal
 from django import forms
 
 from caremarket.accounts.models import Organisation, OrganisationKind
-from caremarket.common.forms import GovForm
+from caremarket.common.forms import GovDateField, GovForm
 from caremarket.framework.models import Cohort, ServiceType
 from caremarket.sourcing.models import RouteChoices, Urgency
 
@@ -28,7 +28,9 @@ class PackageForm(GovForm):
     visit_pattern = forms.CharField(
         max_length=300, help_text="For example, 4 calls a day, 30 minutes each"
     )
-    start_date = forms.DateField(help_text="For example, 2026-11-30")
+    start_date = GovDateField(
+        what="the date the care starts", label="Start date", help_text="For example, 30 11 2026"
+    )
     needs = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
@@ -49,8 +51,10 @@ class CancelForm(GovForm):
 
 class EndForm(GovForm):
     submit_label = "Record the end of care"
-    ends_on = forms.DateField(
-        label="Last day of care", help_text="For example, 2026-11-27. It cannot be in the future."
+    ends_on = GovDateField(
+        what="the last day of care",
+        label="Last day of care",
+        help_text="For example, 27 11 2026. It cannot be in the future.",
     )
     reason = forms.CharField(
         max_length=300,
@@ -60,7 +64,8 @@ class EndForm(GovForm):
 
 
 class ProposalForm(GovForm):
-    submit_label = "Send proposal"
+    # The page writes each package's button, so it can say which package it sends to.
+    submit_label = ""
     rate = forms.DecimalField(
         min_value=Decimal("0.01"), decimal_places=2, label="Your rate (£ an hour)"
     )

@@ -8,7 +8,7 @@ from typing import Any
 
 from django import forms
 
-from caremarket.common.forms import GovForm
+from caremarket.common.forms import GovDateField, GovForm
 from caremarket.framework.models import Provider
 from caremarket.sourcing.engine.visit_pattern import WEEKDAY_NAMES, Call, CallRow
 from caremarket.sourcing.models import HandbackReason
@@ -139,9 +139,10 @@ class HandbackForm(GovForm):
         label="More about the reason (required for other)",
         help_text="No names or addresses.",
     )
-    last_day = forms.DateField(
+    last_day = GovDateField(
+        what="your last day of care",
         label="Your last day of care",
-        help_text="For example, 2027-01-08. The new provider starts the day after.",
+        help_text="For example, 8 1 2027. The new provider starts the day after.",
     )
 
 
@@ -152,9 +153,10 @@ class TransferForm(GovForm):
         label="Receiving provider",
         help_text="Providers on the framework for this package's lot.",
     )
-    transfer_date = forms.DateField(
+    transfer_date = GovDateField(
+        what="the first day with the receiving provider",
         label="First day with the receiving provider",
-        help_text="For example, 2027-01-04. The current purchase order ends the day before.",
+        help_text="For example, 4 1 2027. The current purchase order ends the day before.",
     )
     reason = forms.CharField(
         max_length=500,

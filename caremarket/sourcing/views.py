@@ -383,28 +383,44 @@ def batching_download(request: HttpRequest) -> HttpResponse:
 @login_required
 def available_page(request: HttpRequest) -> HttpResponse:
     require_visible(request.user, "sourcing.view_available_packages")
-    form = ProposalForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        package = get_object_or_404(Package, pk=request.POST.get("package", "0"))
-        try:
-            available.rate_proposal_submit(
-                actor=request.user, package=package, now=timezone.now(), **form.cleaned_data
-            )
-            messages.success(
-                request, f"Your proposal for {package.reference} has been sent to the council."
-            )
-            return redirect("sourcing:available")
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
+    # One form per package (its own ids), so a proposal always says which package it is for;
+    # only the package posted to is bound and shows errors.
+    posted = request.POST.get("package", "") if request.method == "POST" else ""
+    form: ProposalForm | None = None
+    if posted:
+        package = get_object_or_404(Package, pk=posted if posted.isdigit() else 0)
+        form = ProposalForm(request.POST, auto_id=f"proposal-{package.pk}-%s")
+        if form.is_valid():
+            try:
+                available.rate_proposal_submit(
+                    actor=request.user, package=package, now=timezone.now(), **form.cleaned_data
+                )
+                messages.success(
+                    request, f"Your proposal for {package.reference} has been sent to the council."
+                )
+                return redirect("sourcing:available")
+            except DomainError as exc:
+                form_add_domain_error(form, exc)
     listed = list(selectors.available_packages())
+    can_propose = request.user.has_perm("sourcing.propose_rate")
+    forms_by_package = (
+        {
+            p.pk: form
+            if form is not None and str(p.pk) == posted
+            else ProposalForm(auto_id=f"proposal-{p.pk}-%s")
+            for p in listed
+        }
+        if can_propose
+        else {}
+    )
     return render(
         request,
         "sourcing/available.html",
         {
-            "packages": listed,
+            "packages": [(p, forms_by_package.get(p.pk)) for p in listed],
             "form": form,
             "round_fit": round_fit_for_user(user=request.user, packages=listed),
-            "can_propose": request.user.has_perm("sourcing.propose_rate"),
+            "can_propose": can_propose,
             **_timetable_context(request, timezone.now()),
         },
     )

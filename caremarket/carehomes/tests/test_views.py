@@ -56,8 +56,10 @@ def test_the_map_view_plots_each_home_beside_the_list(estate):
         "/care-homes/search/", {"postcode": "CM1 1AA", "radius_km": 50, "view": "map"}
     )
     html = html.content.decode()
-    assert "<svg" in html and "1. Willow House: 2 available beds" in html
-    assert 'data-testid="results"' in html  # the list alternative
+    assert "<svg" in html and 'data-number="1"' in html
+    assert 'data-testid="results"' in html and 'data-testid="map-table"' in html
+    assert "of the list below, around CM1 1AA, marked with a red cross" in html
+    assert 'data-testid="map-place"' in html
 
 
 def test_a_homes_public_page_shows_its_profile_and_ratings(estate):
@@ -260,7 +262,7 @@ def test_a_hostile_residents_workbook_is_refused_at_once_and_nothing_is_stored(
 
 
 def test_map_markers_carry_the_numbers_the_list_gives_on_later_pages(world, estate):
-    from caremarket.carehomes.views.search import map_points
+    from caremarket.carehomes.views.search_map import map_points
 
     client = world.client_for(None)
     page = client.get("/care-homes/search/?postcode=CM1+1AA&radius_km=50&view=map")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -19,57 +18,15 @@ from caremarket.carehomes.selectors.homes import (
 )
 from caremarket.carehomes.selectors.search import (
     PAGE_SIZE,
-    HomeResult,
     VacancyQuery,
     VacancyResults,
     vacancy_rooms,
     vacancy_search,
 )
+from caremarket.carehomes.views.search_map import search_map
 from caremarket.common.errors import DomainError
 from caremarket.common.forms import form_add_domain_error
-from caremarket.common.maps import project
 from caremarket.cqc.models import Domain
-from caremarket.geography.selectors import Location
-
-MAP_WIDTH, MAP_HEIGHT, MAP_PAD = 640, 440, 30
-
-
-@dataclass(frozen=True)
-class MapPoint:
-    x: float
-    y: float
-    number: int
-    result: HomeResult | None  # None for the searched postcode
-
-
-def map_points(
-    results: list[HomeResult], location: Location | None, *, offset: int = 0
-) -> list[MapPoint]:
-    """Project the homes (and the search centre) onto the SVG: equirectangular, fitted.
-
-    Markers carry the numbers the list gives them, so page 2's first home is 11, not 1.
-    """
-    # The searched postcode first, so a home at the same spot is drawn over it.
-    places: list[tuple[float, float, HomeResult | None]] = (
-        [(location.lat, location.lng, None)] if location is not None else []
-    )
-    places += [
-        (r.home.lat, r.home.lng, r)
-        for r in results
-        if r.home.lat is not None and r.home.lng is not None
-    ]
-    xy = project(
-        [(lat, lng) for lat, lng, _ in places], width=MAP_WIDTH, height=MAP_HEIGHT, pad=MAP_PAD
-    )
-    return [
-        MapPoint(
-            x=x,
-            y=y,
-            number=offset + results.index(result) + 1 if result is not None else 0,
-            result=result,
-        )
-        for (x, y), (_, _, result) in zip(xy, places, strict=True)
-    ]
 
 
 def _requestable(user: object, found: VacancyResults | None) -> set[int]:
@@ -126,14 +83,8 @@ def search(request: HttpRequest) -> HttpResponse:
         "view": view,
         "page": page,
         "pages": math.ceil(found.total / PAGE_SIZE) if found else 0,
-        "points": (
-            map_points(found.results, found.location, offset=found.offset)
-            if found and view == "map"
-            else []
-        ),
+        "map": search_map(found) if found and view == "map" else None,
         "requestable": _requestable(request.user, found),
-        "map_width": MAP_WIDTH,
-        "map_height": MAP_HEIGHT,
         "base_query": _without(request, "view", "page", "submit"),
     }
     return render(request, "carehomes/search.html", context)

@@ -81,8 +81,12 @@ def test_the_market_page_shows_the_table_and_the_joiners_and_leavers(world, mark
         ("starts_on=2026-11-20&ends_on=2026-11-10", "ends_on", "cannot end before it starts"),
         ("starts_on=2026-11-20&ends_on=2026-12-31", "ends_on", "cannot end after today"),
         ("starts_on=2020-01-01&ends_on=2026-11-20", "starts_on", "at most three years"),
-        ("starts_on=yesterday&ends_on=2026-11-20", "starts_on", "Enter a valid date"),
-        ("starts_on=2026-11-02", "ends_on", "Give both dates"),
+        (
+            "starts_on_0=31&starts_on_1=2&starts_on_2=2026&ends_on=2026-11-20",
+            "starts_on",
+            "must be a real date",
+        ),
+        ("starts_on=2026-11-02", "ends_on", "Enter the last day of the range"),
     ],
 )
 def test_bad_dates_say_what_is_wrong_and_show_the_default_range(
@@ -90,7 +94,7 @@ def test_bad_dates_say_what_is_wrong_and_show_the_default_range(
 ):
     page = world.client_for(world.contract_manager).get(f"/insight/market/?{query}").text
     assert "There is a problem with the dates" in page
-    assert f'href="#id_{field}"' in page and message in page
+    assert f'href="#id_{field}_0"' in page and message in page
     assert "the last 12 weeks instead" in page
 
 

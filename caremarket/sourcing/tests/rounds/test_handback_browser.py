@@ -2,7 +2,7 @@
 
 import pytest
 
-from caremarket.conftest import sign_in
+from caremarket.conftest import fill_date, sign_in
 from caremarket.sourcing.services.offers import offer_accept
 from caremarket.sourcing.tests.conftest import THURSDAY
 
@@ -18,10 +18,10 @@ def test_a_handback_from_notice_to_re_placement(page, live_server, world, sourci
     page.goto(f"{live_server.url}/sourcing/handbacks/")
     page.get_by_role("link", name=f"Hand back {package.reference}").click()
     page.get_by_label("Staffing").check()
-    page.get_by_label("Your last day of care").fill("2026-12-10")
+    fill_date(page, "Your last day of care", "2026-12-10")
     page.get_by_role("button", name="Give notice").click()
     assert "28 days' notice" in page.locator(".govuk-error-summary").inner_text()
-    page.get_by_label("Your last day of care").fill("2026-12-17")
+    fill_date(page, "Your last day of care", "2026-12-17")
     page.get_by_role("button", name="Give notice").click()
     assert "Notice given" in page.locator(".govuk-notification-banner").inner_text()
 

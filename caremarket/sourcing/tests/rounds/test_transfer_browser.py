@@ -2,7 +2,7 @@
 
 import pytest
 
-from caremarket.conftest import sign_in
+from caremarket.conftest import fill_date, sign_in
 from caremarket.framework.models import PurchaseOrder
 from caremarket.sourcing.services.offers import offer_accept
 from caremarket.sourcing.services.transfers import transfers_complete_due
@@ -23,11 +23,11 @@ def test_a_transfer_from_proposal_to_the_new_purchase_order(
     page.goto(f"{live_server.url}/sourcing/handbacks/")
     page.get_by_role("link", name=f"Propose a transfer of {package.reference}").click()
     page.get_by_label("Receiving provider", exact=True).select_option(label=receiving)
-    page.get_by_label("First day with the receiving provider").fill("2026-11-19")
+    fill_date(page, "First day with the receiving provider", "2026-11-19")
     page.get_by_label("Why does it fit the other round better?").fill("Their round is next door")
     page.get_by_role("button", name="Propose the transfer").click()
     assert "must be after today" in page.locator(".govuk-error-summary").inner_text()
-    page.get_by_label("First day with the receiving provider").fill("2026-12-07")
+    fill_date(page, "First day with the receiving provider", "2026-12-07")
     page.get_by_role("button", name="Propose the transfer").click()
     assert "Nothing changes until" in page.locator(".govuk-notification-banner").inner_text()
 
