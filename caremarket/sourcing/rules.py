@@ -51,3 +51,6 @@ rules.add_perm("sourcing.view_round_fit", is_home_care_provider_staff)
 rules.add_perm("sourcing.give_handback", is_home_care_provider_staff)
 rules.add_perm("sourcing.view_handbacks", is_home_care_provider_staff | is_council_staff)
 rules.add_perm("sourcing.view_transfers", is_home_care_provider_staff | is_council_staff)
+# Strategic partners are named by the council's contract managers (decision 0096).
+rules.add_perm("sourcing.manage_partnerships", is_contract_manager)
+rules.add_perm("sourcing.view_partnerships", is_council_staff)

@@ -138,8 +138,15 @@ def _enter_tier2(
 
 
 def package_start(
-    pkg: PackageState, *, ranked: RankedList, now: dt.datetime, rules: SourcingRules
+    pkg: PackageState,
+    *,
+    ranked: RankedList,
+    now: dt.datetime,
+    rules: SourcingRules,
+    partner_id: int | None = None,
+    partner_area: str = "",
 ) -> list[Decision]:
+    """Start at tier 1; with a strategic partner for the area, offer it the package first."""
     if pkg.stage != Stage.NEW:
         raise EngineError("The package has already started sourcing.")
     pkg.queue = list(ranked.tier1)
@@ -152,7 +159,48 @@ def package_start(
             ranked,
         )
     ]
+    if partner_id is not None:
+        return out + _offer_partner(pkg, partner_id, partner_area, ranked, now, rules)
     return out + _offer_next(pkg, ranked, now, rules)
+
+
+def _offer_partner(
+    pkg: PackageState,
+    partner_id: int,
+    area: str,
+    ranked: RankedList,
+    now: dt.datetime,
+    rules: SourcingRules,
+) -> list[Decision]:
+    """One offer with tier 1's answer window. It is a tier-1 stage offer, so if the partner
+    declines or lets it lapse the ranked list carries on without offering it again."""
+    deadline = rules.offer_deadline(now=now, tier=1)
+    pkg.offers.append(
+        Offer(
+            provider_id=partner_id,
+            stage=Stage.TIER1,
+            offered_at=now,
+            deadline=deadline,
+            list_version_id=ranked.version_id,
+        )
+    )
+    pkg.queue = [p for p in pkg.queue if p != partner_id]
+    where = f" for {area}" if area else ""
+    return [
+        Decision(
+            at=now,
+            kind="offer",
+            reason=(
+                f"Offered first to the strategic partner{where}; if it declines or the offer "
+                "lapses, tier 1 follows in rank order. "
+                f"Answer due {local(deadline):%a %d %b %H:%M}."
+            ),
+            stage=Stage.TIER1,
+            provider_id=partner_id,
+            list_version_id=ranked.version_id,
+            strategic_partner=True,
+        )
+    ]
 
 
 def offer_answer(

@@ -81,6 +81,10 @@ class Decision:
     stage: Stage
     provider_id: int | None = None
     list_version_id: int | None = None
+    # An offer made first to the area's strategic partner, before the ranked list.
+    strategic_partner: bool = False
+    # Whether round fit informed the choice; None where the ranked list alone decides.
+    round_fit_used: bool | None = None
 
 
 @dataclass

@@ -149,6 +149,11 @@ class SourcingDecision(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # An offer made first to the area's strategic partner (decision 0096).
+    strategic_partner = models.BooleanField(default=False)
+    # Whether round fit informed a placement where the council chooses (Batching List,
+    # Available Packages, mini-competition, spot); null where the ranked list alone decides.
+    round_fit_used = models.BooleanField(null=True, blank=True)
 
     class Meta:
         ordering = ["at", "id"]
@@ -315,6 +320,10 @@ from caremarket.sourcing.models.handbacks import (  # noqa: E402
     HandbackReason,
     HandbackStatus,
 )
+from caremarket.sourcing.models.partners import (  # noqa: E402
+    StrategicPartnerArea,
+    StrategicPartnership,
+)
 from caremarket.sourcing.models.rounds import VisitCall, VisitWeek  # noqa: E402
 from caremarket.sourcing.models.transfers import Transfer, TransferStatus  # noqa: E402
 
@@ -333,6 +342,8 @@ __all__ = [
     "RouteChoices",
     "SourcingDecision",
     "StageChoices",
+    "StrategicPartnerArea",
+    "StrategicPartnership",
     "TimetableRun",
     "Transfer",
     "TransferStatus",

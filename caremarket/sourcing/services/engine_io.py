@@ -200,6 +200,8 @@ def save_state(
                 else None,
                 list_version_id=d.list_version_id or None,
                 actor=actor if getattr(actor, "is_authenticated", False) else None,
+                strategic_partner=d.strategic_partner,
+                round_fit_used=d.round_fit_used,
             )
             for d in decisions
         ]

@@ -19,6 +19,8 @@ from caremarket.geography.selectors import postcode_locate
 from caremarket.sourcing.engine import decide
 from caremarket.sourcing.engine.model import Route, Stage
 from caremarket.sourcing.models import Package, RateProposal
+from caremarket.sourcing.selectors.handbacks import providers_passed_over
+from caremarket.sourcing.selectors.partners import partnership_for
 from caremarket.sourcing.services.engine_io import package_lock, run_step
 
 NOT_BROKER = "Only brokers can create and place packages."
@@ -108,16 +110,31 @@ def package_create(
             "exact_postcode": where.exact,
         },
     )
+    partner_id, area = _partner_first(package, now)
     run_step(
         package=package,
         now=now,
         actor=actor,
         action="package.sourcing_started",
         step=lambda state, ranked, rules: decide.package_start(
-            state, ranked=ranked, now=now, rules=rules
+            state, ranked=ranked, now=now, rules=rules, partner_id=partner_id, partner_area=area
         ),
     )
     return package
+
+
+def _partner_first(package: Package, now: dt.datetime) -> tuple[int | None, str]:
+    """The area's strategic partner, unless it has left the framework or handed this care back."""
+    today = timezone.localdate(now)
+    partnership = partnership_for(package=package, on=today)
+    if partnership is None:
+        return None, ""
+    partner = partnership.provider
+    if not partner.is_active or (partner.left_on is not None and partner.left_on <= today):
+        return None, ""
+    if partner.pk in providers_passed_over(package=package):
+        return None, ""
+    return partner.pk, package.outward_code
 
 
 @transaction.atomic
