@@ -52,7 +52,9 @@ def test_a_package_is_offered_declined_lapses_and_is_accepted(
     journey.seen(first, "offers inbox with an offer")
     card.get_by_label("Why are you declining?").fill("No carers free in CM1")
     card.get_by_role("button", name="Decline offer").click()
-    assert f"You have declined {reference}" in first.locator(".govuk-notification-banner").inner_text()
+    assert (
+        f"You have declined {reference}" in first.locator(".govuk-notification-banner").inner_text()
+    )
     assert offers_inbox(journey, first).count() == 0
     journey.seen(first, "offers inbox after declining")
 
@@ -81,9 +83,10 @@ def test_a_package_is_offered_declined_lapses_and_is_accepted(
     card = offers_inbox(journey, tier2)
     assert reference in card.inner_text()
     card.get_by_role("button", name="Accept").click()
-    assert "A purchase order has been issued" in tier2.locator(
-        ".govuk-notification-banner"
-    ).inner_text()
+    assert (
+        "A purchase order has been issued"
+        in tier2.locator(".govuk-notification-banner").inner_text()
+    )
     journey.seen(tier2, "offers inbox after accepting")
 
     # A new day: the broker's session from Thursday has expired, so they sign in again.
