@@ -10,7 +10,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from caremarket.conftest import sign_in
+from caremarket.conftest import fill_date, sign_in
 from caremarket.cqc.services import cqc_import
 from caremarket.cqc.tests import published as p
 from caremarket.framework.models import Provider, RankedListVersion
@@ -81,7 +81,7 @@ def test_a_contract_manager_adds_a_provider_with_two_branches(page, live_server,
         page.click("text=Find its locations")
     page.check("label:has-text('Lantern Chelmsford')")
     page.check("label:has-text('Lantern Braintree')")
-    page.fill("#id_joined_on", dt.date(2026, 11, 2).isoformat())
+    fill_date(page, "Date the provider joined the framework", dt.date(2026, 11, 2).isoformat())
     with page.expect_navigation():
         page.click("main form[method=post] [type=submit]")
     assert "Lantern Care Ltd has joined the framework" in page.locator("main").inner_text()

@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 
+from caremarket.conftest import fill_date
 from caremarket.sourcing.engine.calendar import LONDON
 from caremarket.sourcing.services.timetable import timetable_tick
 
@@ -37,7 +38,7 @@ def test_a_package_is_offered_declined_lapses_and_is_accepted(
     broker.get_by_label("Cohort").select_option(label="Older people")
     broker.get_by_label("Hours per week").fill("10.5")
     broker.get_by_label("Visit pattern").fill("3 calls a day, 30 minutes each")
-    broker.get_by_label("Start date").fill("2026-11-30")
+    fill_date(broker, "Start date", "2026-11-30")
     broker.get_by_label("Needs").fill("Help to wash and dress")
     broker.get_by_role("button", name="Create package and start sourcing").click()
     banner = broker.locator(".govuk-notification-banner").inner_text()
