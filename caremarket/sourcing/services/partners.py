@@ -61,9 +61,7 @@ def _check_codes(codes: list[str]) -> dict[str, OutwardCode]:
         raise ValidationFailed(
             {"outward_codes": [f"{', '.join(unknown)}: not in the postcode directory."]}
         )
-    outside = [
-        c for c in codes if known[c].district is None or not known[c].district.in_council_area
-    ]
+    outside = [c for c, o in known.items() if o.district is None or not o.district.in_council_area]
     if outside:
         raise ValidationFailed(
             {"outward_codes": [f"{', '.join(outside)}: not in the council's area."]}
@@ -199,14 +197,15 @@ def partnership_end(
     *, actor: Any, partnership: StrategicPartnership, reason: str, now: dt.datetime
 ) -> StrategicPartnership:
     _require_contract_manager(actor)
-    partnership = (
+    locked = (
         StrategicPartnership.objects.select_for_update()
         .select_related("provider")
         .filter(pk=partnership.pk)
         .first()
     )
-    if partnership is None:
+    if locked is None:
         raise NotFound("No such strategic partnership.")
+    partnership = locked
     if partnership.ended_at is not None:
         raise ValidationFailed("This partnership has already been ended.")
     if not reason.strip():
