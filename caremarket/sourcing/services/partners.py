@@ -52,7 +52,7 @@ def _check_codes(codes: list[str]) -> dict[str, OutwardCode]:
     # Locked so two overlapping partnerships named at once cannot both pass the check below.
     known = {
         o.code: o
-        for o in OutwardCode.objects.select_for_update()
+        for o in OutwardCode.objects.select_for_update(of=("self",))
         .filter(code__in=codes)
         .select_related("district")
     }
