@@ -32,6 +32,9 @@ install: $(VENV)/.installed node_modules/.installed caremarket/static/build/app.
 migrate: install ## Apply database migrations
 	$(PY) manage.py migrate --noinput
 
+# The demo's accounts use its published password, which only a demo site accepts (DEMO_SITE
+# follows DEBUG), so the demo is loaded, like it is served, with DEBUG on unless told otherwise.
+demo: export DEBUG ?= true
 demo: migrate ## Load the demo data (once; safe to run again)
 	$(PY) manage.py load_demo
 
@@ -56,8 +59,13 @@ lint: install ## ruff, import boundaries and the migrations check
 	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 
-typecheck: install ## mypy with django-stubs
+# The benchmarks and the production smoke test call the services too, so a changed signature
+# must fail here rather than on the next benchmark run; each benchmark is its own script
+# (several are named run.py), so each is checked on its own.
+typecheck: install ## mypy with django-stubs (the app, the benchmarks, the smoke test)
 	$(VENV)/bin/mypy caremarket
+	$(VENV)/bin/mypy scripts/smoke_production.py
+	for script in bench/*/run.py; do $(VENV)/bin/mypy --no-error-summary "$$script" || exit 1; done
 
 format: install ## Format the code
 	$(VENV)/bin/ruff format .

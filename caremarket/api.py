@@ -6,7 +6,7 @@ import logging
 import uuid
 
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from caremarket.accounts.apis import router as accounts_router
@@ -21,8 +21,8 @@ from caremarket.geography.apis import router as geography_router
 from caremarket.insight.apis import router as insight_router
 from caremarket.monitoring.apis import router as monitoring_router
 from caremarket.notifications.apis import router as notifications_router
+from caremarket.sourcing.apis import partners_router, rounds_router
 from caremarket.sourcing.apis import router as sourcing_router
-from caremarket.sourcing.rounds_apis import router as rounds_router
 
 logger = logging.getLogger("caremarket.api")
 
@@ -69,6 +69,29 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResp
     )
 
 
+# Ninja's own refusals (a failed CSRF check on a signed-in session, a method not allowed) in
+# the API's error shape, with a code as stable as the domain errors' codes.
+_HTTP_ERROR_CODES = {
+    400: "BadRequest",
+    401: "NotAuthenticated",
+    403: "NotPermitted",
+    404: "NotFound",
+    405: "MethodNotAllowed",
+    409: "Conflict",
+    413: "TooLarge",
+    422: "Invalid",
+    429: "TooManyRequests",
+}
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    code = _HTTP_ERROR_CODES.get(exc.status_code, "Error")
+    if exc.status_code == 403 and "CSRF" in str(exc):
+        code = "CsrfFailed"
+    return api.create_response(request, {"detail": str(exc), "code": code}, status=exc.status_code)
+
+
 @api.exception_handler(NinjaValidationError)
 def _invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     errors = [
@@ -107,5 +130,6 @@ api.add_router("", monitoring_router)
 api.add_router("", framework_router)
 api.add_router("", sourcing_router)
 api.add_router("", rounds_router)
+api.add_router("", partners_router)
 api.add_router("", carehomes_router)
 api.add_router("", insight_router)

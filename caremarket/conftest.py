@@ -1,21 +1,66 @@
-"""Named personas, one per role, built once per test through the real services."""
+"""Named personas, one per role, built through the real services (once per test, or once per
+module for a fixture that wraps its build in `built_once_per_module`)."""
 
 from __future__ import annotations
 
 import importlib
 import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TypeVar
 
 import pytest
 from django.apps import apps
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
+from django.utils import timezone
 
 from caremarket.accounts.models import Organisation, OrganisationKind, Role, User
 from caremarket.accounts.services import organisation_create, organisation_set_partners, user_create
 from caremarket.audit.triggers import triggers_install, triggers_remove
 
 PASSWORD = "a-long-test-password-1"  # noqa: S105
+
+T = TypeVar("T")
+
+
+def is_transactional(item) -> bool:
+    """A test that commits for real (a live server, a browser): it empties every table after."""
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"live_server", "transactional_db"} & set(item.fixturenames)
+    )
+
+
+def _uses_the_database(item) -> bool:
+    return "_django_db_helper" in item.fixturenames or bool(item.get_closest_marker("django_db"))
+
+
+@contextmanager
+def built_once_per_module(
+    request, django_db_blocker, build: Callable[[], T], *, shared_by: str
+) -> Iterator[T | None]:
+    """The body of a module-scoped fixture: `build()` runs once, inside a transaction that is
+    rolled back when the module ends; each test's own transaction (a savepoint inside it) still
+    undoes whatever that test writes, as Django's `setUpTestData` does.
+
+    Only when every test of the module that uses the database asks for the fixture `shared_by`,
+    and none is transactional; otherwise it yields None and each test builds its own data. A
+    test that did not ask for the data would find it there, and a transactional test empties
+    every table, taking the shared data with it.
+    """
+    items = [
+        item
+        for item in request.session.items
+        if getattr(item, "module", None) is request.node.obj and _uses_the_database(item)
+    ]
+    if any(is_transactional(item) or shared_by not in item.fixturenames for item in items):
+        yield None
+        return
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build()
+        transaction.set_rollback(True)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -48,11 +93,7 @@ def _process_caches_empty():
 @pytest.fixture(autouse=True)
 def _audit_append_only_in_transactional_tests(request):
     """Transactional tests empty every table afterwards; lift the audit guard just for that."""
-    marker = request.node.get_closest_marker("django_db")
-    transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
-        {"live_server", "transactional_db"} & set(request.fixturenames)
-    )
-    if not transactional:
+    if not is_transactional(request.node):
         yield
         return
     # Set up the database first so its flush runs after our teardown.
@@ -92,6 +133,7 @@ class World:
 
 def make_user(org: Organisation, email: str, role: str, name: str | None = None) -> User:
     return user_create(
+        now=timezone.now(),
         actor=None,
         organisation=org,
         email=email,
@@ -104,8 +146,12 @@ def make_user(org: Organisation, email: str, role: str, name: str | None = None)
 
 @pytest.fixture
 def world(db) -> World:
+    return world_build()
+
+
+def world_build() -> World:
     def org(name: str, kind: str) -> Organisation:
-        return organisation_create(actor=None, name=name, kind=kind)
+        return organisation_create(now=timezone.now(), actor=None, name=name, kind=kind)
 
     council = org("Test County Council", OrganisationKind.COUNCIL)
     icb = org("Test ICB", OrganisationKind.NHS)
@@ -113,7 +159,7 @@ def world(db) -> World:
     chp = org("Willow Care Homes", OrganisationKind.CARE_HOME_PROVIDER)
     other_chp = org("Birch Care Homes", OrganisationKind.CARE_HOME_PROVIDER)
     hcp = org("Meadow Home Care", OrganisationKind.HOME_CARE_PROVIDER)
-    organisation_set_partners(actor=None, organisation=council, partners=[icb])
+    organisation_set_partners(now=timezone.now(), actor=None, organisation=council, partners=[icb])
     return World(
         council=council,
         icb=icb,

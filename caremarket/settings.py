@@ -39,6 +39,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "crispy_forms",
     "crispy_forms_gds",
     "huey.contrib.djhuey",
@@ -147,6 +150,15 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # A demo site's accounts use the published demo password; anywhere else it is refused.
 DEMO_SITE = env.bool("DEMO_SITE", default=DEBUG or TESTING)
+
+# Two-factor sign-in (decision 0081): anyone may turn it on; this makes it required for council
+# staff. Off on a demo site (its accounts are shared and published), on everywhere else.
+TWO_FACTOR_REQUIRED_FOR_COUNCIL = env.bool("TWO_FACTOR_REQUIRED_FOR_COUNCIL", default=not DEMO_SITE)
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default=f"{SERVICE_NAME} – {COUNCIL_NAME}")
+# accounts/throttle.py counts wrong codes in the shared cache; django-otp's own per-device
+# back-off would refuse a right code typed a second after a wrong one, with no way to say so.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 
 LOGIN_URL = "accounts:sign-in"
 LOGIN_REDIRECT_URL = "core:home"
@@ -349,6 +361,16 @@ DEMO_LOADERS = [
 CQC_IMPORT_HOOKS: list[str] = [
     "caremarket.carehomes.services.care_home_sync_from_cqc",
     "caremarket.framework.services.providers.branch_refresh_from_cqc",
+]
+# Called when a provider's framework agreement ends, in the same transaction
+# (hook(provider=, actor=, now=) -> how many open offers it withdrew), and before, for the
+# confirmation page (preview(provider=, now=) -> (open offers, sentences)). Sourcing sits above
+# the framework, so the framework reaches it only through these (decision 0073).
+FRAMEWORK_AGREEMENT_END_HOOKS: list[str] = [
+    "caremarket.sourcing.services.leavers.offers_withdraw_for_leaver",
+]
+FRAMEWORK_AGREEMENT_END_PREVIEWS: list[str] = [
+    "caremarket.sourcing.selectors.leavers.leaver_open_offers_preview",
 ]
 # Reference data (docs/data-team.md, decisions 0018, 0019, 0025 and 0041).
 # A directory file listing fewer locations than this is a partial extract: it deregisters

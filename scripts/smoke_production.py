@@ -185,7 +185,7 @@ def seed(env: dict[str, str]) -> dict[str, object]:
     Postcode.objects.create(postcode="CM1 1AA", oslaua="E07000070", lat=51.7356, lng=0.4685)
 
     def org(name: str, kind: str, reference: str = "") -> object:
-        return organisation_create(actor=None, name=name, kind=kind, reference=reference)
+        return organisation_create(actor=None, name=name, kind=kind, reference=reference, now=now)
 
     def token_for(organisation: object, email: str, role: str) -> str:
         user = user_create(
@@ -195,6 +195,7 @@ def seed(env: dict[str, str]) -> dict[str, object]:
             full_name=email.split("@")[0].title(),
             role=role,
             send_invitation=False,
+            now=now,
         )
         return api_token_create(actor=user, name="smoke test", now=timezone.now())[1]
 

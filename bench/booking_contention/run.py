@@ -49,11 +49,13 @@ def prepare(count: int) -> dict[str, object]:
 
     now = timezone.now()
     Postcode.objects.create(postcode="CM1 1AA", oslaua="E07000070", lat=51.7356, lng=0.4685)
-    council = organisation_create(actor=None, name="Bench Council", kind=OrganisationKind.COUNCIL)
-    icb = organisation_create(actor=None, name="Bench ICB", kind=OrganisationKind.NHS)
-    organisation_set_partners(actor=None, organisation=council, partners=[icb])
+    council = organisation_create(
+        actor=None, name="Bench Council", kind=OrganisationKind.COUNCIL, now=now
+    )
+    icb = organisation_create(actor=None, name="Bench ICB", kind=OrganisationKind.NHS, now=now)
+    organisation_set_partners(actor=None, organisation=council, partners=[icb], now=now)
     provider = organisation_create(
-        actor=None, name="Bench Homes", kind=OrganisationKind.CARE_HOME_PROVIDER
+        actor=None, name="Bench Homes", kind=OrganisationKind.CARE_HOME_PROVIDER, now=now
     )
     manager = user_create(
         actor=None,
@@ -62,6 +64,7 @@ def prepare(count: int) -> dict[str, object]:
         full_name="Manager",
         role=Role.PROVIDER_ADMIN,
         send_invitation=False,
+        now=now,
     )
     home = services.care_home_create(
         actor=None,
@@ -85,6 +88,7 @@ def prepare(count: int) -> dict[str, object]:
             full_name=f"User {i}",
             role=Role.HEALTH_SEARCHER if nhs else Role.BROKER,
             send_invitation=False,
+            now=now,
         )
         requesters.append(
             {
@@ -171,7 +175,7 @@ def run(name: str, database_url: str, count: int) -> dict[str, object]:
         statuses, seconds, codes = fire(port, setup)
         after_requests = in_django(database_url, "--holds", str(setup["room"]))
         if statuses.get(201) == 1:
-            booking_id = _booking_id(database_url, int(setup["room"]))  # type: ignore[arg-type]
+            booking_id = _booking_id(database_url, int(str(setup["room"])))
             accepted, _ = post(
                 port,
                 f"/api/v1/booking-requests/{booking_id}/accept",
@@ -199,7 +203,7 @@ def run(name: str, database_url: str, count: int) -> dict[str, object]:
 
 
 def _booking_id(database_url: str, room_id: int) -> int:
-    return int(in_django(database_url, "--booking", str(room_id))["id"])  # type: ignore[arg-type]
+    return int(str(in_django(database_url, "--booking", str(room_id))["id"]))
 
 
 def main() -> None:

@@ -119,6 +119,7 @@ def child_service(path: str, store: str) -> dict[str, float]:
         name="Bench Home Care",
         kind=OrganisationKind.HOME_CARE_PROVIDER,
         reference=PROVIDER,
+        now=now,
     )
     user = user_create(
         actor=None,
@@ -127,6 +128,7 @@ def child_service(path: str, store: str) -> dict[str, float]:
         full_name="Bench",
         role=Role.PROVIDER_USER,
         send_invitation=False,
+        now=now,
     )
     for n, location in enumerate(BRANCHES):
         CqcLocation.objects.create(

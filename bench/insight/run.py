@@ -26,6 +26,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
@@ -381,7 +382,7 @@ def main() -> None:
         setup_django(url)
     print(f"Dataset: {json.dumps(planned)}")
     print(f"Load average before: {load_average()} ({os.cpu_count()} CPUs)")
-    results: dict[str, object] = {"dataset": planned, "in_process": in_process(args.runs)}
+    results: dict[str, Any] = {"dataset": planned, "in_process": in_process(args.runs)}
     if not args.no_parts:
         from insight.parts import report
 

@@ -104,6 +104,7 @@ def broker_token() -> str:
         full_name="Bench Broker",
         role=Role.BROKER,
         send_invitation=False,
+        now=timezone.now(),
     )
     return api_token_create(actor=user, name="bench", now=timezone.now())[1]
 
@@ -169,7 +170,7 @@ def capture_sql(
     return captured
 
 
-def redis_client():  # type: ignore[no-untyped-def]
+def redis_client():
     import redis
 
     return redis.Redis.from_url(REDIS_URL)
@@ -202,7 +203,7 @@ class Writer(threading.Thread):
             self.failures += 1
             return None
         self.changes += 1
-        return json.loads(answer)  # type: ignore[no-any-return]
+        return json.loads(answer)
 
     def run(self) -> None:
         today = dt.date.today().isoformat()

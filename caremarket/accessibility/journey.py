@@ -53,7 +53,10 @@ def focused(tab: Any) -> dict[str, Any]:
     return tab.evaluate(
         """() => {
           const el = document.activeElement;
-          if (!el || el === document.body) return {tag: 'body', visible: false};
+          if (!el || el === document.body) {
+            return {tag: 'body', id: '', name: '', type: '', text: '', classes: '', href: '',
+                    visible: false};
+          }
           const s = getComputedStyle(el);
           const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0;
           const shadow = s.boxShadow && s.boxShadow !== 'none';
@@ -78,3 +81,20 @@ def tab_to(tab: Any, matches: Any, *, limit: int = 80, back: bool = False) -> di
             assert now["visible"], f"the focus on {now} is not visible"
             return now
     raise AssertionError(f"Tab never reached the element wanted; last was {focused(tab)}")
+
+
+def keyboard_sign_in(tab: Any, live_server: Any, email: str, password: str = PASSWORD) -> None:
+    """Sign in as a keyboard user does: Tab to each field, type, and Enter to send."""
+    tab.goto(f"{live_server.url}/accounts/sign-in/")
+    tab_to(tab, lambda f: f["name"] == "username")
+    tab.keyboard.type(email)
+    tab_to(tab, lambda f: f["name"] == "password")
+    tab.keyboard.type(password)
+    with tab.expect_navigation():
+        tab.keyboard.press("Enter")
+
+
+def press(tab: Any, key: str) -> None:
+    """Press Enter or Space on the focused link or button and wait for the page it leads to."""
+    with tab.expect_navigation():
+        tab.keyboard.press(key)

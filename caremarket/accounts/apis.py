@@ -83,11 +83,6 @@ class TokenIn(Schema):
     name: str
 
 
-def _me(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 def _visible_user(request: HttpRequest, user_id: int) -> User:
     user = get_object_or_404(User.objects.select_related("organisation"), pk=user_id)
     if not request.user.has_perm("accounts.manage_user", user):
@@ -97,26 +92,28 @@ def _visible_user(request: HttpRequest, user_id: int) -> User:
 
 @router.get("/me", response=MeOut, summary="The signed-in user")
 def me(request: HttpRequest) -> User:
-    return _me(request)
+    return selectors.current_user(request)
 
 
 @router.get("/tokens", response=list[TokenOut], summary="Your API tokens")
 def token_list(request: HttpRequest) -> list[ApiToken]:
-    return list(selectors.api_token_list(user=_me(request)))
+    return list(selectors.api_token_list(user=selectors.current_user(request)))
 
 
 @router.post("/tokens", response={201: TokenCreated}, summary="Create an API token")
 def token_create(request: HttpRequest, payload: TokenIn) -> Status:
     token, raw = services.api_token_create(
-        actor=_me(request), name=payload.name, now=timezone.now()
+        actor=selectors.current_user(request), name=payload.name, now=timezone.now()
     )
     return Status(201, {**TokenOut.from_orm(token).dict(), "token": raw})
 
 
 @router.delete("/tokens/{token_id}", response={204: None}, summary="Revoke an API token")
 def token_revoke(request: HttpRequest, token_id: int) -> Status:
-    token = get_object_or_404(ApiToken, pk=token_id, user=_me(request))
-    services.api_token_revoke(actor=_me(request), token=token, now=timezone.now())
+    token = get_object_or_404(ApiToken, pk=token_id, user=selectors.current_user(request))
+    services.api_token_revoke(
+        actor=selectors.current_user(request), token=token, now=timezone.now()
+    )
     return Status(204, None)
 
 
@@ -134,13 +131,18 @@ def organisation_list(request: HttpRequest, kind: str | None = None, q: str = ""
 
 @router.post("/organisations", response={201: OrganisationOut}, summary="Add an organisation")
 def organisation_create(request: HttpRequest, payload: OrganisationIn) -> Status:
-    return Status(201, services.organisation_create(actor=_me(request), **payload.dict()))
+    return Status(
+        201,
+        services.organisation_create(
+            now=timezone.now(), actor=selectors.current_user(request), **payload.dict()
+        ),
+    )
 
 
 @router.get("/users", response=list[UserOut], summary="Users you may manage")
 @paginate(Pagination)
 def user_list(request: HttpRequest, organisation_id: int | None = None, q: str = "") -> object:
-    viewer = _me(request)
+    viewer = selectors.current_user(request)
     if not viewer.has_perm("accounts.list_users"):
         raise NotPermitted("Only administrators can list users.")
     return selectors.user_list_visible_to(viewer=viewer, organisation_id=organisation_id, search=q)
@@ -148,13 +150,14 @@ def user_list(request: HttpRequest, organisation_id: int | None = None, q: str =
 
 @router.post("/users", response={201: UserOut}, summary="Add a user")
 def user_create(request: HttpRequest, payload: UserIn) -> Status:
-    viewer = _me(request)
+    viewer = selectors.current_user(request)
     org = viewer.organisation
     if payload.organisation_id and payload.organisation_id != viewer.organisation_id:
         org = get_object_or_404(Organisation, pk=payload.organisation_id)
         if not viewer.has_perm("accounts.manage_users_of", org):
             raise Http404
     user = services.user_create(
+        now=timezone.now(),
         actor=viewer,
         organisation=org,
         email=payload.email,
@@ -173,20 +176,27 @@ def user_get(request: HttpRequest, user_id: int) -> User:
 @router.patch("/users/{user_id}", response=UserOut, summary="Rename, change e-mail or role")
 def user_patch(request: HttpRequest, user_id: int, payload: UserPatch) -> User:
     user = _visible_user(request, user_id)
-    return services.user_update(actor=_me(request), user=user, **payload.dict(exclude_unset=True))
+    return services.user_update(
+        now=timezone.now(),
+        actor=selectors.current_user(request),
+        user=user,
+        **payload.dict(exclude_unset=True),
+    )
 
 
 @router.post("/users/{user_id}/deactivate", response=UserOut, summary="Deactivate an account")
 def user_deactivate(request: HttpRequest, user_id: int) -> User:
     return services.user_deactivate(
-        actor=_me(request), user=_visible_user(request, user_id), now=timezone.now()
+        actor=selectors.current_user(request),
+        user=_visible_user(request, user_id),
+        now=timezone.now(),
     )
 
 
 @router.post("/users/{user_id}/reactivate", response=UserOut, summary="Reactivate an account")
 def user_reactivate(request: HttpRequest, user_id: int, payload: ReactivateIn) -> User:
     return services.user_reactivate(
-        actor=_me(request),
+        actor=selectors.current_user(request),
         user=_visible_user(request, user_id),
         full_name=payload.full_name,
         send_password_reset=payload.send_password_reset,

@@ -28,6 +28,14 @@ class TokenAuth(HttpBearer):
 class ActiveSessionAuth(SessionAuth):
     """Session auth (with Django's CSRF check on unsafe methods) for active users only."""
 
+    def _get_key(self, request: HttpRequest) -> str | None:
+        # No one signed in: nothing for a CSRF check to protect, and the truthful answer is
+        # 401 (sign in or send a token), not "CSRF check failed".
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        return super()._get_key(request)
+
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = super().authenticate(request, key)
         if user is not None and user.is_active:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from dataclasses import dataclass
 
@@ -47,21 +48,22 @@ ORGANISATIONS = (
 )
 
 
-def load(*, rng: random.Random, **_: object) -> list[str]:
+def load(*, rng: random.Random, now: dt.datetime, **_: object) -> list[str]:
     if User.objects.filter(email=DEMO_LOGINS[0].email).exists():
         return ["Demo organisations and users already loaded."]
     orgs: dict[str, Organisation] = {}
     for name, kind, ref in ORGANISATIONS:
-        orgs[name] = organisation_create(actor=None, name=name, kind=kind, reference=ref)
+        orgs[name] = organisation_create(now=now, actor=None, name=name, kind=kind, reference=ref)
     # The council and the NHS bodies share each other's block-purchased beds.
     organisation_set_partners(
-        actor=None, organisation=orgs[COUNCIL], partners=[orgs[ICB], orgs[TRUST]]
+        now=now, actor=None, organisation=orgs[COUNCIL], partners=[orgs[ICB], orgs[TRUST]]
     )
     organisation_set_partners(
-        actor=None, organisation=orgs[TRUST], partners=[orgs[COUNCIL], orgs[ICB]]
+        now=now, actor=None, organisation=orgs[TRUST], partners=[orgs[COUNCIL], orgs[ICB]]
     )
     for login in DEMO_LOGINS:
         user_create(
+            now=now,
             actor=None,
             organisation=orgs[login.organisation],
             email=login.email,

@@ -151,3 +151,59 @@ class ResetPasswordForm(PasswordResetForm):
         user = selectors.user_get_by_email(email=email)
         if user is not None and user.is_active:
             yield user
+
+
+class TwoFactorCodeForm(GovForm):
+    """A code at sign-in: the app's 6 digits or one of the backup codes."""
+
+    submit_label = "Continue"
+    code = forms.CharField(
+        max_length=40,
+        label="Code",
+        help_text="The 6-digit code your authenticator app shows now, or one of your backup codes",
+        error_messages={"required": "Enter the code from your authenticator app."},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "spellcheck": "false", "autocapitalize": "none"}
+        ),
+    )
+
+
+class TwoFactorAppCodeForm(GovForm):
+    """A code from the authenticator app alone: to prove a new app, or to turn it off."""
+
+    submit_label = "Turn on two-factor sign-in"
+    code = forms.CharField(
+        max_length=20,
+        label="Code from your authenticator app",
+        help_text="6 digits",
+        error_messages={"required": "Enter the 6-digit code from your authenticator app."},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
+        ),
+    )
+
+    def __init__(self, *args: Any, submit_label: str | None = None, **kwargs: Any) -> None:
+        if submit_label:
+            self.submit_label = submit_label
+        super().__init__(*args, **kwargs)
+
+
+class TwoFactorMoveForm(TwoFactorAppCodeForm):
+    """Moving to a new phone: a code from the app in use now (or a backup code) first."""
+
+    submit_label = "Move to the new app"
+    current_code = forms.CharField(
+        max_length=40,
+        label="Code from the app you use now, or a backup code",
+        error_messages={
+            "required": "Enter a code from the app you use now, or one of your backup codes."
+        },
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "spellcheck": "false", "autocapitalize": "none"}
+        ),
+    )
+    field_order = ["current_code", "code"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].label = "Code from your new app"

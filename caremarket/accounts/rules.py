@@ -72,4 +72,3 @@ rules.add_perm("accounts.manage_users_of", is_council_admin | (is_provider_admin
 # Object: the user being changed.
 rules.add_perm("accounts.manage_user", is_council_admin | (is_provider_admin & in_organisation))
 rules.add_perm("accounts.list_users", is_council_admin | is_provider_admin)
-rules.add_perm("audit.view_trail", is_council_admin)

@@ -1,8 +1,20 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from caremarket.accounts.models import ApiToken, Organisation, Role, User
+
+
+def current_user(request: HttpRequest) -> User:
+    """The signed-in user of a page or an API call, typed as the services take it."""
+    user = request.user
+    # Pages ask login_required and the API its auth first: anyone else here is a bug.
+    assert isinstance(user, User), "current_user needs a signed-in user"
+    return user
 
 
 def user_get_by_email(*, email: str) -> User | None:
@@ -57,3 +69,17 @@ def api_token_get_active_by_hash(*, key_hash: str) -> ApiToken | None:
         .filter(key_hash=key_hash, revoked_at__isnull=True, user__is_active=True)
         .first()
     )
+
+
+def user_two_factor_required(*, user: User) -> bool:
+    """Whether this person may not sign in without a second factor (decision 0081)."""
+    return bool(settings.TWO_FACTOR_REQUIRED_FOR_COUNCIL and user.is_council)
+
+
+def user_two_factor_device(*, user: User) -> TOTPDevice | None:
+    """The person's authenticator app, once they have proved it with a code."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def user_backup_codes_left(*, user: User) -> int:
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()

@@ -3,8 +3,8 @@
 django-axes counts failed sign-ins for an (e-mail, address) pair, keyed on the e-mail as the
 service compares it (lower-case, trimmed), so "Broker@x" and " broker@x" are one counter, and a
 stranger elsewhere cannot lock the account's owner out. Counters here in the shared cache add
-what axes does not: one address trying many e-mails, password-reset requests, and the
-current-password check on the account page.
+what axes does not: one address trying many e-mails, password-reset requests, the
+current-password check on the account page, and the two-factor code step.
 """
 
 from __future__ import annotations
@@ -60,6 +60,9 @@ SIGN_IN_PER_ADDRESS = Limit("sign-in-address", 30, 15 * 60)
 RESET_PER_EMAIL = Limit("reset-email", 3, 60 * 60)
 RESET_PER_ADDRESS = Limit("reset-address", 10, 60 * 60)
 CURRENT_PASSWORD_PER_USER = Limit("current-password", 5, 15 * 60)
+# Keyed on the account: whoever reaches the code step already has its password, so there is no
+# stranger to protect its owner from, and a million guesses at six digits must not be possible.
+SECOND_FACTOR_PER_USER = Limit("second-factor", 5, 15 * 60)
 
 
 def _key(limit: Limit, subject: str) -> str:

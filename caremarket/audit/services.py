@@ -8,7 +8,6 @@ import uuid
 from typing import Any
 
 from django.db import models
-from django.utils import timezone
 
 from caremarket.audit.models import AuditEvent
 
@@ -36,12 +35,12 @@ def audit_event_build(
     obj: models.Model,
     changes: dict[str, Any] | None,
     data: dict[str, Any] | None,
-    at: dt.datetime | None,
+    at: dt.datetime,
 ) -> AuditEvent:
     """The unsaved event `audit_record` stores: for writers that insert many events at once."""
     user = actor if getattr(actor, "is_authenticated", False) else None
     return AuditEvent(
-        at=at or timezone.now(),
+        at=at,
         actor=user,
         actor_label=(user.email if user else "system"),
         actor_organisation_id=getattr(user, "organisation_id", None),
@@ -59,13 +58,15 @@ def audit_record(
     actor: Any,
     action: str,
     obj: models.Model,
+    at: dt.datetime,
     changes: dict[str, Any] | None = None,
     data: dict[str, Any] | None = None,
-    at: dt.datetime | None = None,
 ) -> AuditEvent:
     """Record one change of state; call it inside the service's transaction.
 
-    `actor` is the user who acted, or None for the system (scheduled jobs, imports).
+    `actor` is the user who acted, or None for the system (scheduled jobs, imports). `at` is
+    the service's `now`, so the event carries the same instant as the change it records (and a
+    test's fixed clock), not the moment this line ran (decision 0108).
     """
     event = audit_event_build(
         actor=actor, action=action, obj=obj, changes=changes, data=data, at=at
@@ -88,5 +89,25 @@ def audit_record_many(
         [
             audit_event_build(actor=actor, action=action, obj=obj, changes=None, data=data, at=at)
             for obj, data in objs
+        ]
+    )
+
+
+def audit_record_changes(
+    *,
+    actor: Any,
+    action: str,
+    records: list[tuple[models.Model, dict[str, Any] | None, dict[str, Any] | None]],
+    at: dt.datetime,
+) -> list[AuditEvent]:
+    """Record one action on many objects, each with its own `changes` and `data`: one event
+    per object, as `audit_record` would write, in one statement. `records` holds
+    (object, changes, data)."""
+    return AuditEvent.objects.bulk_create(
+        [
+            audit_event_build(
+                actor=actor, action=action, obj=obj, changes=changes, data=data, at=at
+            )
+            for obj, changes, data in records
         ]
     )

@@ -10,7 +10,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from caremarket.accounts.auth import optional_auth
-from caremarket.accounts.models import User
+from caremarket.accounts.selectors import current_user
 from caremarket.carehomes import services
 from caremarket.carehomes.models import Booking, Room
 from caremarket.carehomes.selectors.bookings import booking_get
@@ -165,11 +165,6 @@ class TimelineOut(Schema):
     entries: list[TimelineEntryOut]
 
 
-def _me(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 def _available_from(free_from: dt.date | None, today: dt.date) -> dt.date | None:
     return max(free_from, today) if free_from else None
 
@@ -298,7 +293,7 @@ def booking_detail(request: HttpRequest, booking_id: int) -> Booking:
     description="A room that is not available answers 409 with the reason.",
 )
 def booking_request_submit(request: HttpRequest, payload: BookingIn) -> Status:
-    user = _me(request)
+    user = current_user(request)
     room = Room.objects.select_related("home", "block_owner").filter(pk=payload.room_id).first()
     if room is None or not (
         user.has_perm("carehomes.find_room", room)
@@ -314,14 +309,16 @@ def booking_request_submit(request: HttpRequest, payload: BookingIn) -> Status:
 @router.post("/booking-requests/{booking_id}/accept", response=BookingOut, summary="Accept")
 def booking_request_accept(request: HttpRequest, booking_id: int) -> Booking:
     booking = _visible_booking(request, booking_id)
-    return services.booking_request_accept(actor=_me(request), booking=booking, now=timezone.now())
+    return services.booking_request_accept(
+        actor=current_user(request), booking=booking, now=timezone.now()
+    )
 
 
 @router.post("/booking-requests/{booking_id}/reject", response=BookingOut, summary="Reject")
 def booking_request_reject(request: HttpRequest, booking_id: int, payload: RejectIn) -> Booking:
     booking = _visible_booking(request, booking_id)
     return services.booking_request_reject(
-        actor=_me(request), booking=booking, now=timezone.now(), **payload.dict()
+        actor=current_user(request), booking=booking, now=timezone.now(), **payload.dict()
     )
 
 
@@ -330,14 +327,16 @@ def booking_request_reject(request: HttpRequest, booking_id: int, payload: Rejec
 )
 def booking_request_cancel(request: HttpRequest, booking_id: int) -> Booking:
     booking = _visible_booking(request, booking_id)
-    return services.booking_request_cancel(actor=_me(request), booking=booking, now=timezone.now())
+    return services.booking_request_cancel(
+        actor=current_user(request), booking=booking, now=timezone.now()
+    )
 
 
 @router.post("/bookings/{booking_id}/end", response=BookingOut, summary="End a booking")
 def booking_end(request: HttpRequest, booking_id: int, payload: BookingEndIn) -> Booking:
     booking = _visible_booking(request, booking_id)
     return services.booking_end(
-        actor=_me(request), booking=booking, now=timezone.now(), **payload.dict()
+        actor=current_user(request), booking=booking, now=timezone.now(), **payload.dict()
     )
 
 

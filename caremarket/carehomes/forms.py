@@ -247,9 +247,16 @@ class RequestForm(GovForm):
         help_text="Care needs the home should know of. No names or addresses.",
     )
 
+    def __init__(self, *args: Any, recording: bool = False, **kwargs: Any) -> None:
+        # The home's own staff are not asking anyone: their booking is recorded at once.
+        if recording:
+            self.submit_label = "Record the booking"
+        super().__init__(*args, **kwargs)
+
 
 class RejectForm(GovForm):
     submit_label = "Reject request"
+    submit_class = "govuk-button--warning"
     stage = forms.ChoiceField(
         choices=RejectionStage.choices, widget=forms.RadioSelect, label="When"
     )

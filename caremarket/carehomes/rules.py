@@ -111,6 +111,8 @@ rules.add_perm("carehomes.view_booking", works_at_home | is_requester | is_counc
 # Object: a home (or a room of it).
 rules.add_perm("carehomes.manage_home", is_council_admin | (is_provider_admin & works_at_home))
 rules.add_perm("carehomes.view_home_admin", is_council_admin | works_at_home)
+# The home's own staff record a booking where others send a request (the page says which).
+rules.add_perm("carehomes.record_booking", works_at_home)
 rules.add_perm("carehomes.view_timeline", is_council_admin | works_at_home)
 rules.add_perm("carehomes.administer_homes", is_council_admin)
 rules.add_perm("carehomes.create_home", is_council_admin | (is_provider_admin & is_care_home_staff))

@@ -33,6 +33,9 @@ _ALWAYS = {
 _AUTHENTICATED = {
     "401": "No session, or a missing, invalid or revoked API token",
     "403": "Signed in, but not allowed to do this",
+    # What a role may not use is not even confirmed to exist (architecture: Permissions).
+    "404": "No such object, or not one you may see; or a part of the service your role does"
+    " not use",
 }
 _WITH_INPUT = {"422": "The parameters or body are not valid; `errors` says where"}
 _WITH_PATH = {"404": "No such object, or not one you may see"}
@@ -71,6 +74,16 @@ def document_errors(schema: dict[str, Any]) -> None:
             # parsers such as Swagger UI's), so every key becomes the string OpenAPI specifies.
             responses = {str(k): v for k, v in operation.get("responses", {}).items()}
             operation["responses"] = responses
+            # gunicorn (and a proxy in front) refuse an address too long to read before the
+            # service sees it, with a page of their own.
+            responses.setdefault(
+                "414",
+                {
+                    "description": "The address (path and query) is longer than the web"
+                    " server reads: 4,094 characters for the request line",
+                    "content": {"text/html": {"schema": {"type": "string"}}},
+                },
+            )
             for status, description in errors.items():
                 responses.setdefault(
                     status,
@@ -91,6 +104,6 @@ class LocalSwagger(DocsBase):
     template = "api/docs.html"
 
     def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
-        settings = {"url": self.get_openapi_url(api, kwargs), "deepLinking": True}
+        settings = {"url": self.get_openapi_url(api, kwargs), "deepLinking": False}
         context = {"swagger_settings": json.dumps(settings), "api": api}
         return render(request, self.template, context)

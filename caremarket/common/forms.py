@@ -15,6 +15,9 @@ from caremarket.common.errors import DomainError, ValidationFailed
 
 class GovFormMixin:
     submit_label = "Continue"
+    # "govuk-button--warning" for a button that undoes or refuses (cancel, decline, reject),
+    # so it does not look like the page's green way forward.
+    submit_class = ""
     helper: FormHelper
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -25,7 +28,9 @@ class GovFormMixin:
         # would put the secret in the address bar of search and filter forms, which use GET.
         self.helper.disable_csrf = True
         if self.submit_label:
-            self.helper.add_input(Submit("submit", self.submit_label))
+            self.helper.add_input(
+                Submit("submit", self.submit_label, css_class=self.submit_class or None)
+            )
         # getattr: the mixin is typed alone; the form it is mixed into has the fields.
         for field in getattr(self, "fields", {}).values():
             field_messages_govuk(field)

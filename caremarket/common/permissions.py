@@ -6,10 +6,11 @@ from typing import Any
 
 from django.http import Http404
 
+from caremarket.common.actors import Actor
 from caremarket.common.errors import NotPermitted
 
 
-def require(actor: Any, perm: str, obj: Any, message: str) -> None:
+def require(actor: Actor | None, perm: str, obj: Any, message: str) -> None:
     """Refuse unless the actor has the permission; actor None is the platform itself
     (imports, demo data, scheduled jobs)."""
     if actor is not None and not actor.has_perm(perm, obj):

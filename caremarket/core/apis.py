@@ -13,7 +13,6 @@ from caremarket.common.errors import NotFound, NotPermitted
 from caremarket.common.pagination import Pagination
 from caremarket.core import selectors
 from caremarket.core.models import DataImport
-from caremarket.core.queue import data_import_process
 from caremarket.core.services import NOT_PERMITTED, data_import_receive
 
 router = Router(tags=["Reference data"])
@@ -100,7 +99,6 @@ def data_import_create(
         source=DataImport.Source.API,
         now=timezone.now(),
     )
-    data_import_process(run.pk)
     run.refresh_from_db()
     return Status(202, run)
 

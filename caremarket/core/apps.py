@@ -7,4 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Service shell"
 
     def ready(self) -> None:
-        from caremarket.core import checks  # noqa: F401  (registers the system checks)
+        from caremarket.core import (
+            checks,  # noqa: F401  (registers the system checks)
+            queue,  # noqa: F401  (registers the queued job)
+        )

@@ -23,6 +23,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Offers", "sourcing:offer-list", "sourcing.answer_offers"),
     NavItem("Handbacks", "sourcing:handback-list", "sourcing.view_handbacks"),
     NavItem("Transfers", "sourcing:transfer-list", "sourcing.view_transfers"),
+    NavItem("Strategic partners", "sourcing:partner-list", "sourcing.view_partnerships"),
     NavItem("Framework", "framework:home", "framework.view_framework"),
     NavItem("Visit monitoring", "monitoring:home", "monitoring.view_monitoring"),
     NavItem("Demand", "insight:demand", "insight.view_demand"),

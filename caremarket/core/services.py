@@ -17,13 +17,15 @@ import shutil
 import uuid
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from django.conf import settings
 from django.db import transaction
 
+from caremarket.accounts.models import User
 from caremarket.audit.services import audit_record
 from caremarket.common.errors import DomainError, NotPermitted, ValidationFailed
+from caremarket.common.jobs import job_enqueue_on_commit
 from caremarket.core.models import DataImport, Heartbeat
 from caremarket.core.selectors import WORKER
 from caremarket.cqc.services import cqc_import
@@ -31,6 +33,8 @@ from caremarket.geography.services import postcode_import
 
 NOT_PERMITTED = "Only the council's administrators can import reference data."
 INCOMING = "incoming"
+# The queued job that imports a received file (core.queue.data_import_process).
+PROCESS_DATA_IMPORT = "core.data_import_process"
 # How a postcode directory's header row begins, before 2025 and after.
 _POSTCODE_HEADINGS = (b"pcd", b'"pcd')
 
@@ -66,14 +70,14 @@ def _progress_write(run: DataImport, rows: int) -> None:
 @transaction.atomic
 def data_import_receive(
     *,
-    actor: Any,
+    actor: User | None,
     chunks: Iterable[bytes],
     filename: str,
     now: dt.datetime,
     partial: bool = False,
     source: str = DataImport.Source.UPLOAD,
 ) -> DataImport:
-    """Keep the file for the worker; the caller queues `data_import_process` with its id."""
+    """Keep the file and queue its import for when the run is committed (page, API, folder)."""
     if source != DataImport.Source.FOLDER and not (
         actor is not None and actor.has_perm("core.import_reference_data")
     ):
@@ -113,6 +117,7 @@ def data_import_receive(
             at=now,
             data={"filename": run.filename, "kind": run.kind, "size": written, "source": source},
         )
+        job_enqueue_on_commit(PROCESS_DATA_IMPORT, run.pk)
     except BaseException:
         target.unlink(missing_ok=True)
         raise

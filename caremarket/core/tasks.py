@@ -28,6 +28,4 @@ def _beat_on_startup() -> None:
 def data_import_pick_up_files() -> int:
     """Files a council's scheduled download drops in DATA_IMPORT_DROP_DIR."""
     runs = data_import_pick_up(now=timezone.now())
-    for run in runs:
-        data_import_process(run.pk)
     return len(runs)

@@ -18,7 +18,6 @@ from caremarket.common.spreadsheets import Sheet, csv_text
 from caremarket.core import selectors
 from caremarket.core.forms import DataImportForm
 from caremarket.core.models import DataImport
-from caremarket.core.queue import data_import_process
 from caremarket.core.selectors import database_status, worker_status
 from caremarket.core.services import data_import_receive
 
@@ -111,7 +110,6 @@ def import_list(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             form_add_domain_error(form, exc)
         else:
-            data_import_process(run.pk)
             url = reverse("core:data-import", args=[run.pk])
             return JsonResponse({"id": run.pk, "url": url}) if wants_json else redirect(url)
     if request.method == "POST" and wants_json:

@@ -17,20 +17,24 @@ from django.utils import timezone
 
 from caremarket.accounts.models import Organisation, OrganisationKind
 from caremarket.accounts.services import organisation_create
+from caremarket.audit.models import AuditEvent
+from caremarket.audit.services import audit_event_build
 from caremarket.cqc.demo import DemoLocation, DemoRating, cqc_demo_files_import
 from caremarket.framework.models import (
     Cohort,
     Lot,
+    MatrixRate,
     Provider,
+    PurchaseOrder,
     RankedListVersion,
+    RateSelection,
     RateUnit,
     ServiceType,
     Tier,
 )
-from caremarket.framework.selectors.prices import matrix_rates_for_lot
 from caremarket.framework.selectors.ranked_lists import ranked_lists_of_version
 from caremarket.framework.services.lots import lot_create_all
-from caremarket.framework.services.prices import matrix_rate_create, price_year_create, rate_select
+from caremarket.framework.services.prices import matrix_rate_create, price_year_create
 from caremarket.framework.services.providers import (
     branch_add,
     provider_agreement_end,
@@ -39,7 +43,6 @@ from caremarket.framework.services.providers import (
 from caremarket.framework.services.purchase_orders import (
     purchase_order_carry_over,
     purchase_order_change_hours,
-    purchase_order_end,
     purchase_order_issue,
 )
 from caremarket.framework.services.ranked_lists import (
@@ -297,21 +300,50 @@ def _prices(lots: list[Lot], providers: list[Provider], version: RankedListVersi
         for e in r.entries
     }
     lot_by_pk = {lot.pk: lot for lot in lots}
-    provider_by_pk = {p.pk: p for p in providers}
+    provider_by_pk = {
+        p.pk: p
+        for p in Provider.objects.filter(pk__in=[p.pk for p in providers]).select_related(
+            "organisation"
+        )
+    }
+    # Each selection is stored as `rate_select` stores it (the selection and its audit event),
+    # but in two statements a year instead of 1,500 service calls each reading the matrix twice:
+    # the matrix is read once a year here, and each lot's rates picked from it.
     for year in years:
         chosen_on = _at(year.starts_on - dt.timedelta(days=30))
+        matrix: dict[tuple[str, int | None], list[MatrixRate]] = defaultdict(list)
+        for rate in MatrixRate.objects.filter(year=year).order_by("amount", "pk"):
+            rate.year = year
+            matrix[(rate.service_type, rate.district_id)].append(rate)
+        selections = []
         for provider_id, lot_id in sorted(on_lists):
             lot = lot_by_pk[lot_id]
-            rates = matrix_rates_for_lot(year=year, lot=lot)
-            rate = rates[(provider_id + lot_id) % len(rates)]
-            rate_select(
-                actor=None,
-                provider=provider_by_pk[provider_id],
-                lot=lot,
-                year=year,
-                amount=rate.amount,
-                now=chosen_on,
+            # The district's own rates, else the county-wide ones (as `matrix_rates_for_lot`).
+            rates = matrix[(lot.service_type, lot.district_id)] or matrix[(lot.service_type, None)]
+            selections.append(
+                RateSelection(
+                    provider=provider_by_pk[provider_id],
+                    lot=lot,
+                    year=year,
+                    rate=rates[(provider_id + lot_id) % len(rates)],
+                    selected_by=None,
+                    selected_at=chosen_on,
+                )
             )
+        stored = RateSelection.objects.bulk_create(selections)
+        if not all(s.pk for s in stored):  # backends that do not return ids from bulk inserts
+            raise RuntimeError("The demo needs a database that returns ids from bulk inserts.")
+        AuditEvent.objects.bulk_create(
+            audit_event_build(
+                actor=None,
+                action="framework_rate.selected",
+                obj=selection,
+                changes={"amount": [None, selection.rate.amount]},
+                data={"lot": selection.lot, "year": year, "band": selection.rate.band},
+                at=chosen_on,
+            )
+            for selection in stored
+        )
 
 
 def _purchase_orders(providers: dict[str, Provider], lots: list[Lot]) -> int:
@@ -409,7 +441,8 @@ def _book_of_care(
         p.pk: sorted({e.lot.district_id for e in p.positions.select_related("lot")})
         for p in providers
     }
-    ended = 0
+    orders: list[PurchaseOrder] = []
+    endings: dict[int, tuple[str, dt.datetime]] = {}  # index in orders -> reason, when recorded
     for n in range(1, BOOK_PACKAGES + 1):
         provider = rng.choices(providers, weights=weights)[0]
         district_id = rng.choice(served[provider.pk] or list(by_district))
@@ -427,29 +460,75 @@ def _book_of_care(
             else Decimal(56 if unit == RateUnit.NIGHT else 168)
         )
         starts_on = dt.date(2021, 8, 2) + dt.timedelta(days=rng.randint(0, 1550))
-        reference = f"LAH21-{n:05d}"
-        purchase_order_carry_over(
-            package_reference=reference,
+        order = PurchaseOrder(
+            reference=f"LAH21-{n:05d}",  # until the row's number is known, as the service does
+            package_reference=f"LAH21-{n:05d}",
             provider=provider,
+            organisation_id=provider.organisation_id,
             lot=lot,
             hours_per_week=hours,
             rate=(Decimal(amounts[0]) * Decimal("0.92")).quantize(Decimal("0.01")),
             unit=unit,
             starts_on=starts_on,
-            actor=None,
-            now=_at(START),
+            reason=PurchaseOrder.Reason.CARRIED_OVER,
+            pricing=PurchaseOrder.Pricing.MATRIX,
+            issued_by=None,
+            issued_at=_at(START),
         )
         if rng.random() < BOOK_ENDED:
-            last_day = START + dt.timedelta(days=rng.randint(0, (today - START).days - 1))
-            purchase_order_end(
-                package_reference=reference,
-                ends_on=last_day,
-                reason=rng.choice(["Moved into a care home", "Died", "Moved out of the area"]),
+            order.ends_on = START + dt.timedelta(days=rng.randint(0, (today - START).days - 1))
+            reason = rng.choice(["Moved into a care home", "Died", "Moved out of the area"])
+            endings[len(orders)] = (reason, _at(order.ends_on + dt.timedelta(days=1)))
+        orders.append(order)
+    _book_store(orders, endings)
+    return BOOK_PACKAGES, len(endings)
+
+
+def _book_store(orders: list[PurchaseOrder], endings: dict[int, tuple[str, dt.datetime]]) -> None:
+    """Store the book as `purchase_order_carry_over` and `purchase_order_end` leave it (each
+    order numbered from its row, its issue and end audited), in a few statements rather than
+    two thousand service calls: the book is history that nobody acts on during the demo."""
+    stored = PurchaseOrder.objects.bulk_create(orders)
+    if not all(o.pk for o in stored):  # backends that do not return ids from bulk inserts
+        raise RuntimeError("The demo needs a database that returns ids from bulk inserts.")
+    for order in stored:
+        order.reference = f"PO-{order.pk:07d}"
+    PurchaseOrder.objects.bulk_update(stored, ["reference"])
+    events = []
+    for index, order in enumerate(stored):
+        data = {
+            "package": order.package_reference,
+            "reason": order.reason,
+            "pricing": order.pricing,
+            "rate": order.rate,
+            "unit": order.unit,
+            "hours_per_week": order.hours_per_week,
+            "starts_on": order.starts_on,
+            "supersedes": None,
+        }
+        events.append(
+            audit_event_build(
                 actor=None,
-                now=_at(last_day + dt.timedelta(days=1)),
+                action="framework_purchase_order.issued",
+                obj=order,
+                changes=None,
+                data=data,
+                at=order.issued_at,
             )
-            ended += 1
-    return BOOK_PACKAGES, ended
+        )
+        if index in endings:
+            reason, at = endings[index]
+            events.append(
+                audit_event_build(
+                    actor=None,
+                    action="framework_purchase_order.ended",
+                    obj=order,
+                    changes={"ends_on": [None, order.ends_on]},
+                    data={"reason": reason, "package_ended": True},
+                    at=at,
+                )
+            )
+    AuditEvent.objects.bulk_create(events)
 
 
 def _leavers(rng: random.Random, providers: list[Provider], now: dt.datetime) -> list[Provider]:
@@ -485,6 +564,7 @@ def load(*, rng: random.Random, now: dt.datetime, **_: object) -> list[str]:
         organisation = Organisation.objects.filter(
             name=p["name"], kind=OrganisationKind.HOME_CARE_PROVIDER
         ).first() or organisation_create(
+            now=now,
             actor=None,
             name=p["name"],
             kind=OrganisationKind.HOME_CARE_PROVIDER,

@@ -1,12 +1,22 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 
 from caremarket.common.forms import GovDateField, GovForm
-from caremarket.framework.models import Branch, BranchChangeRequest, Lot, PriceYear, Provider
+from caremarket.framework.models import (
+    Branch,
+    BranchChangeRequest,
+    Lot,
+    PriceYear,
+    Provider,
+    RateUnit,
+    ServiceType,
+)
 from caremarket.framework.services.ranked_lists import DEFAULT_PRICE_WEIGHT, DEFAULT_QUALITY_WEIGHT
+from caremarket.geography.models import District
 
 
 class BranchChangeRequestForm(GovForm):
@@ -65,7 +75,8 @@ class ProviderFromCqcForm(GovForm):
 
 
 class AgreementEndForm(GovForm):
-    submit_label = "End the agreement"
+    # Nothing ends on this step: the next page says what will happen and asks to confirm.
+    submit_label = "Continue"
     left_on = GovDateField(
         what="the date the agreement ended",
         label="Date the agreement ended",
@@ -165,3 +176,38 @@ class RateSelectForm(GovForm):
         label="Rate (£)",
         help_text="One of the rates in the price matrix for the lot's service type and district",
     )
+
+
+class PriceYearForm(GovForm):
+    submit_label = "Add the year"
+    label = forms.CharField(
+        max_length=20, label="Name of the year", help_text="For example, 2027/28"
+    )
+    starts_on = GovDateField(
+        what="the first day of the year",
+        label="First day",
+        help_text=(
+            "Packages starting on or after this day get this year's rates. For example, 1 4 2027"
+        ),
+    )
+    ends_on = GovDateField(
+        what="the last day of the year", label="Last day", help_text="For example, 31 3 2028"
+    )
+
+
+class MatrixRateForm(GovForm):
+    submit_label = "Add the rate"
+    service_type = forms.ChoiceField(
+        choices=[("", "Choose a service type"), *ServiceType.choices], label="Service type"
+    )
+    district = forms.ModelChoiceField(
+        queryset=District.objects.order_by("name"),
+        required=False,
+        empty_label="Every district without a rate of its own",
+        label="District",
+    )
+    band = forms.CharField(max_length=20, help_text="For example, Standard or Rural")
+    amount = forms.DecimalField(
+        max_digits=8, decimal_places=2, min_value=Decimal("0.01"), label="Rate (£)"
+    )
+    unit = forms.ChoiceField(choices=RateUnit.choices, initial=RateUnit.HOUR, label="Per")

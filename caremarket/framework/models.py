@@ -148,6 +148,15 @@ class Lot(models.Model):
         service, cohort = self.get_service_type_display(), self.get_cohort_display()
         return f"{self.district.name} · {service} · {cohort}"
 
+    @property
+    def rate_unit(self) -> str:
+        """How the lot's service type is priced: every rate for it is per this unit."""
+        return SERVICE_TYPE_UNITS[ServiceType(self.service_type)]
+
+    @property
+    def rate_unit_label(self) -> str:
+        return RateUnit(self.rate_unit).label
+
 
 class RankedListVersion(models.Model):
     """One issue of every ranked list. Issued versions are never changed, only superseded."""
@@ -221,6 +230,16 @@ class RateUnit(models.TextChoices):
     HOUR = "hour", "an hour"
     NIGHT = "night", "a night"
     WEEK = "week", "a week"
+
+
+# The price matrix prices personal care by the hour, night services by the night and live-in
+# care by the week; a rate agreed outside the matrix is asked for in the same unit.
+SERVICE_TYPE_UNITS: dict[ServiceType, str] = {
+    ServiceType.PERSONAL_CARE: RateUnit.HOUR,
+    ServiceType.NIGHT_AWAKE: RateUnit.NIGHT,
+    ServiceType.NIGHT_SLEEP: RateUnit.NIGHT,
+    ServiceType.LIVE_IN: RateUnit.WEEK,
+}
 
 
 class PriceYear(models.Model):
@@ -305,9 +324,24 @@ class PurchaseOrder(models.Model):
         CARRIED_OVER = "carried_over", "Carried over from the previous framework"
         TRANSFER = "transfer", "Transfer of care to another provider"
 
+    class Pricing(models.TextChoices):
+        MATRIX = "matrix", "Price matrix"
+        AGREED = "agreed", "Rate agreed for the package"
+        SPOT = "spot", "Spot purchase"
+
     reference = models.CharField(max_length=20, unique=True)
     package_reference = models.CharField(max_length=40, db_index=True)
-    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="purchase_orders")
+    # Empty for a spot agency, which has no framework agreement (decision 0074).
+    provider = models.ForeignKey(
+        Provider,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="purchase_orders",
+    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    # Matrix orders are repriced when the hours change; agreed and spot rates stay as agreed.
+    pricing = models.CharField(max_length=10, choices=Pricing.choices, default=Pricing.MATRIX)
     lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="+")
     hours_per_week = models.DecimalField(max_digits=6, decimal_places=2)
     rate = models.DecimalField(max_digits=8, decimal_places=2)
@@ -334,6 +368,10 @@ class PurchaseOrder(models.Model):
                 fields=["package_reference"],
                 condition=Q(ends_on__isnull=True),
                 name="framework_one_open_po_per_package",
+            ),
+            models.CheckConstraint(
+                condition=~Q(pricing="matrix") | Q(provider__isnull=False),
+                name="framework_po_matrix_has_provider",
             ),
             models.CheckConstraint(
                 condition=Q(hours_per_week__gt=0), name="framework_po_hours_positive"

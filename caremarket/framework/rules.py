@@ -14,7 +14,7 @@ from caremarket.accounts.rules import (
     is_provider_admin,
     is_provider_staff,
 )
-from caremarket.framework.models import Provider
+from caremarket.framework.models import Provider, PurchaseOrder
 
 
 @rules.predicate
@@ -29,6 +29,9 @@ def owns_provider_record(user: Any, target: Any) -> bool:
     """The target is the user's own framework provider, or belongs to it (a branch, an order)."""
     if target is None or not getattr(user, "is_authenticated", False):
         return False
+    if isinstance(target, PurchaseOrder):
+        # A spot agency's order has no framework provider: the order names the organisation.
+        return bool(in_organisation(user, target.organisation))
     provider = target if isinstance(target, Provider) else getattr(target, "provider", None)
     return provider is not None and bool(in_organisation(user, provider.organisation))
 

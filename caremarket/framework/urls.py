@@ -41,6 +41,8 @@ urlpatterns = [
     ),
     path("ranked-lists/import/", ranked_lists.import_workbook, name="ranked-list-import"),
     path("prices/", prices.price_matrix, name="price-matrix"),
+    path("prices/years/new/", prices.price_year_add, name="price-year-add"),
+    path("prices/years/<int:pk>/rates/new/", prices.matrix_rate_add, name="matrix-rate-add"),
     path("purchase-orders/", purchase_orders.purchase_order_list, name="purchase-order-list"),
     path(
         "purchase-orders/packages/<str:reference>/",

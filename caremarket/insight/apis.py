@@ -12,8 +12,17 @@ from ninja import Router, Schema
 from caremarket.common.errors import ValidationFailed
 from caremarket.common.permissions import require_visible
 from caremarket.insight.selectors.care_homes import BedCounts, care_home_market
-from caremarket.insight.selectors.demand import demand
-from caremarket.insight.selectors.downloads import FIGURE_UNITS, figure_value, percent
+from caremarket.insight.selectors.demand import demand, demand_round_fit
+from caremarket.insight.selectors.figures import (
+    BED_COLUMNS,
+    DISTRICT_COLUMNS,
+    FIGURE_COLUMNS,
+    MOVEMENT_COLUMNS,
+    PERIOD_COLUMNS,
+    ROUTE_COLUMNS,
+    api_row,
+    movement_rows,
+)
 from caremarket.insight.selectors.market import market
 from caremarket.insight.selectors.periods import (
     DEFAULT_PRESET,
@@ -22,13 +31,18 @@ from caremarket.insight.selectors.periods import (
     range_between,
     range_preset,
 )
-from caremarket.insight.selectors.placements import ROUTES
+from caremarket.sourcing.apis.round_fit import RoundFitFigures, round_fit_figures
+from caremarket.sourcing.selectors.round_fit import RoundFit
 
 router = Router(tags=["Market insight"])
 
 
 def _hours(delta: dt.timedelta) -> float:
     return round(delta.total_seconds() / 3600, 1)
+
+
+def _fit(fit: RoundFit | None) -> dict[str, object] | None:
+    return None if fit is None else round_fit_figures(fit)
 
 
 class DemandPackageOut(Schema):
@@ -44,6 +58,8 @@ class DemandPackageOut(Schema):
     stage: str
     waiting_since: dt.datetime
     waited_hours: float
+    # Home care provider staff only; null for everyone else.
+    round_fit: RoundFitFigures | None = None
 
 
 class LotDemandOut(Schema):
@@ -96,6 +112,8 @@ def demand_get(
     live = demand(
         now=timezone.now(), district_code=district, service_type=service_type, cohort=cohort
     )
+    fits = demand_round_fit(user=request.user, packages=live.packages)
+    computed = ("waited_hours", "round_fit")
     return {
         "at": live.at,
         "packages_waiting": len(live.packages),
@@ -103,8 +121,9 @@ def demand_get(
         "urgent": live.urgent,
         "packages": [
             {
-                **{k: getattr(p, k) for k in DemandPackageOut.model_fields if k != "waited_hours"},
+                **{k: getattr(p, k) for k in DemandPackageOut.model_fields if k not in computed},
                 "waited_hours": _hours(p.waited),
+                "round_fit": _fit(fits.get(p.reference)),
             }
             for p in live.packages
         ],
@@ -209,14 +228,7 @@ class MarketOut(Schema):
 
 
 def _beds(b: BedCounts) -> dict[str, object]:
-    return {
-        "rooms": b.rooms,
-        "occupied": b.occupied,
-        "vacant": b.vacancies,
-        "reserved": b.reserved,
-        "suspended": b.suspended,
-        "occupancy_percent": percent(b.occupancy),
-    }
+    return dict(api_row(BED_COLUMNS, b))
 
 
 @router.get(
@@ -232,62 +244,23 @@ def market_get(
 ) -> dict[str, object]:
     require_visible(request.user, "insight.view_market")
     m = market(span=_span(starts_on, ends_on, preset))
-    moved = m.movements
     return {
         "starts_on": m.table.span.starts_on,
         "ends_on": m.table.span.ends_on,
         "figures": [
-            {
-                "section": section,
-                "key": f.key,
-                "label": f.label,
-                "value": figure_value(f),
-                "unit": FIGURE_UNITS[f.kind],
-                "note": f.note,
-            }
+            api_row(FIGURE_COLUMNS, (section, f))
             for section, figures in m.table.sections
             for f in figures
         ],
         "periods": [
-            {
-                "label": p.label,
-                "starts_on": p.starts_on,
-                "ends_on": p.ends_on,
-                "adults": care.adult_count,
-                "packages": care.packages,
-                "hours_per_week": care.hours_per_week,
-                "weekly_spend": care.weekly_spend.quantize(Decimal("0.01")),
-                "active_providers": care.provider_count,
-                "utilisation_percent": percent(care.utilisation),
-                "referred": s.referred,
-                "placed": s.placed,
-                "median_hours_to_source": s.median_hours,
-                "p90_hours_to_source": s.p90_hours,
-                "placed_by_route": {r: s.by_route.get(r, 0) for r in ROUTES},
-            }
-            for p, care, s in m.by_period()
+            {**api_row(PERIOD_COLUMNS, row), "placed_by_route": api_row(ROUTE_COLUMNS, row)}
+            for row in m.by_period()
         ],
         "districts": [
-            {
-                "district": name,
-                "adults": care.adult_count,
-                "packages": care.packages,
-                "hours_per_week": care.hours_per_week,
-                "active_providers": care.provider_count,
-                "care_homes": _beds(beds),
-            }
-            for name, care, beds in m.by_district()
+            {**api_row(DISTRICT_COLUMNS, row), "care_homes": _beds(row[2])}
+            for row in m.by_district()
         ],
-        "movements": [
-            {"movement": kind, "provider": mv.name, "on": mv.on, "detail": mv.detail}
-            for kind, items in (
-                ("joined_framework", moved.framework_joined),
-                ("left_framework", moved.framework_left),
-                ("started_with_council", moved.started),
-                ("stopped_with_council", moved.stopped),
-            )
-            for mv in items
-        ],
+        "movements": [api_row(MOVEMENT_COLUMNS, r) for r in movement_rows(m.movements)],
     }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from caremarket.common.charts import Chart, chart
 from caremarket.insight.selectors.care_homes import BedCounts, CareHomeMarket
 from caremarket.insight.selectors.demand import Demand
-from caremarket.insight.selectors.downloads import percent
+from caremarket.insight.selectors.figures import percent
 from caremarket.insight.selectors.market import Market
 from caremarket.insight.selectors.placements import ROUTE_LABELS, ROUTES
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from caremarket.insight import rounds_views, views
+from caremarket.insight import views
 
 app_name = "insight"
 urlpatterns = [
@@ -9,8 +9,8 @@ urlpatterns = [
     path("market/", views.market_page, name="market"),
     path("market/download.<str:fmt>", views.market_download, name="market-download"),
     path("market/care-homes/", views.care_homes_page, name="care-homes"),
-    path("market/rounds/", rounds_views.rounds_page, name="rounds"),
-    path("market/rounds/download.<str:fmt>", rounds_views.rounds_download, name="rounds-download"),
+    path("market/rounds/", views.rounds_page, name="rounds"),
+    path("market/rounds/download.<str:fmt>", views.rounds_download, name="rounds-download"),
     path(
         "market/care-homes/download.<str:fmt>",
         views.care_homes_download,

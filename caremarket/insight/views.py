@@ -1,4 +1,5 @@
-"""Pages: live demand (providers and the council), the market dashboard, the care home market."""
+"""Pages: live demand (providers and the council), the market dashboard, the care home market,
+and rounds in the market and handbacks for contract managers (tables and downloads)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from caremarket.insight import charts
 from caremarket.insight.forms import DemandFilterForm, RangeForm
 from caremarket.insight.selectors.care_book import hours_per_night
 from caremarket.insight.selectors.care_homes import CareHomeMarket, care_home_market
-from caremarket.insight.selectors.demand import Demand, demand
+from caremarket.insight.selectors.demand import Demand, demand, demand_round_fit
 from caremarket.insight.selectors.downloads import (
     CARE_HOME_TABLES,
     DEMAND_TABLES,
@@ -28,8 +29,7 @@ from caremarket.insight.selectors.downloads import (
 from caremarket.insight.selectors.maps import demand_map
 from caremarket.insight.selectors.market import Market, market
 from caremarket.insight.selectors.placements import ROUTE_LABELS, ROUTES
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from caremarket.insight.selectors.rounds import Rounds, rounds
 
 
 def download(*, sheets: list[Sheet], name: str, fmt: str, table: str) -> HttpResponse:
@@ -51,6 +51,7 @@ def demand_page(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "demand": live,
+            "round_fit": demand_round_fit(user=request.user, packages=live.packages),
             "map": demand_map(areas=live.areas),
             "charts": charts.demand_charts(demand=live),
             "download_tables": table_links(DEMAND_TABLES),
@@ -146,6 +147,71 @@ def care_homes_download(request: HttpRequest, fmt: str) -> HttpResponse:
     return download(
         sheets=care_home_sheets(market=beds, generated_at=timezone.localtime()),
         name="care-home-market",
+        fmt=fmt,
+        table=request.GET.get("table", ""),
+    )
+
+
+def _rounds(request: HttpRequest) -> tuple[RangeForm, Rounds]:
+    require_visible(request.user, "insight.view_market")
+    form = RangeForm(request.GET or None, today=timezone.localdate())
+    return form, rounds(span=form.date_range())
+
+
+def rounds_sheets(*, figures: Rounds, generated_at: object) -> list[Sheet]:
+    as_at = [f"As at {generated_at:%d %B %Y %H:%M}; packages being delivered now."]
+    return [
+        Sheet(
+            title="Providers by outward code",
+            columns=["Outward code", "Providers", "Packages", "Packages by provider"],
+            rows=[
+                [
+                    o.outward_code,
+                    o.providers,
+                    o.packages,
+                    "; ".join(f"{p}: {n}" for p, n in o.by_provider),
+                ]
+                for o in figures.outward
+            ],
+            heading=as_at,
+        ),
+        Sheet(
+            title="Scatter by district",
+            columns=["District", "Provider", "Packages", "Mean km to nearest other package"],
+            rows=[
+                [s.district, s.provider, s.packages, round(s.mean_nearest_km, 2)]
+                for s in figures.scatter
+            ],
+            heading=[*as_at, "Packages whose postcode is not in the directory are left out."],
+        ),
+        Sheet(
+            title="Handbacks",
+            columns=["Provider", *[label for _, label in figures.reasons], "Total"],
+            rows=[
+                [h.provider, *[h.counts.get(v, 0) for v, _ in figures.reasons], h.total]
+                for h in figures.handbacks
+            ],
+            heading=["Notices given in the range shown on the page."],
+        ),
+    ]
+
+
+@login_required
+def rounds_page(request: HttpRequest) -> HttpResponse:
+    form, figures = _rounds(request)
+    return render(
+        request,
+        "insight/rounds.html",
+        {"form": form, "r": figures, "query": request.GET.urlencode()},
+    )
+
+
+@login_required
+def rounds_download(request: HttpRequest, fmt: str) -> HttpResponse:
+    _, figures = _rounds(request)
+    return sheets_download(
+        sheets=rounds_sheets(figures=figures, generated_at=timezone.localtime()),
+        name="rounds-and-handbacks",
         fmt=fmt,
         table=request.GET.get("table", ""),
     )

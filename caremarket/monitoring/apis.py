@@ -10,10 +10,11 @@ from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from caremarket.accounts.models import Organisation, User
+from caremarket.accounts.models import Organisation
+from caremarket.accounts.selectors import current_user
 from caremarket.common.errors import NotPermitted, ValidationFailed
 from caremarket.common.pagination import Pagination
-from caremarket.monitoring import queue, selectors
+from caremarket.monitoring import selectors
 from caremarket.monitoring.models import KpiResult, RiskFlag, Submission
 from caremarket.monitoring.services.submissions import submission_receive
 
@@ -106,20 +107,13 @@ def _out(s: Submission, *, detail: bool = False) -> dict[str, object]:
     return data
 
 
-def _me(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 @router.post(
     "/ehm/submissions",
     response={202: SubmissionOut},
     summary="Send a four-weekly visit file (CSV, multipart field 'file')",
 )
 def submission_create(request: HttpRequest, file: File[UploadedFile]) -> Status:
-    user = _me(request)
-    if not user.has_perm("monitoring.upload_submission", user.organisation):
-        raise NotPermitted("Only staff of a home care provider can send visit files.")
+    user = current_user(request)
     submission = submission_receive(
         actor=user,
         organisation=user.organisation,
@@ -128,16 +122,13 @@ def submission_create(request: HttpRequest, file: File[UploadedFile]) -> Status:
         size=file.size or 0,
         now=timezone.now(),
     )
-    if submission.status == Submission.Status.RECEIVED:
-        queue.process_submission(submission.pk)
-        submission.refresh_from_db()
     return Status(202, _out(submission))
 
 
 @router.get("/ehm/submissions", response=list[SubmissionOut], summary="Visit files you may see")
 @paginate(Pagination)
 def submission_list(request: HttpRequest, organisation_id: int | None = None) -> object:
-    user = _me(request)
+    user = current_user(request)
     if not user.has_perm("monitoring.view_monitoring"):
         raise NotPermitted("Visit monitoring is for home care providers and contract managers.")
     qs = selectors.submission_list(viewer=user)

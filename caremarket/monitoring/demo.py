@@ -84,9 +84,14 @@ def _provider(name: str, reference: str, email: str) -> tuple[Organisation, User
     org = Organisation.objects.filter(
         kind=OrganisationKind.HOME_CARE_PROVIDER, name=name
     ).first() or organisation_create(
-        actor=None, name=name, kind=OrganisationKind.HOME_CARE_PROVIDER, reference=reference
+        now=timezone.now(),
+        actor=None,
+        name=name,
+        kind=OrganisationKind.HOME_CARE_PROVIDER,
+        reference=reference,
     )
     user = User.objects.filter(email=email).first() or user_create(
+        now=timezone.now(),
         actor=None,
         organisation=org,
         email=email,

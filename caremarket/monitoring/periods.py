@@ -43,6 +43,13 @@ def period_number_on(day: dt.date, *, anchor: dt.date) -> int | None:
     return (day - anchor).days // PERIOD_DAYS + 1
 
 
+def period_latest_complete(day: dt.date, *, anchor: dt.date) -> int:
+    """The last period that has ended by this day: the one pages show first (at least period 1,
+    so there is something to show before the first period has ended)."""
+    current = period_number_on(day, anchor=anchor)
+    return max((current or 2) - 1, 1)
+
+
 def period_starting(day: dt.date, *, anchor: dt.date, grace_days: int = 7) -> Period | None:
     """The period that starts on this day, or None when no period starts then."""
     number = period_number_on(day, anchor=anchor)

@@ -96,11 +96,16 @@ def _spot_market(rng: random.Random, now: dt.datetime) -> list[User]:
         org = Organisation.objects.filter(
             name=name, kind=OrganisationKind.HOME_CARE_PROVIDER
         ).first() or organisation_create(
-            actor=None, name=name, kind=OrganisationKind.HOME_CARE_PROVIDER, reference=provider_id
+            now=now,
+            actor=None,
+            name=name,
+            kind=OrganisationKind.HOME_CARE_PROVIDER,
+            reference=provider_id,
         )
         slug = "".join(c for c in name.lower() if c.isalnum())[:30]
         staff.append(
             user_create(
+                now=now,
                 actor=None,
                 organisation=org,
                 email=f"office@{slug}.example",

@@ -1,5 +1,6 @@
-"""The sourcing timetable, run by the task queue every minute. Safe to run late, twice or on
-two workers at once: each step is recorded once by its kind and due time (decision 0071)."""
+"""The sourcing timetable and the round work, run by the task queue. The timetable is safe to
+run late, twice or on two workers at once: each step is recorded once by its kind and due time
+(decision 0071). Settling handbacks and transfers is safe to run often (decision 0092)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
+from caremarket.sourcing.services.handbacks import handbacks_settle
 from caremarket.sourcing.services.timetable import timetable_tick
+from caremarket.sourcing.services.transfers import transfers_complete_due
 
 
 @db_periodic_task(crontab(minute="*"))
@@ -16,5 +19,8 @@ def run_timetable() -> int:
     return len(timetable_tick(now=timezone.now()))
 
 
-# Registered with the queue from here, where Huey looks for an app's tasks.
-from caremarket.sourcing.rounds_tasks import settle_handbacks  # noqa: E402, F401
+@db_periodic_task(crontab(minute="*/15"))
+def settle_handbacks() -> dict[str, int]:
+    """Handed-back packages end after their last day, gaps are warned, transfers take effect."""
+    now = timezone.now()
+    return {**handbacks_settle(now=now), "transferred": transfers_complete_due(now=now)}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from caremarket.sourcing import rounds_views, views
+from caremarket.sourcing import views
 
 app_name = "sourcing"
 urlpatterns = [
@@ -10,23 +10,29 @@ urlpatterns = [
     path("packages/<int:pk>/cancel/", views.package_cancel, name="package-cancel"),
     path("packages/<int:pk>/place/", views.package_place, name="package-place"),
     path("packages/<int:pk>/end/", views.package_end, name="package-end"),
+    path("packages/<int:pk>/hours/", views.package_change_hours, name="package-hours"),
     path(
         "packages/<int:pk>/visit-pattern/",
-        rounds_views.visit_pattern_edit,
+        views.visit_pattern_edit,
         name="visit-pattern",
     ),
-    path("handbacks/", rounds_views.handback_list, name="handback-list"),
-    path("packages/<int:pk>/hand-back/", rounds_views.handback_give, name="handback-give"),
+    path("handbacks/", views.handback_list, name="handback-list"),
+    path("packages/<int:pk>/hand-back/", views.handback_give, name="handback-give"),
     path(
         "handbacks/<int:pk>/acknowledge/",
-        rounds_views.handback_acknowledge,
+        views.handback_acknowledge,
         name="handback-acknowledge",
     ),
-    path("handbacks/<int:pk>/withdraw/", rounds_views.handback_withdraw, name="handback-withdraw"),
-    path("transfers/", rounds_views.transfer_list, name="transfer-list"),
-    path("packages/<int:pk>/transfer/", rounds_views.transfer_propose, name="transfer-propose"),
-    path("transfers/<int:pk>/agree/", rounds_views.transfer_agree, name="transfer-agree"),
-    path("transfers/<int:pk>/withdraw/", rounds_views.transfer_withdraw, name="transfer-withdraw"),
+    path("handbacks/<int:pk>/withdraw/", views.handback_withdraw, name="handback-withdraw"),
+    path("transfers/", views.transfer_list, name="transfer-list"),
+    path("transfers/swap/", views.transfer_swap_propose, name="transfer-swap-propose"),
+    path("packages/<int:pk>/transfer/", views.transfer_propose, name="transfer-propose"),
+    path("transfers/<int:pk>/agree/", views.transfer_agree, name="transfer-agree"),
+    path("transfers/<int:pk>/withdraw/", views.transfer_withdraw, name="transfer-withdraw"),
+    path("strategic-partners/", views.partnership_list, name="partner-list"),
+    path("strategic-partners/new/", views.partnership_create, name="partner-create"),
+    path("strategic-partners/<int:pk>/", views.partnership_detail, name="partner-detail"),
+    path("strategic-partners/<int:pk>/end/", views.partnership_end, name="partner-end"),
     path("proposals/<int:pk>/accept/", views.proposal_accept, name="proposal-accept"),
     path("offers/", views.offer_list, name="offer-list"),
     path("offers/<int:pk>/accept/", views.offer_accept, name="offer-accept"),

@@ -6,6 +6,7 @@ import importlib
 import inspect
 import json
 import pkgutil
+from types import ModuleType
 
 from django.test import Client
 from django.utils import timezone
@@ -20,18 +21,30 @@ def test_no_two_api_schemas_share_a_name():
     # The OpenAPI document keys schemas by class name: a second class of the same name silently
     # replaces the first (POST /packages/{id}/end was documented with a booking's body).
     seen: dict[str, str] = {}
-    for module_info in pkgutil.iter_modules(caremarket.__path__):
-        try:
-            module = importlib.import_module(f"caremarket.{module_info.name}.apis")
-        except ModuleNotFoundError:
-            continue
+    for module in _api_modules():
         for name, value in inspect.getmembers(module, inspect.isclass):
             if issubclass(value, Schema) and value.__module__ == module.__name__:
                 assert name not in seen, (
                     f"{name} is defined in {seen.get(name)} and {module.__name__}"
                 )
                 seen[name] = module.__name__
-    assert {"DistrictOut", "DistrictFiguresOut", "PackageEndIn", "BookingEndIn"} <= set(seen)
+    assert {"DistrictOut", "DistrictFiguresOut", "PackageEndIn", "BookingEndIn", "OrderOut"} <= set(
+        seen
+    )
+
+
+def _api_modules() -> list[ModuleType]:
+    """Every app's `apis` module, and each module of an `apis` package (decision 0053)."""
+    found: list[ModuleType] = []
+    for module_info in pkgutil.iter_modules(caremarket.__path__):
+        try:
+            module = importlib.import_module(f"caremarket.{module_info.name}.apis")
+        except ModuleNotFoundError:
+            continue
+        found.append(module)
+        for sub in pkgutil.iter_modules(getattr(module, "__path__", [])):
+            found.append(importlib.import_module(f"{module.__name__}.{sub.name}"))
+    return found
 
 
 def test_every_operation_documents_its_errors_in_the_error_shape(db):

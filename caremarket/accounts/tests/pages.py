@@ -58,6 +58,11 @@ PAGES = [
             State("password errors", submit="main form:has(#id_current_password) .govuk-button"),
         ),
     ),
+    Page(
+        "accounts:two-factor-set-up",
+        roles=("broker", "home_care_admin"),
+        states=(State("empty"), State("errors", submit="main form .govuk-button")),
+    ),
     Page("accounts:user-list", roles=("council_admin", "care_home_admin")),
     Page(
         "accounts:user-create",
@@ -93,4 +98,13 @@ EXEMPT = [
     Exempt("accounts:user-deactivate", _POST),
     Exempt("accounts:user-reactivate", _POST),
     Exempt("accounts:user-send-reset", _POST),
+    Exempt("accounts:user-two-factor-reset", _POST),
+    *(
+        Exempt(name, f"Reached only {why}; axe checks it in test_browser_two_factor.py.")
+        for name, why in (
+            ("accounts:sign-in-code", "between the password and the code"),
+            ("accounts:sign-in-set-up", "between the password and a first code"),
+            ("accounts:two-factor-remove", "with two-factor sign-in on"),
+        )
+    ),
 ]

@@ -15,6 +15,7 @@ NOW = dt.datetime(2026, 6, 30, 23, 30, tzinfo=dt.UTC)
 def test_email_is_unique_ignoring_case(world):
     with pytest.raises(ValidationFailed) as exc:
         services.user_create(
+            now=timezone.now(),
             actor=world.council_admin,
             organisation=world.council,
             email="BROKER@Council.Test",
@@ -29,6 +30,7 @@ def test_a_deactivated_accounts_address_is_still_taken(world):
     services.user_deactivate(actor=world.council_admin, user=world.broker, now=NOW)
     with pytest.raises(ValidationFailed):
         services.user_create(
+            now=timezone.now(),
             actor=world.council_admin,
             organisation=world.council,
             email="broker@council.test",
@@ -39,6 +41,7 @@ def test_a_deactivated_accounts_address_is_still_taken(world):
 
 def test_email_is_stored_lower_case(world):
     user = services.user_create(
+        now=timezone.now(),
         actor=world.council_admin,
         organisation=world.council,
         email="  New.Person@Council.Test ",
@@ -51,6 +54,7 @@ def test_email_is_stored_lower_case(world):
 def test_new_user_is_sent_a_link_to_set_a_password(world, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         user = services.user_create(
+            now=timezone.now(),
             actor=world.care_home_admin,
             organisation=world.care_home_provider,
             email="nurse@willow.test",
@@ -65,6 +69,7 @@ def test_new_user_is_sent_a_link_to_set_a_password(world, django_capture_on_comm
 def test_role_must_suit_the_organisation(world):
     with pytest.raises(ValidationFailed) as exc:
         services.user_create(
+            now=timezone.now(),
             actor=world.council_admin,
             organisation=world.care_home_provider,
             email="x@willow.test",
@@ -77,6 +82,7 @@ def test_role_must_suit_the_organisation(world):
 def test_provider_admin_cannot_add_users_to_another_organisation(world):
     with pytest.raises(NotPermitted):
         services.user_create(
+            now=timezone.now(),
             actor=world.care_home_admin,
             organisation=world.other_care_home_provider,
             email="x@birch.test",
@@ -89,7 +95,10 @@ def test_provider_admin_cannot_add_users_to_another_organisation(world):
 def test_provider_admin_cannot_change_another_organisations_user(world):
     with pytest.raises(NotPermitted):
         services.user_update(
-            actor=world.care_home_admin, user=world.other_care_home_admin, full_name="Hijacked"
+            now=timezone.now(),
+            actor=world.care_home_admin,
+            user=world.other_care_home_admin,
+            full_name="Hijacked",
         )
     with pytest.raises(NotPermitted):
         services.user_deactivate(
@@ -137,7 +146,12 @@ def test_nobody_deactivates_themselves(world):
 
 
 def test_update_records_what_changed(world):
-    services.user_update(actor=world.council_admin, user=world.broker, full_name="Priya Shah-Jones")
+    services.user_update(
+        now=timezone.now(),
+        actor=world.council_admin,
+        user=world.broker,
+        full_name="Priya Shah-Jones",
+    )
     event = AuditEvent.objects.filter(action="user.updated").latest("at")
     assert event.changes == {"full_name": ["Broker", "Priya Shah-Jones"]}
     assert event.actor_id == world.council_admin.pk
@@ -146,6 +160,7 @@ def test_update_records_what_changed(world):
 def test_email_change_to_a_taken_address_is_refused_and_nothing_changes(world):
     with pytest.raises(ValidationFailed):
         services.user_update(
+            now=timezone.now(),
             actor=world.council_admin,
             user=world.broker,
             email="Contracts@council.test",

@@ -47,6 +47,7 @@ def test_values_are_stored_as_json(world):
         actor=world.broker,
         action="test.recorded",
         obj=world.council,
+        at=dt.datetime(2026, 1, 1, 9, tzinfo=dt.UTC),
         changes={"when": [dt.date(2026, 1, 1), None]},
     )
     event.refresh_from_db()

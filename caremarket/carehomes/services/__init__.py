@@ -12,6 +12,7 @@ from caremarket.carehomes.services.homes import (
     care_home_confirm_vacancies,
     care_home_create,
     care_home_set_active,
+    care_home_set_council_fields,
     care_home_set_irn_framework,
     care_home_update,
 )
@@ -47,6 +48,7 @@ __all__ = [
     "care_home_photo_add",
     "care_home_photo_remove",
     "care_home_set_active",
+    "care_home_set_council_fields",
     "care_home_set_irn_framework",
     "care_home_suspend",
     "care_home_sync_from_cqc",

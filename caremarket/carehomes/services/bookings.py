@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -184,7 +183,7 @@ def booking_request_submit(
 
 
 def _tell_requester(
-    booking: Booking, *, actor: Any, event: str, subject: str, body: str, now: dt.datetime
+    booking: Booking, *, actor: User | None, event: str, subject: str, body: str, now: dt.datetime
 ) -> None:
     if booking.requested_by_id == getattr(actor, "pk", None):
         return

@@ -77,13 +77,14 @@ def care_types_of(location: CqcLocation) -> list[str]:
     )
 
 
-def _provider_for(location: CqcLocation) -> Organisation:
+def _provider_for(location: CqcLocation, now: dt.datetime) -> Organisation:
     """The provider organisation, matched by CQC provider ID, then by name, else created."""
     orgs = Organisation.objects.filter(kind=OrganisationKind.CARE_HOME_PROVIDER)
     org = orgs.filter(reference=location.provider_id).first() if location.provider_id else None
     org = org or orgs.filter(name__iexact=location.provider_name.strip()).first()
     if org is None:
         org = organisation_create(
+            now=now,
             actor=None,
             name=location.provider_name.strip() or location.name,
             kind=OrganisationKind.CARE_HOME_PROVIDER,
@@ -148,7 +149,7 @@ def _tell_requesters(home: CareHome, now: dt.datetime) -> None:
 def _create(location: CqcLocation, now: dt.datetime) -> CareHome:
     home = care_home_create(
         actor=None,
-        provider=_provider_for(location),
+        provider=_provider_for(location, now),
         cqc_location_id=location.location_id,
         name=location.name,
         address=location.address or location.name,

@@ -220,6 +220,15 @@ def care_home_set_active(
 
 
 @transaction.atomic
+def care_home_set_council_fields(
+    *, actor: User | None, home: CareHome, irn_framework: bool, is_active: bool, now: dt.datetime
+) -> CareHome:
+    """The council's own fields of a home, saved together: both change, or neither does."""
+    care_home_set_irn_framework(actor=actor, home=home, on_framework=irn_framework, now=now)
+    return care_home_set_active(actor=actor, home=home, is_active=is_active, now=now)
+
+
+@transaction.atomic
 def care_home_confirm_vacancies(
     *, actor: User | None, home: CareHome, now: dt.datetime
 ) -> CareHome:

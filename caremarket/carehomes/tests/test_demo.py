@@ -14,7 +14,7 @@ from caremarket.notifications.models import Notification
 def test_the_demo_puts_homes_with_rooms_and_bookings_in_every_district(db, monkeypatch):
     monkeypatch.setattr(demo, "HOMES_PER_DISTRICT", 1)
     rng = random.Random(7)
-    load_accounts(rng=rng)
+    load_accounts(rng=rng, now=timezone.now())
     load_postcodes(rng=rng)
     now = timezone.now()
     demo.load(rng=rng, now=now)

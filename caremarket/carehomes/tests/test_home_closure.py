@@ -98,3 +98,37 @@ def test_a_room_freed_during_the_closure_counts_as_closed(world, estate, occupie
         for r in room_list_for_home(home=estate.home, day=estate.today + 5 * DAY)
     }
     assert states[estate.spot.pk] == SUSPENDED
+
+
+def test_the_capacity_tracker_counts_a_room_freed_during_the_closure_as_closed(
+    world, estate, occupied_then_closed
+):
+    from caremarket.carehomes.models import CareHome
+    from caremarket.carehomes.selectors.capacity import capacity_rows
+
+    homes = CareHome.objects.filter(pk=estate.home.pk)
+    (during,) = capacity_rows(homes=homes, day=estate.today + 5 * DAY)
+    # Room 3's booking ended on day 2; the three rooms free at the closure were suspended.
+    assert (during.total, during.closed, during.occupied, during.vacant_accepting) == (4, 4, 0, 0)
+    (after,) = capacity_rows(homes=homes, day=estate.today + 14 * DAY)
+    assert after.closed == 0 and after.vacant_accepting + after.vacant_reserved == 4
+
+
+@pytest.mark.parametrize("ends", [True, False])
+def test_the_public_page_and_the_providers_pages_say_until_when(world, estate, ends):
+    closure = close(estate, ends_on=estate.today + 14 * DAY if ends else None)
+    until = (
+        f"Closed to admissions until {closure.ends_on:%-d %B %Y}"
+        if ends
+        else "Closed to admissions until further notice"
+    )
+    public = world.client_for(None).get(f"/care-homes/{estate.home.pk}/").content.decode()
+    assert until in public
+    provider = world.client_for(world.care_home_admin)
+    assert until in provider.get(f"/care-homes/{estate.home.pk}/rooms/").content.decode()
+    assert until in provider.get("/care-homes/manage/").content.decode()
+
+
+def test_an_open_home_says_nothing_of_closure(world, estate):
+    public = world.client_for(None).get(f"/care-homes/{estate.home.pk}/").content.decode()
+    assert "Closed to admissions" not in public

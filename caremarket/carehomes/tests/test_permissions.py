@@ -147,3 +147,9 @@ def test_a_block_room_owned_by_an_nhs_body_is_found_by_it_but_not_by_the_council
 
     assert finds(world.other_health_searcher).exists()
     assert not finds(world.broker).exists()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_the_homes_own_staff_record_bookings_where_others_request(world, estate, role):
+    works_there = role in ("care_home_admin", "care_home_user")
+    assert actor_for(world, role).has_perm("carehomes.record_booking", estate.home) is works_there

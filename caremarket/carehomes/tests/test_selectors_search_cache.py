@@ -11,6 +11,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from caremarket.accounts.models import User
 from caremarket.accounts.services import organisation_set_partners, organisation_update
@@ -231,7 +232,10 @@ def test_block_rooms_cached_for_one_organisation_never_reach_another(world, esta
 def test_a_new_partnership_shows_the_partners_block_rooms_at_once(world, estate):
     assert estate.nhs_block.pk not in room_ids(search(estate, world.broker, radius_km=5))
     organisation_set_partners(
-        actor=None, organisation=world.council, partners=[world.icb, world.other_nhs]
+        now=timezone.now(),
+        actor=None,
+        organisation=world.council,
+        partners=[world.icb, world.other_nhs],
     )
     broker = as_new_request(world.broker)
     assert estate.nhs_block.pk in room_ids(search(estate, broker, radius_km=5))
@@ -247,7 +251,9 @@ def test_a_renamed_block_owner_is_named_in_the_next_search(world, estate):
         )
 
     assert owner_of_block(search(estate, world.broker)) == "Test County Council"
-    organisation_update(actor=None, organisation=world.council, name="Test Shire Council")
+    organisation_update(
+        now=timezone.now(), actor=None, organisation=world.council, name="Test Shire Council"
+    )
     assert owner_of_block(search(estate, as_new_request(world.broker))) == "Test Shire Council"
 
 

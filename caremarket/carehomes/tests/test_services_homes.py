@@ -326,3 +326,36 @@ def test_a_provider_named_in_the_cqc_file_is_matched_to_an_existing_organisation
 
 def test_a_room_nothing_has_held_is_free_on_any_day(world, estate):
     assert Room.objects.get(pk=estate.spot.pk).free_from == FREE_SINCE_ALWAYS
+
+
+def test_the_councils_fields_are_saved_together_or_not_at_all(world, estate, monkeypatch):
+    home = estate.home
+    before = (home.irn_framework, home.is_active)
+    events = AuditEvent.objects.count()
+
+    def refuse(**kwargs):
+        raise ValidationFailed({"is_active": ["No."]})
+
+    monkeypatch.setattr("caremarket.carehomes.services.homes.care_home_set_active", refuse)
+    with pytest.raises(ValidationFailed):
+        services.care_home_set_council_fields(
+            actor=world.council_admin,
+            home=home,
+            irn_framework=not before[0],
+            is_active=before[1],
+            now=estate.now,
+        )
+    home = CareHome.objects.get(pk=home.pk)
+    assert (home.irn_framework, home.is_active) == before
+    assert AuditEvent.objects.count() == events
+
+
+def test_only_the_council_sets_the_councils_fields(world, estate):
+    with pytest.raises(NotPermitted):
+        services.care_home_set_council_fields(
+            actor=world.care_home_admin,
+            home=estate.home,
+            irn_framework=True,
+            is_active=False,
+            now=estate.now,
+        )

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from caremarket.accounts.selectors import current_user
 from caremarket.carehomes import services
 from caremarket.carehomes.forms import EndForm, RejectForm, RequestForm
 from caremarket.carehomes.models import Booking, BookingStatus, Room
@@ -21,8 +22,9 @@ from caremarket.carehomes.selectors.bookings import (
     booking_list_for_home,
     booking_list_for_viewer,
 )
-from caremarket.carehomes.views.common import current_user, form_submit, home_for
+from caremarket.carehomes.views.common import home_for
 from caremarket.common.errors import DomainError
+from caremarket.common.views import form_submit
 
 
 def _booking_for(request: HttpRequest, pk: int) -> Booking:
@@ -44,7 +46,11 @@ def request_room(request: HttpRequest, pk: int) -> HttpResponse:
     # A room this person may not book is, for them, not a page at all.
     if not user.has_perm("carehomes.request_room", room):
         raise Http404
-    form = RequestForm(request.POST or None, initial={"starts_on": timezone.localdate()})
+    form = RequestForm(
+        request.POST or None,
+        initial={"starts_on": timezone.localdate()},
+        recording=room.home.provider_id == user.organisation_id,
+    )
     if request.method == "POST":
         sent = form_submit(
             request,

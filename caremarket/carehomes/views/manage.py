@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from caremarket.accounts.selectors import current_user
 from caremarket.carehomes import services
 from caremarket.carehomes.forms import (
     CouncilHomeForm,
@@ -26,11 +27,13 @@ from caremarket.carehomes.selectors.capacity import CAPACITY_HEADER, capacity_ro
 from caremarket.carehomes.selectors.homes import (
     care_home_freshness,
     care_home_list_manageable,
+    home_suspension_current,
 )
-from caremarket.carehomes.views.common import current_user, form_submit, home_for
+from caremarket.carehomes.views.common import home_for
 from caremarket.common.errors import DomainError
 from caremarket.common.forms import form_add_domain_error
 from caremarket.common.spreadsheets import safe_row
+from caremarket.common.views import form_submit
 
 
 @login_required
@@ -47,7 +50,14 @@ def home_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "q": q,
-            "rows": [(h, care_home_freshness(home=h, now=now)) for h in page],
+            "rows": [
+                (
+                    h,
+                    care_home_freshness(home=h, now=now),
+                    home_suspension_current(home=h, day=timezone.localdate(now)),
+                )
+                for h in page
+            ],
             "can_create": request.user.has_perm("carehomes.create_home"),
         },
     )
@@ -127,18 +137,8 @@ def home_council(request: HttpRequest, pk: int) -> HttpResponse:
     home = home_for(request, pk, "carehomes.administer_homes")
     form = CouncilHomeForm(request.POST)
     if form.is_valid():
-        now = timezone.now()
-        services.care_home_set_irn_framework(
-            actor=current_user(request),
-            home=home,
-            on_framework=form.cleaned_data["irn_framework"],
-            now=now,
-        )
-        services.care_home_set_active(
-            actor=current_user(request),
-            home=home,
-            is_active=form.cleaned_data["is_active"],
-            now=now,
+        services.care_home_set_council_fields(
+            actor=current_user(request), home=home, now=timezone.now(), **form.cleaned_data
         )
         messages.success(request, "Saved.")
     return redirect("carehomes:home-edit", pk=home.pk)

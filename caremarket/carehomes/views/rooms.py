@@ -10,15 +10,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from caremarket.accounts.selectors import current_user
 from caremarket.carehomes import services
 from caremarket.carehomes.forms import ResidentsForm, RoomForm, RoomsAddForm, SuspendForm
 from caremarket.carehomes.models import HomeSuspension, Room, Suspension
 from caremarket.carehomes.selectors.homes import care_home_freshness, home_suspension_current
 from caremarket.carehomes.selectors.rooms import room_list_for_home, room_state
 from caremarket.carehomes.selectors.timeline import room_timeline, timeline_chart
-from caremarket.carehomes.views.common import current_user, form_submit, home_for
+from caremarket.carehomes.views.common import home_for
 from caremarket.common.errors import DomainError
 from caremarket.common.forms import form_add_domain_error
+from caremarket.common.text import counted
+from caremarket.common.views import form_submit
 
 
 def _room_for(request: HttpRequest, pk: int, perm: str = "carehomes.view_home_admin") -> Room:
@@ -51,7 +54,7 @@ def _rooms_page(
             "closure": home_suspension_current(home=home, day=today),
             "today": today,
             "can_manage": request.user.has_perm("carehomes.manage_home", home),
-            "works_here": getattr(request.user, "organisation_id", None) == home.provider_id,
+            "works_here": request.user.has_perm("carehomes.record_booking", home),
             "add_form": add_form or RoomsAddForm(prefix="add"),
             "suspend_form": suspend_form or SuspendForm(prefix="home"),
             "residents_form": residents_form or ResidentsForm(prefix="residents"),
@@ -75,7 +78,7 @@ def rooms_add(request: HttpRequest, pk: int) -> HttpResponse:
         form,
         services.room_create_many,
         home=home,
-        done=lambda rooms: f"{len(rooms)} room{'s' if len(rooms) != 1 else ''} added.",
+        done=lambda rooms: f"{counted(len(rooms), 'room')} added.",
         then=reverse("carehomes:home-rooms", args=[home.pk]),
     ) or _rooms_page(request, pk, add_form=form, status=400)
 
@@ -98,7 +101,7 @@ def residents_record(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as exc:
             form_add_domain_error(form, exc)
         else:
-            messages.success(request, f"{len(recorded)} residents recorded.")
+            messages.success(request, f"{counted(len(recorded), 'resident')} recorded.")
             return redirect("carehomes:home-rooms", pk=home.pk)
     return _rooms_page(request, pk, residents_form=form, status=400)
 
@@ -119,11 +122,14 @@ def home_suspend(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _closure_message(result: services.HomeSuspensionResult) -> str:
-    text = f"{len(result.suspended)} unoccupied rooms suspended."
+    text = f"{counted(len(result.suspended), 'unoccupied room')} suspended."
     if result.skipped:
+        # Skipped rooms are held by a booking, a request or a suspension of their own.
+        one = len(result.skipped) == 1
         text += (
-            f" {len(result.skipped)} rooms with a booking or request in the period were left"
-            f" as they are: {', '.join(r.name for r in result.skipped)}."
+            f" {counted(len(result.skipped), 'room')} already held in the period"
+            f" {'was left as it is' if one else 'were left as they are'}:"
+            f" {', '.join(r.name for r in result.skipped)}."
         )
     return text
 

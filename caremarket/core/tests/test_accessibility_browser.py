@@ -76,3 +76,18 @@ def _error_pages(browser, live_server) -> list[str]:
 
 def _serve(html: bytes):
     return lambda route: route.fulfill(body=html, content_type="text/html")
+
+
+def test_the_api_documentation_passes_axe_and_the_govuk_checks(browser, live_server):
+    # Swagger UI draws the page by script: check it once the operations are on it, and with
+    # one operation opened, as a developer reading it would have it.
+    context = browser.new_context(**CONTEXT)
+    tab = context.new_page()
+    tab.goto(f"{live_server.url}/api/v1/docs")
+    tab.wait_for_selector(".opblock-tag")
+    problems = page_violations(tab, label="the API documentation")
+    tab.locator(".opblock-summary-control").first.click()
+    tab.wait_for_selector(".opblock-body")
+    problems += page_violations(tab, label="the API documentation with an operation open")
+    context.close()
+    assert not problems, "\n".join(problems)

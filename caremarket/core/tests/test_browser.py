@@ -1,6 +1,7 @@
 """Drives the real pages in headless Chromium: sign in as each demo role."""
 
 import pytest
+from django.utils import timezone
 
 from caremarket.accounts.demo import DEMO_LOGINS, DEMO_PASSWORD
 from caremarket.accounts.demo import load as load_accounts
@@ -23,7 +24,7 @@ NEVER_FOR = {
 def test_each_demo_role_signs_in_and_sees_its_navigation(page, live_server):
     import random
 
-    load_accounts(rng=random.Random(1))
+    load_accounts(rng=random.Random(1), now=timezone.now())
     for login in DEMO_LOGINS:
         page.context.clear_cookies()
         sign_in(page, live_server, login.email, DEMO_PASSWORD)
@@ -48,7 +49,8 @@ def test_provider_admin_adds_a_colleague_in_the_browser(page, live_server, world
     page.fill("#id_full_name", "Nia Nurse")
     page.fill("#id_email", "nia@willow.test")
     page.select_option("#id_role", "provider_user")
-    page.click("main [type=submit]")
+    with page.expect_navigation():
+        page.click("main [type=submit]")
     assert "Nia Nurse" in page.locator("h1").inner_text()
 
 

@@ -8,6 +8,7 @@ import os
 import time
 
 import pytest
+from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
@@ -33,7 +34,14 @@ DIRECTORY = p.directory_csv(
 
 
 def _upload(client, data: bytes, name: str):
-    return client.post(reverse("core:data-imports"), {"file": _named(data, name)})
+    # The import is queued when the run commits; the test's transaction never does.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(reverse("core:data-imports"), {"file": _named(data, name)})
+
+
+def _post_api(client, data: bytes, name: str):
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post("/api/v1/data-imports", {"file": _named(data, name)})
 
 
 def _named(data: bytes, name: str) -> io.BytesIO:
@@ -99,21 +107,22 @@ def test_only_the_council_administrator_sees_or_uses_the_imports(world, who):
     _upload(client, DIRECTORY, "d.csv")
     assert not DataImport.objects.exists()
     if who:
-        api = client.post("/api/v1/data-imports", {"file": _named(DIRECTORY, "d.csv")})
+        api = _post_api(client, DIRECTORY, "d.csv")
         assert api.status_code == 403
 
 
 def test_the_api_takes_a_file_and_answers_its_report(world):
     client = world.client_for(world.council_admin)
-    response = client.post("/api/v1/data-imports", {"file": _named(DIRECTORY, "d.csv")})
+    response = _post_api(client, DIRECTORY, "d.csv")
     assert response.status_code == 202
-    body = response.json()
+    # Answered once the file is kept; the worker imports it after the run is committed.
+    assert response.json()["status"] == "queued"
+    body = client.get(f"/api/v1/data-imports/{response.json()['id']}").json()
     assert body["status"] == "done" and body["kind"] == "directory"
     assert {"label": "Created", "count": 1} in body["report"]["counts"]
     assert body["report"]["skipped"][0]["column"] == "Postcode"
     listed = client.get("/api/v1/data-imports").json()
     assert listed["count"] == 1
-    assert client.get(f"/api/v1/data-imports/{body['id']}").json()["id"] == body["id"]
 
 
 def test_files_dropped_in_the_folder_are_picked_up_once(world, settings, tmp_path):
@@ -124,7 +133,9 @@ def test_files_dropped_in_the_folder_are_picked_up_once(world, settings, tmp_pat
     old = time.time() - 300
     os.utime(drop / "d.csv", (old, old))
     (drop / "still-copying.csv").write_bytes(DIRECTORY)
-    [run] = data_import_pick_up(now=timezone.now())
+    with TestCase.captureOnCommitCallbacks() as queued:
+        [run] = data_import_pick_up(now=timezone.now())
+    assert len(queued) == 1  # each file picked up is queued once it is committed
     assert (run.source, run.requested_by) == (DataImport.Source.FOLDER, None)
     assert not (drop / "d.csv").exists() and (drop / "still-copying.csv").exists()
     from caremarket.core.services import data_import_run
@@ -132,5 +143,7 @@ def test_files_dropped_in_the_folder_are_picked_up_once(world, settings, tmp_pat
     data_import_run(run_id=run.pk, now=timezone.now())
     (drop / "again.csv").write_bytes(DIRECTORY)
     os.utime(drop / "again.csv", (old, old))
-    assert data_import_pick_up(now=timezone.now()) == []  # same content, already imported
+    with TestCase.captureOnCommitCallbacks() as queued:
+        assert data_import_pick_up(now=timezone.now()) == []  # same content, already imported
+    assert queued == []
     assert any("already-imported" in f.name for f in (drop / "done").iterdir())

@@ -27,7 +27,10 @@ def test_signed_in_pages_and_api_answers_are_never_stored(world, client):
 def test_a_name_with_a_line_break_or_control_character_is_refused(world, name):
     with pytest.raises(ValidationFailed) as refused:
         organisation_create(
-            actor=world.council_admin, name=name, kind=OrganisationKind.CARE_HOME_PROVIDER
+            now=timezone.now(),
+            actor=world.council_admin,
+            name=name,
+            kind=OrganisationKind.CARE_HOME_PROVIDER,
         )
     assert refused.value.errors == {"name": [ONE_LINE]}
 

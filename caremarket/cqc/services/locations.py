@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 
+from caremarket.common.actors import Actor
 from caremarket.common.errors import ValidationFailed
 from caremarket.common.postcodes import postcode_normalise
 from caremarket.common.tabular import Shape, TableStream, parse_date
@@ -299,7 +300,7 @@ def locations_import(
     file_date: dt.date,
     partial: bool,
     now: dt.datetime,
-    actor: Any,
+    actor: Actor | None,
 ) -> CqcImport:
     """Import a directory or filters table (the caller holds the transaction)."""
     run = CqcImport(kind=kind, filename=filename, imported_at=now, file_date=file_date)

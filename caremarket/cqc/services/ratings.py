@@ -8,8 +8,8 @@ rows count, the others are counted and left alone.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
+from caremarket.common.actors import Actor
 from caremarket.common.tabular import Shape, TableStream, parse_date
 from caremarket.cqc.models import CqcImport, CqcLocation, CqcRating, Domain, Rating
 from caremarket.cqc.services.runs import run_finish, skip
@@ -38,7 +38,7 @@ _DOMAIN_ALIASES.update({"well led": Domain.WELL_LED, "well-led": Domain.WELL_LED
 
 
 def ratings_import(
-    *, table: TableStream, filename: str, file_date: dt.date, now: dt.datetime, actor: Any
+    *, table: TableStream, filename: str, file_date: dt.date, now: dt.datetime, actor: Actor | None
 ) -> CqcImport:
     """Import a ratings table (the caller holds the transaction)."""
     run = CqcImport(

@@ -6,13 +6,13 @@ import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Iterable
-from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from caremarket.audit.services import audit_record
+from caremarket.common.actors import Actor
 from caremarket.common.tabular import Limits
 from caremarket.cqc.models import CqcImport
 
@@ -60,7 +60,7 @@ def skip(run: CqcImport, row: int, reason: str, column: str = "") -> None:
 
 
 def run_finish(
-    *, run: CqcImport, actor: Any, action: str, location_ids: list[str], now: dt.datetime
+    *, run: CqcImport, actor: Actor | None, action: str, location_ids: list[str], now: dt.datetime
 ) -> CqcImport:
     """Save the run, let care homes and the framework follow, audit what happened."""
     counts: Counter[str] = Counter()

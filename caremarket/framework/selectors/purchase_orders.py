@@ -9,7 +9,7 @@ from caremarket.framework.models import Provider, PurchaseOrder
 
 def _orders() -> QuerySet[PurchaseOrder]:
     return PurchaseOrder.objects.select_related(
-        "provider__organisation", "lot__district", "issued_by", "supersedes"
+        "provider__organisation", "organisation", "lot__district", "issued_by", "supersedes"
     )
 
 
@@ -27,7 +27,7 @@ def purchase_order_list_visible_to(
 ) -> QuerySet[PurchaseOrder]:
     qs = _orders()
     if not viewer.has_perm("framework.list_purchase_orders"):
-        qs = qs.filter(provider__organisation_id=viewer.organisation_id)
+        qs = qs.filter(organisation_id=viewer.organisation_id)
     if provider is not None:
         qs = qs.filter(provider=provider)
     if search:

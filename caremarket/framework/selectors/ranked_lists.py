@@ -29,10 +29,24 @@ class RankedEntry:
     position: int
     price_score: Decimal | None = None
     quality_score: Decimal | None = None
+    # The day the provider's agreement ended: the issued position is history, not a rank.
+    left_on: dt.date | None = None
+    # On tier 1 while no longer meeting the tier-1 standard (flagged to contract managers).
+    eligibility_lost: bool = False
 
     @property
     def label(self) -> str:
         return f"Tier {self.tier}, position {self.position}"
+
+    @property
+    def status(self) -> str:
+        return "left_framework" if self.left_on else "ranked"
+
+    @property
+    def status_label(self) -> str:
+        if self.left_on:
+            return f"Left the framework on {self.left_on.day} {self.left_on:%B %Y}"
+        return "Ranked"
 
 
 @dataclass(frozen=True)
@@ -45,6 +59,8 @@ class RankedList:
     effective_from: dt.date | None
     tier1: list[RankedEntry] = field(default_factory=list)
     tier2: list[RankedEntry] = field(default_factory=list)
+    # In the issued version but not in force: the providers whose agreement had ended.
+    set_aside: list[RankedEntry] = field(default_factory=list)
 
     @property
     def entries(self) -> list[RankedEntry]:
@@ -121,6 +137,8 @@ def _entries(version: RankedListVersion, lots: list[Lot]) -> dict[int, list[Rank
                 position=e.position,
                 price_score=e.price_score,
                 quality_score=e.quality_score,
+                left_on=e.provider.left_on,
+                eligibility_lost=e.provider.eligibility_lost_at is not None,
             )
         )
     return by_lot
@@ -154,22 +172,35 @@ def ranked_lists_of_version(
 def ranked_list_in_force(*, lot: Lot, on: dt.date) -> RankedList:
     """The list sourcing offers a package in `lot` from on `on`, with the version that says so.
 
-    Providers whose agreement had ended by `on` are left out: the issued list is history and
-    keeps them, but nobody offers care to a provider that has left the framework.
+    Providers whose agreement had ended by `on` are left out (kept in `set_aside`): the issued
+    list is history and keeps them, but nobody offers care to a provider that has left the
+    framework. The others keep their issued positions: nobody is renumbered (decision 0073).
     """
     version = ranked_list_version_in_force(on=on)
-    listed = ranked_lists_of_version(version=version, lots=[lot])[0]
-    left = set(
-        Provider.objects.filter(
-            pk__in=[e.provider_id for e in listed.entries], left_on__lte=on
-        ).values_list("pk", flat=True)
-    )
+    return _without_leavers(ranked_lists_of_version(version=version, lots=[lot])[0], on)
+
+
+def ranked_lists_in_force(*, lots: list[Lot], on: dt.date) -> dict[int, RankedList]:
+    """`ranked_list_in_force` for many lots at once, by lot id: for the timetable's list
+    steps, which source hundreds of packages in one transaction."""
+    if not lots:
+        return {}
+    version = ranked_list_version_in_force(on=on)
+    return {
+        listed.lot.pk: _without_leavers(listed, on)
+        for listed in ranked_lists_of_version(version=version, lots=lots)
+    }
+
+
+def _without_leavers(listed: RankedList, on: dt.date) -> RankedList:
+    left = {e.provider_id for e in listed.entries if e.left_on is not None and e.left_on <= on}
     if not left:
         return listed
     return dataclasses.replace(
         listed,
         tier1=[e for e in listed.tier1 if e.provider_id not in left],
         tier2=[e for e in listed.tier2 if e.provider_id not in left],
+        set_aside=[e for e in listed.entries if e.provider_id in left],
     )
 
 

@@ -22,6 +22,7 @@ LIST_COLUMNS = (
     "Position",
     "Provider",
     "CQC provider ID",
+    "Status",
     "Price score",
     "Quality score",
 )
@@ -34,6 +35,7 @@ POSITION_COLUMNS = (
     "Cohort",
     "Tier",
     "Position",
+    "Status",
 )
 NO_PROVIDERS = "No providers on this list"
 
@@ -56,7 +58,9 @@ def ranked_list_tool_workbook(
     """The workbook providers download; the same "Ranked lists" sheet can be edited and imported.
 
     Without scores (what a provider gets unless the council publishes them) it shows tiers and
-    positions only: competitors' price scores would give away their prices.
+    positions only: competitors' price scores would give away their prices. Status says
+    "Ranked" or "Left the framework on …": a leaver's row stays, since the issued version is
+    history, but its position is the one it was issued, not a rank it holds (decision 0073).
     """
     lists = ranked_lists_of_version(version=version)
     list_rows: list[list[object]] = []
@@ -65,7 +69,7 @@ def ranked_list_tool_workbook(
         lot = ranked.lot
         lot_cells = [lot.district.name, lot.get_service_type_display(), lot.get_cohort_display()]
         if not ranked.entries:
-            list_rows.append([*lot_cells, None, None, NO_PROVIDERS, None, None, None])
+            list_rows.append([*lot_cells, None, None, NO_PROVIDERS, None, None, None, None])
         for e in ranked.entries:
             list_rows.append(
                 [
@@ -74,11 +78,14 @@ def ranked_list_tool_workbook(
                     e.position,
                     e.provider_name,
                     e.cqc_provider_id,
+                    e.status_label,
                     float(e.price_score) if e.price_score is not None else None,
                     float(e.quality_score) if e.quality_score is not None else None,
                 ]
             )
-            positions.append([e.provider_name, e.cqc_provider_id, *lot_cells, e.tier, e.position])
+            positions.append(
+                [e.provider_name, e.cqc_provider_id, *lot_cells, e.tier, e.position, e.status_label]
+            )
     positions.sort(key=lambda r: (str(r[0]).lower(), r[2], r[3], r[4]))
     book = Workbook()
     sheet = book.active

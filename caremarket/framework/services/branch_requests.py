@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
 
+from caremarket.accounts.models import User
 from caremarket.audit.services import audit_record
 from caremarket.common.errors import Conflict, ValidationFailed
 from caremarket.common.permissions import require
@@ -49,7 +49,7 @@ def _register_name(location_id: str) -> str:
 @transaction.atomic
 def branch_change_request_submit(
     *,
-    actor: Any,
+    actor: User,
     provider: Provider,
     kind: str,
     reason: str,
@@ -104,7 +104,7 @@ def branch_change_request_submit(
     return request
 
 
-def _apply(request: BranchChangeRequest, actor: Any, now: dt.datetime) -> None:
+def _apply(request: BranchChangeRequest, actor: User | None, now: dt.datetime) -> None:
     if request.branch is not None:
         request.branch.listed_in_agreement = False
         request.branch.save(update_fields=["listed_in_agreement"])
@@ -147,7 +147,7 @@ def _apply(request: BranchChangeRequest, actor: Any, now: dt.datetime) -> None:
 @transaction.atomic
 def branch_change_request_decide(
     *,
-    actor: Any,
+    actor: User | None,
     request: BranchChangeRequest,
     approve: bool,
     note: str = "",

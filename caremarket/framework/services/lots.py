@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 
+from caremarket.accounts.models import User
 from caremarket.audit.services import audit_record
 from caremarket.common.permissions import require
 from caremarket.framework.models import Cohort, Lot, ServiceType
@@ -12,7 +12,7 @@ from caremarket.geography.selectors import district_list
 
 
 @transaction.atomic
-def lot_create_all(*, actor: Any, now: dt.datetime) -> list[Lot]:
+def lot_create_all(*, actor: User | None, now: dt.datetime) -> list[Lot]:
     """Create any missing lot: every council district × service type × cohort. Safe to rerun."""
     require(actor, "framework.manage_framework", None, "Only the Live at Home team can add lots.")
     created = []

@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from caremarket.accounts.models import User
 from caremarket.audit.services import audit_record
 from caremarket.common.errors import Conflict, ValidationFailed
 from caremarket.common.permissions import require
 from caremarket.common.services import model_full_clean
-from caremarket.framework.models import Lot, MatrixRate, PriceYear, Provider, RateSelection
+from caremarket.framework.models import (
+    Lot,
+    MatrixRate,
+    PriceYear,
+    Provider,
+    RateSelection,
+    ServiceType,
+)
 from caremarket.framework.selectors.prices import matrix_rates_for_lot
 from caremarket.geography.models import District
 
@@ -23,9 +30,14 @@ NOT_YOURS = "Only the provider's administrators or the Live at Home team can sel
 
 @transaction.atomic
 def price_year_create(
-    *, actor: Any, label: str, starts_on: dt.date, ends_on: dt.date, now: dt.datetime
+    *, actor: User | None, label: str, starts_on: dt.date, ends_on: dt.date, now: dt.datetime
 ) -> PriceYear:
     require(actor, "framework.manage_framework", None, NOT_CONTRACT_MANAGER)
+    # Said here in the service's words: the model's constraints would answer in Django's.
+    if ends_on <= starts_on:
+        raise ValidationFailed({"ends_on": ["The last day must be after the first day."]})
+    if PriceYear.objects.filter(label__iexact=label.strip()).exists():
+        raise ValidationFailed({"label": [f"There is already a year called {label.strip()}."]})
     if PriceYear.objects.filter(starts_on__lte=ends_on, ends_on__gte=starts_on).exists():
         raise ValidationFailed({"starts_on": ["This year overlaps a year already in the matrix."]})
     year = PriceYear(label=label.strip(), starts_on=starts_on, ends_on=ends_on)
@@ -44,7 +56,7 @@ def price_year_create(
 @transaction.atomic
 def matrix_rate_create(
     *,
-    actor: Any,
+    actor: User | None,
     year: PriceYear,
     service_type: str,
     band: str,
@@ -59,6 +71,18 @@ def matrix_rate_create(
         and RateSelection.objects.filter(year=year).exists()
     ):
         raise Conflict(f"The {year} matrix is in use: rates cannot be added once selections exist.")
+    if MatrixRate.objects.filter(
+        year=year, service_type=service_type, district=district, band__iexact=band.strip()
+    ).exists():
+        where = district.name if district else "every other district"
+        service = ServiceType(service_type).label
+        raise ValidationFailed(
+            {
+                "band": [
+                    f"The {year} matrix already has band {band.strip()} for {service} in {where}."
+                ]
+            }
+        )
     rate = MatrixRate(
         year=year,
         service_type=service_type,
@@ -86,7 +110,7 @@ def _pounds(rates: list[MatrixRate]) -> str:
 @transaction.atomic
 def rate_select(
     *,
-    actor: Any,
+    actor: User | None,
     provider: Provider,
     lot: Lot,
     year: PriceYear,

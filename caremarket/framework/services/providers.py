@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
-from caremarket.accounts.models import Organisation, OrganisationKind
+from caremarket.accounts.models import Organisation, OrganisationKind, User
 from caremarket.accounts.services import organisation_create
 from caremarket.audit.services import audit_record
 from caremarket.common.errors import Conflict, DomainError, ValidationFailed
@@ -20,7 +23,10 @@ from caremarket.cqc.models import CqcLocation
 from caremarket.cqc.selectors import cqc_provider_locations
 from caremarket.framework.models import Branch, Provider, RegistrationStatus, Tier
 from caremarket.framework.selectors.providers import contract_managers, provider_tier1_check
-from caremarket.framework.selectors.ranked_lists import ranked_list_version_in_force
+from caremarket.framework.selectors.ranked_lists import (
+    provider_positions,
+    ranked_list_version_in_force,
+)
 from caremarket.geography.models import District
 from caremarket.geography.selectors import postcode_locate
 from caremarket.notifications.services import notification_send
@@ -32,7 +38,7 @@ NOT_HOME_CARE = "{name} is not a home care provider, so it cannot join the frame
 @transaction.atomic
 def provider_create(
     *,
-    actor: Any,
+    actor: User | None,
     organisation: Organisation,
     cqc_provider_id: str,
     joined_on: dt.date,
@@ -58,46 +64,115 @@ def provider_create(
     return provider
 
 
-@transaction.atomic
-def provider_agreement_end(
-    *, actor: Any, provider: Provider, left_on: dt.date, reason: str, now: dt.datetime
-) -> Provider:
-    """The provider's agreement ended on `left_on`: from that day it is off the framework.
+@dataclass(frozen=True)
+class AgreementEndPreview:
+    """What ending an agreement will do, shown for confirmation before it is done."""
 
-    Its record, orders and past list positions are kept; sourcing offers it nothing from that
-    day (ranked_list_in_force leaves it out), and the care it already delivers carries on.
-    """
+    provider: Provider
+    left_on: dt.date
+    reason: str
+    # The lists in force that name the provider, each "Tier 1, position 2 in <lot>".
+    lists: list[str]
+    # What the apps above the framework will do (FRAMEWORK_AGREEMENT_END_HOOKS' previews).
+    consequences: list[str] = field(default_factory=list)
+    open_offers: int = 0
+
+
+def _agreement_end_check(
+    *, actor: User | None, provider: Provider, left_on: dt.date, reason: str, now: dt.datetime
+) -> None:
     require(actor, "framework.manage_framework", provider, NOT_CONTRACT_MANAGER)
-    provider = (
-        Provider.objects.select_for_update().select_related("organisation").get(pk=provider.pk)
-    )
     if provider.left_on is not None:
-        raise Conflict(f"{provider.name}'s agreement already ended on {provider.left_on:%d %B %Y}.")
+        raise Conflict(
+            f"{provider.name}'s agreement already ended on {provider.left_on.day}"
+            f" {provider.left_on:%B %Y}."
+        )
     if not reason.strip():
         raise ValidationFailed({"reason": ["Say why the agreement ends."]})
     if left_on <= provider.joined_on:
         raise ValidationFailed(
             {
                 "left_on": [
-                    f"The agreement must end after {provider.name} joined, "
-                    f"on {provider.joined_on:%d %B %Y}."
+                    f"The date the agreement ended must be after {provider.name} joined, "
+                    f"on {provider.joined_on.day} {provider.joined_on:%B %Y}."
                 ]
             }
         )
     if left_on > timezone.localdate(now):
         raise ValidationFailed(
-            {"left_on": ["The end date cannot be in the future: record it once it has ended."]}
+            {
+                "left_on": [
+                    "The date the agreement ended cannot be in the future: record it once it"
+                    " has ended."
+                ]
+            }
         )
+
+
+def _hooks(name: str) -> list[Any]:
+    return [import_string(path) for path in getattr(settings, name, [])]
+
+
+def provider_agreement_end_preview(
+    *, actor: User | None, provider: Provider, left_on: dt.date, reason: str, now: dt.datetime
+) -> AgreementEndPreview:
+    """Check the end as `provider_agreement_end` will, and say what it will change.
+
+    Nothing is written: the contract manager confirms on the next page.
+    """
+    _agreement_end_check(actor=actor, provider=provider, left_on=left_on, reason=reason, now=now)
+    today = timezone.localdate(now)
+    version = ranked_list_version_in_force(on=today)
+    lists = [
+        f"Tier {p.tier}, position {p.position} in {p.lot}"
+        for p in provider_positions(provider=provider, version=version)
+    ]
+    consequences: list[str] = []
+    open_offers = 0
+    # Upward calls through settings: sourcing sits above the framework (import-linter).
+    for preview in _hooks("FRAMEWORK_AGREEMENT_END_PREVIEWS"):
+        count, sentences = preview(provider=provider, now=now)
+        open_offers += count
+        consequences.extend(sentences)
+    return AgreementEndPreview(
+        provider=provider,
+        left_on=left_on,
+        reason=reason.strip(),
+        lists=lists,
+        consequences=consequences,
+        open_offers=open_offers,
+    )
+
+
+@transaction.atomic
+def provider_agreement_end(
+    *, actor: User | None, provider: Provider, left_on: dt.date, reason: str, now: dt.datetime
+) -> Provider:
+    """The provider's agreement ended on `left_on`: from that day it is off the framework.
+
+    Its record, orders and past list positions are kept; sourcing offers it nothing from that
+    day (ranked_list_in_force leaves it out), and the care it already delivers carries on.
+    Its open offers are withdrawn in this transaction by FRAMEWORK_AGREEMENT_END_HOOKS, each
+    package moving on to the next provider in rank order (decision 0073).
+    """
+    require(actor, "framework.manage_framework", provider, NOT_CONTRACT_MANAGER)
+    provider = (
+        Provider.objects.select_for_update().select_related("organisation").get(pk=provider.pk)
+    )
+    _agreement_end_check(actor=actor, provider=provider, left_on=left_on, reason=reason, now=now)
     provider.left_on, provider.left_reason = left_on, reason.strip()
     provider.is_active = False
     provider.save(update_fields=["left_on", "left_reason", "is_active"])
+    withdrawn = 0
+    for hook in _hooks("FRAMEWORK_AGREEMENT_END_HOOKS"):
+        withdrawn += int(hook(provider=provider, actor=actor, now=now) or 0)
     audit_record(
         actor=actor,
         action="framework_provider.agreement_ended",
         obj=provider,
         at=now,
-        changes={"left_on": [None, left_on]},
-        data={"reason": provider.left_reason},
+        changes={"left_on": [None, left_on], "is_active": [True, False]},
+        data={"reason": provider.left_reason, "open_offers_withdrawn": withdrawn},
     )
     return provider
 
@@ -105,7 +180,7 @@ def provider_agreement_end(
 @transaction.atomic
 def provider_add_from_cqc(
     *,
-    actor: Any,
+    actor: User | None,
     cqc_provider_id: str,
     branch_location_ids: Iterable[str],
     joined_on: dt.date,
@@ -147,6 +222,7 @@ def provider_add_from_cqc(
         # The register vouches for the organisation, as when a CQC import creates a care home's
         # provider; the contract manager's act is the provider's creation, audited below.
         or organisation_create(
+            now=now,
             actor=None,
             name=register_name,
             kind=OrganisationKind.HOME_CARE_PROVIDER,
@@ -183,7 +259,7 @@ def _status_of(location: CqcLocation | None) -> str:
 @transaction.atomic
 def branch_add(
     *,
-    actor: Any,
+    actor: User | None,
     provider: Provider,
     cqc_location_id: str,
     name: str = "",

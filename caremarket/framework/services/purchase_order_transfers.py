@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 
+from caremarket.accounts.models import User
 from caremarket.audit.services import audit_record
 from caremarket.common.errors import NotFound, ValidationFailed
 from caremarket.common.permissions import require
@@ -20,13 +20,13 @@ def purchase_order_transfer(
     package_reference: str,
     to_provider: Provider,
     starts_on: dt.date,
-    actor: Any,
+    actor: User | None,
     now: dt.datetime,
 ) -> PurchaseOrder:
     """The package changes provider on `starts_on`: priced as a changed package, at the
     receiving provider's rate in force that day (decision 0093)."""
     current = (
-        PurchaseOrder.objects.select_for_update()
+        PurchaseOrder.objects.select_for_update(of=("self",))
         .select_related("provider", "lot")
         .filter(package_reference=package_reference, ends_on__isnull=True)
         .first()

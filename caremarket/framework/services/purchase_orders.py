@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
+from caremarket.accounts.models import Organisation, User
 from caremarket.audit.services import audit_record
 from caremarket.common.errors import Conflict, NotFound, ValidationFailed
 from caremarket.common.permissions import require
@@ -24,7 +25,11 @@ def _hours(hours_per_week: Decimal) -> Decimal:
     return hours_per_week
 
 
-def _create(*, actor: Any, now: dt.datetime, reference: str = "", **fields: Any) -> PurchaseOrder:
+def _create(
+    *, actor: User | None, now: dt.datetime, reference: str = "", **fields: Any
+) -> PurchaseOrder:
+    if fields.get("provider") is not None:
+        fields.setdefault("organisation", fields["provider"].organisation)
     try:
         with transaction.atomic():
             # The reference is the row's number, so two orders can never race for one.
@@ -51,7 +56,9 @@ def _create(*, actor: Any, now: dt.datetime, reference: str = "", **fields: Any)
         data={
             "package": order.package_reference,
             "reason": order.reason,
+            "pricing": order.pricing,
             "rate": order.rate,
+            "unit": order.unit,
             "hours_per_week": order.hours_per_week,
             "starts_on": order.starts_on,
             "supersedes": order.supersedes,
@@ -74,7 +81,9 @@ def _priced(provider: Provider, lot: Lot, on: dt.date) -> dict[str, Any]:
     return {"rate": rate.amount, "unit": rate.unit, "rate_selection": rate.selection}
 
 
-def _first_order_checks(actor: Any, provider: Provider, package_reference: str) -> None:
+def _first_order_checks(
+    actor: User | None, provider: Provider | None, package_reference: str
+) -> None:
     require(actor, "framework.issue_purchase_orders", provider, NOT_PERMITTED)
     if PurchaseOrder.objects.filter(package_reference=package_reference).exists():
         raise Conflict(
@@ -90,7 +99,7 @@ def purchase_order_issue(
     lot: Lot,
     hours_per_week: Decimal,
     starts_on: dt.date,
-    actor: Any,
+    actor: User | None,
     now: dt.datetime,
 ) -> PurchaseOrder:
     """The first purchase order of a newly placed package, at the rate in force on its start."""
@@ -109,23 +118,70 @@ def purchase_order_issue(
 
 
 @transaction.atomic
+def purchase_order_issue_agreed(
+    *,
+    package_reference: str,
+    organisation: Organisation,
+    lot: Lot,
+    hours_per_week: Decimal,
+    rate: Decimal,
+    spot: bool,
+    starts_on: dt.date,
+    actor: User | None,
+    now: dt.datetime,
+) -> PurchaseOrder:
+    """The first order of a package placed outside the price matrix (a mini-competition, an
+    Available Packages proposal or a spot purchase), at the rate agreed for it.
+
+    The rate is per the unit the lot's service type is priced in (decision 0074).
+    """
+    provider = Provider.objects.filter(organisation=organisation).first()
+    require(actor, "framework.issue_purchase_orders", provider, NOT_PERMITTED)
+    if PurchaseOrder.objects.filter(package_reference=package_reference).exists():
+        raise Conflict(
+            f"Package {package_reference} already has purchase orders: change its hours instead."
+        )
+    if rate <= 0:
+        raise ValidationFailed({"rate": ["The agreed rate must be more than £0."]})
+    return _create(
+        actor=actor,
+        now=now,
+        package_reference=package_reference,
+        provider=provider,
+        organisation=organisation,
+        lot=lot,
+        hours_per_week=_hours(hours_per_week),
+        starts_on=starts_on,
+        reason=PurchaseOrder.Reason.NEW_PACKAGE,
+        pricing=PurchaseOrder.Pricing.SPOT if spot else PurchaseOrder.Pricing.AGREED,
+        rate=rate,
+        unit=lot.rate_unit,
+    )
+
+
+@transaction.atomic
 def purchase_order_carry_over(
     *,
     package_reference: str,
-    provider: Provider,
+    provider: Provider | None,
     lot: Lot,
     hours_per_week: Decimal,
     rate: Decimal,
     unit: str = RateUnit.HOUR,
     starts_on: dt.date,
-    actor: Any,
+    actor: User | None,
     now: dt.datetime,
     reference: str = "",
+    organisation: Organisation | None = None,
 ) -> PurchaseOrder:
     """A package from before the framework: it keeps its old price until it changes.
 
-    `reference` keeps the council's own purchase order number, when it has one.
+    `reference` keeps the council's own purchase order number, when it has one. Spot care
+    (no `provider`, only the agency's `organisation`) is marked spot and keeps its price even
+    when its hours change.
     """
+    if provider is None and organisation is None:
+        raise ValidationFailed({"provider": ["Say which provider delivers the care."]})
     _first_order_checks(actor, provider, package_reference)
     if rate <= 0:
         raise ValidationFailed({"rate": ["The old price must be more than £0."]})
@@ -139,6 +195,8 @@ def purchase_order_carry_over(
         hours_per_week=_hours(hours_per_week),
         starts_on=starts_on,
         reason=PurchaseOrder.Reason.CARRIED_OVER,
+        pricing=PurchaseOrder.Pricing.MATRIX if provider else PurchaseOrder.Pricing.SPOT,
+        organisation=organisation or provider.organisation,  # type: ignore[union-attr]
         rate=rate,
         unit=unit,
     )
@@ -150,16 +208,18 @@ def purchase_order_change_hours(
     package_reference: str,
     hours_per_week: Decimal,
     starts_on: dt.date,
-    actor: Any,
+    actor: User | None,
     now: dt.datetime,
 ) -> PurchaseOrder:
     """A change of hours ends the current order and issues one at the rate then in force.
 
-    The same hours as now change nothing and return the current order.
+    A rate agreed outside the matrix (mini-competition, proposal, spot) was agreed for this
+    package, so the next order keeps it (decision 0074). The same hours as now change nothing
+    and return the current order.
     """
     current = (
-        PurchaseOrder.objects.select_for_update()
-        .select_related("provider__organisation", "lot__district")
+        PurchaseOrder.objects.select_for_update(of=("self",))
+        .select_related("provider__organisation", "organisation", "lot__district")
         .filter(package_reference=package_reference, ends_on__isnull=True)
         .first()
     )
@@ -178,7 +238,11 @@ def purchase_order_change_hours(
                 ]
             }
         )
-    priced = _priced(current.provider, current.lot, starts_on)
+    priced: dict[str, Any]
+    if current.pricing == PurchaseOrder.Pricing.MATRIX and current.provider is not None:
+        priced = _priced(current.provider, current.lot, starts_on)
+    else:
+        priced = {"rate": current.rate, "unit": current.unit, "pricing": current.pricing}
     current.ends_on = starts_on - dt.timedelta(days=1)
     current.save(update_fields=["ends_on"])
     audit_record(
@@ -193,6 +257,7 @@ def purchase_order_change_hours(
         now=now,
         package_reference=package_reference,
         provider=current.provider,
+        organisation=current.organisation,
         lot=current.lot,
         hours_per_week=hours,
         starts_on=starts_on,
@@ -204,14 +269,14 @@ def purchase_order_change_hours(
 
 @transaction.atomic
 def purchase_order_end(
-    *, package_reference: str, ends_on: dt.date, reason: str, actor: Any, now: dt.datetime
+    *, package_reference: str, ends_on: dt.date, reason: str, actor: User | None, now: dt.datetime
 ) -> PurchaseOrder | None:
     """The package's care has ended: its current order ends on the last day of care.
 
     A package placed outside the price matrix has no order, and nothing changes (None).
     """
     current = (
-        PurchaseOrder.objects.select_for_update()
+        PurchaseOrder.objects.select_for_update(of=("self",))
         .select_related("provider__organisation")
         .filter(package_reference=package_reference, ends_on__isnull=True)
         .first()

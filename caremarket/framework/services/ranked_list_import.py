@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
 from django.db import transaction
 from openpyxl.utils import get_column_letter
 
+from caremarket.accounts.models import User
 from caremarket.common.errors import ValidationFailed
 from caremarket.common.permissions import require
 from caremarket.common.tabular import Limits, table_read
@@ -155,7 +155,7 @@ def ranked_list_workbook_read(*, data: bytes, filename: str) -> list[DraftEntry]
 
 @transaction.atomic
 def ranked_list_import(
-    *, actor: Any, data: bytes, filename: str, now: dt.datetime
+    *, actor: User | None, data: bytes, filename: str, now: dt.datetime
 ) -> RankedListVersion:
     """A draft version from a workbook; issuing it is a separate step."""
     require(actor, "framework.manage_framework", None, NOT_CONTRACT_MANAGER)

@@ -7,13 +7,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
+from caremarket.accounts.models import User
 from caremarket.audit.services import audit_record
 from caremarket.common.errors import Conflict, ValidationFailed
 from caremarket.common.permissions import require
@@ -191,7 +191,7 @@ def _load(version: RankedListVersion) -> list[DraftEntry]:
 @transaction.atomic
 def ranked_list_draft_create(
     *,
-    actor: Any,
+    actor: User | None,
     now: dt.datetime,
     entries: list[DraftEntry] | None = None,
     source: str = "Edited in the browser",
@@ -223,7 +223,7 @@ def ranked_list_draft_create(
 @transaction.atomic
 def ranked_list_draft_set_lot(
     *,
-    actor: Any,
+    actor: User | None,
     version: RankedListVersion,
     lot: Lot,
     tier1: list[Provider],
@@ -275,7 +275,7 @@ def _score(e: DraftEntry, price_weight: int, quality_weight: int) -> Decimal | N
 @transaction.atomic
 def ranked_list_draft_rank_by_scores(
     *,
-    actor: Any,
+    actor: User | None,
     version: RankedListVersion,
     price_weight: int = DEFAULT_PRICE_WEIGHT,
     quality_weight: int = DEFAULT_QUALITY_WEIGHT,
@@ -320,7 +320,7 @@ def ranked_list_draft_rank_by_scores(
 @transaction.atomic
 def ranked_list_issue(
     *,
-    actor: Any,
+    actor: User | None,
     version: RankedListVersion,
     effective_from: dt.date,
     note: str = "",
@@ -383,7 +383,7 @@ def ranked_list_issue(
 
 @transaction.atomic
 def ranked_list_discard(
-    *, actor: Any, version: RankedListVersion, now: dt.datetime
+    *, actor: User | None, version: RankedListVersion, now: dt.datetime
 ) -> RankedListVersion:
     require(actor, "framework.manage_framework", version, NOT_CONTRACT_MANAGER)
     version = _draft(version)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from caremarket.accounts.models import OrganisationKind
 from caremarket.accounts.services import organisation_create
@@ -44,7 +45,7 @@ def rate_location(location_id: str, overall="Good", safe="Good", well_led="Good"
 
 def make_provider(name: str, cqc_id: str, *, organisation=None, good: bool = True) -> Provider:
     org = organisation or organisation_create(
-        actor=None, name=name, kind=OrganisationKind.HOME_CARE_PROVIDER
+        now=timezone.now(), actor=None, name=name, kind=OrganisationKind.HOME_CARE_PROVIDER
     )
     location_id = f"{cqc_id}-B1"
     CqcLocation.objects.create(
@@ -97,6 +98,10 @@ def standard_entries(fw_lots, meadow, good, weak) -> list[DraftEntry]:
 
 @pytest.fixture
 def fw(world) -> Framework:
+    return framework_build(world)
+
+
+def framework_build(world) -> Framework:
     lot_create_all(actor=None, now=at(START))
     lots = list(Lot.objects.select_related("district"))
     assert len(lots) == 96, "the council's districts are missing (loaded by migrations)"

@@ -32,9 +32,19 @@ PAGES = [
     Page(
         "framework:provider-detail",
         roles=COUNCIL,
+        states=(State("filled", **MEADOW),),
+    ),
+    Page(
+        "framework:provider-agreement-end",
+        roles=COUNCIL,
         states=(
-            State("filled", **MEADOW),
-            State("end errors", submit="form[action$='end-agreement/'] .govuk-button", **MEADOW),
+            State("empty", **MEADOW),
+            State(
+                "errors",
+                fill={"#id_left_on_0": "31", "#id_left_on_1": "2", "#id_left_on_2": "2026"},
+                submit=SUBMIT,
+                **MEADOW,
+            ),
         ),
     ),
     Page(
@@ -84,7 +94,16 @@ PAGES = [
         roles=COUNCIL,
         states=(State("empty"), State("errors", submit=SUBMIT)),
     ),
-    Page("framework:price-matrix", roles=("contract_manager", "broker")),
+    Page("framework:price-matrix", roles=("broker",)),
+    Page(
+        "framework:price-matrix",
+        roles=("contract_manager",),
+        states=(
+            State("filled"),
+            State("year errors", submit="[data-testid=year-form] [type=submit]"),
+            State("rate errors", submit="[data-testid=rate-form] [type=submit]"),
+        ),
+    ),
     Page("framework:purchase-order-list", roles=("contract_manager", "broker")),
     Page(
         "framework:package-history",
@@ -94,12 +113,16 @@ PAGES = [
 ]
 
 EXEMPT = [
+    Exempt(
+        "framework:price-year-add",
+        "A POST from the price matrix; its errors are shown on that page, checked there.",
+    ),
+    Exempt(
+        "framework:matrix-rate-add",
+        "A POST from the price matrix; its errors are shown on that page, checked there.",
+    ),
     Exempt("framework:ranked-list-tool", "The ranking tool workbook, an .xlsx download."),
     Exempt("framework:version-discard", "A POST from the draft version's page; redirects."),
     Exempt("framework:version-new", "A POST from the versions page; redirects to the draft."),
     Exempt("framework:version-rank", "A POST from the draft's page; its errors are shown there."),
-    Exempt(
-        "framework:provider-agreement-end",
-        "A POST from the provider's page; its errors are shown there.",
-    ),
 ]

@@ -39,7 +39,7 @@ def test_ending_keeps_the_provider_and_takes_it_off_the_list_in_force_from_that_
     ("left_on", "reason", "message"),
     [
         (dt.date(2026, 11, 21), "x", "cannot be in the future"),
-        (dt.date(2025, 11, 9), "x", "must end after"),
+        (dt.date(2025, 11, 9), "x", "The date the agreement ended must be after"),
         (dt.date(2026, 11, 16), " ", "Say why"),
     ],
 )
@@ -72,14 +72,20 @@ def test_the_provider_page_ends_the_agreement(world, fw, monkeypatch):
     client = world.client_for(world.contract_manager)
     page = client.get(f"/framework/providers/{fw.weak.pk}/")
     assert "End the agreement" in page.text
+    typed = {
+        "left_on_0": "16",
+        "left_on_1": "11",
+        "left_on_2": "2026",
+        "reason": "Closed the business",
+    }
+    check = client.post(f"/framework/providers/{fw.weak.pk}/end-agreement/", typed)
+    # The first step only shows what will happen: nothing has ended yet.
+    assert "Check before you end the agreement" in check.text
+    fw.weak.refresh_from_db()
+    assert fw.weak.left_on is None
     response = client.post(
         f"/framework/providers/{fw.weak.pk}/end-agreement/",
-        {
-            "left_on_0": "16",
-            "left_on_1": "11",
-            "left_on_2": "2026",
-            "reason": "Closed the business",
-        },
+        {**typed, "confirm": "yes"},
         follow=True,
     )
     assert "agreement has ended" in response.text and "16 November 2026" in response.text

@@ -13,7 +13,7 @@ def test_the_demo_carries_over_a_book_of_care_and_some_providers_leave(db, monke
     monkeypatch.setattr(demo, "PROVIDERS", 20)
     monkeypatch.setattr(demo, "BOOK_PACKAGES", 40)
     rng = random.Random(3)
-    load_accounts(rng=rng)
+    load_accounts(rng=rng, now=timezone.now())
     load_postcodes(rng=rng)
     now = timezone.make_aware(dt.datetime(2026, 11, 30, 9))
     lines = demo.load(rng=rng, now=now)

@@ -6,7 +6,7 @@ import pytest
 from caremarket.common.errors import Conflict, NotPermitted, ValidationFailed
 from caremarket.framework.models import ServiceType
 from caremarket.framework.selectors.prices import rate_in_force
-from caremarket.framework.services.prices import matrix_rate_create, rate_select
+from caremarket.framework.services.prices import matrix_rate_create, price_year_create, rate_select
 from caremarket.framework.tests.conftest import at
 
 BEFORE = at(dt.date(2025, 10, 1))
@@ -105,3 +105,54 @@ def test_a_provider_cannot_select_another_providers_rates(fw, world):
             amount=Decimal("24.00"),
             now=BEFORE,
         )
+
+
+def _year(world, label="2027/28", starts_on=dt.date(2027, 11, 9), ends_on=dt.date(2028, 11, 6)):
+    return price_year_create(
+        actor=world.contract_manager,
+        label=label,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        now=BEFORE,
+    )
+
+
+def test_a_year_must_end_after_it_starts_and_says_so_in_plain_words(fw, world):
+    with pytest.raises(ValidationFailed) as caught:
+        _year(world, ends_on=dt.date(2027, 11, 9))
+    assert caught.value.errors == {"ends_on": ["The last day must be after the first day."]}
+
+
+def test_a_year_name_is_used_once(fw, world):
+    with pytest.raises(ValidationFailed) as caught:
+        _year(world, label="2026/27")
+    assert caught.value.errors == {"label": ["There is already a year called 2026/27."]}
+
+
+def test_a_year_may_not_overlap_another(fw, world):
+    # 2026/27 ends on 8 November 2027.
+    with pytest.raises(ValidationFailed) as caught:
+        _year(world, starts_on=dt.date(2027, 11, 8))
+    assert list(caught.value.errors) == ["starts_on"]
+
+
+def test_only_the_live_at_home_team_adds_a_year(fw, world):
+    with pytest.raises(NotPermitted):
+        price_year_create(
+            actor=world.broker,
+            label="2027/28",
+            starts_on=dt.date(2027, 11, 9),
+            ends_on=dt.date(2028, 11, 6),
+            now=BEFORE,
+        )
+
+
+def test_a_band_is_in_a_years_matrix_once_for_a_service_and_district(fw, world):
+    year = _year(world)
+    rate = {"year": year, "service_type": ServiceType.PERSONAL_CARE, "unit": "hour", "now": BEFORE}
+    matrix_rate_create(actor=world.contract_manager, band="A", amount=Decimal("26.50"), **rate)
+    with pytest.raises(ValidationFailed) as caught:
+        matrix_rate_create(actor=world.contract_manager, band="a", amount=Decimal("27"), **rate)
+    assert caught.value.errors == {
+        "band": ["The 2027/28 matrix already has band a for Personal Care in every other district."]
+    }

@@ -5,12 +5,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
+from caremarket.accounts.selectors import current_user
 from caremarket.common.errors import DomainError
 from caremarket.common.forms import form_add_domain_error
 from caremarket.common.permissions import require_visible
+from caremarket.common.views import form_submit
 from caremarket.cqc.selectors import cqc_location_get, cqc_provider_locations, cqc_rating_summary
 from caremarket.framework.forms import (
     AgreementEndForm,
@@ -29,7 +31,11 @@ from caremarket.framework.services.branch_requests import (
     branch_change_request_decide,
     branch_change_request_submit,
 )
-from caremarket.framework.services.providers import provider_add_from_cqc, provider_agreement_end
+from caremarket.framework.services.providers import (
+    provider_add_from_cqc,
+    provider_agreement_end,
+    provider_agreement_end_preview,
+)
 from caremarket.framework.views.common import visible_provider
 
 
@@ -54,7 +60,7 @@ def provider_add(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             provider = provider_add_from_cqc(
-                actor=request.user, now=timezone.now(), **form.cleaned_data
+                actor=current_user(request), now=timezone.now(), **form.cleaned_data
             )
         except DomainError as exc:
             form_add_domain_error(form, exc)
@@ -85,30 +91,47 @@ def provider_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "selections": rate_selection_list(provider=provider),
             "can_request": request.user.has_perm("framework.request_branch_change", provider),
             "can_select_rates": request.user.has_perm("framework.select_rates", provider),
-            "end_form": AgreementEndForm()
-            if request.user.has_perm("framework.manage_framework") and provider.left_on is None
-            else None,
+            "can_end": request.user.has_perm("framework.manage_framework")
+            and provider.left_on is None,
         },
     )
 
 
 @login_required
-@require_POST
 def provider_agreement_end_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """Two steps: the date and reason, then what will happen, confirmed before it is done."""
     provider = visible_provider(request, pk)
     require_visible(request.user, "framework.manage_framework")
-    form = AgreementEndForm(request.POST)
-    if form.is_valid():
+    if provider.left_on is not None:
+        messages.error(request, f"{provider.name}'s agreement has already ended.")
+        return redirect("framework:provider-detail", pk=pk)
+    form = AgreementEndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        values = {**form.cleaned_data, "actor": current_user(request), "provider": provider}
         try:
-            provider_agreement_end(
-                actor=request.user, provider=provider, now=timezone.now(), **form.cleaned_data
-            )
-            messages.success(request, f"{provider.name}'s agreement has ended.")
+            if request.POST.get("confirm"):
+                provider_agreement_end(now=timezone.now(), **values)
+                messages.success(
+                    request,
+                    f"{provider.name}'s agreement has ended; its open offers have been"
+                    " withdrawn and moved on.",
+                )
+                return redirect("framework:provider-detail", pk=pk)
+            preview = provider_agreement_end_preview(now=timezone.now(), **values)
         except DomainError as exc:
-            messages.error(request, exc.message)
-    else:
-        messages.error(request, "Give the date the agreement ended and the reason.")
-    return redirect("framework:provider-detail", pk=pk)
+            form_add_domain_error(form, exc)
+        else:
+            if not request.POST.get("change"):
+                posted = [
+                    (name, request.POST.get(name, ""))
+                    for name in ("left_on_0", "left_on_1", "left_on_2", "reason")
+                ]
+                return render(
+                    request,
+                    "framework/agreement_end_confirm.html",
+                    {"provider": provider, "preview": preview, "posted": posted},
+                )
+    return render(request, "framework/agreement_end.html", {"provider": provider, "form": form})
 
 
 @login_required
@@ -116,16 +139,17 @@ def branch_request_create(request: HttpRequest, pk: int) -> HttpResponse:
     provider = visible_provider(request, pk)
     require_visible(request.user, "framework.request_branch_change", provider)
     form = BranchChangeRequestForm(request.POST or None, provider=provider)
-    if request.method == "POST" and form.is_valid():
-        try:
-            change = branch_change_request_submit(
-                actor=request.user, provider=provider, now=timezone.now(), **form.cleaned_data
-            )
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
-        else:
-            messages.success(request, "Your request has been sent to the Live at Home team.")
-            return redirect("framework:branch-request", pk=change.pk)
+    if request.method == "POST":
+        sent = form_submit(
+            request,
+            form,
+            branch_change_request_submit,
+            provider=provider,
+            done="Your request has been sent to the Live at Home team.",
+            then=lambda change: reverse("framework:branch-request", args=[change.pk]),
+        )
+        if sent:
+            return sent
     return render(
         request, "framework/branch_request_form.html", {"form": form, "provider": provider}
     )
@@ -157,7 +181,7 @@ def branch_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             try:
                 branch_change_request_decide(
-                    actor=request.user,
+                    actor=current_user(request),
                     request=change,
                     approve=form.cleaned_data["decision"] == "approve",
                     note=form.cleaned_data["note"],

@@ -10,6 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from caremarket.accounts.selectors import current_user
+from caremarket.common.downloads import xlsx_response
 from caremarket.common.errors import DomainError, ValidationFailed
 from caremarket.common.forms import form_add_domain_error
 from caremarket.common.permissions import require_visible
@@ -40,8 +42,6 @@ from caremarket.framework.services.ranked_lists import (
     ranked_list_issue,
 )
 from caremarket.geography.selectors import district_list
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _chosen_version(request: HttpRequest) -> RankedListVersion | None:
@@ -88,12 +88,11 @@ def ranked_list_tool(request: HttpRequest) -> HttpResponse:
         request.user.has_perm("framework.view_ranking_scores")
         or settings.RANKED_LIST_SCORES_PUBLISHED
     )
-    response = HttpResponse(
-        ranked_list_tool_workbook(version=version, with_scores=with_scores), content_type=XLSX
-    )
     suffix = f"version-{version.number}" if version and version.number else "draft"
-    response["Content-Disposition"] = f'attachment; filename="ranked-list-tool-{suffix}.xlsx"'
-    return response
+    return xlsx_response(
+        ranked_list_tool_workbook(version=version, with_scores=with_scores),
+        filename=f"ranked-list-tool-{suffix}",
+    )
 
 
 @login_required
@@ -134,7 +133,10 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and draft and issue_form.is_valid():
         try:
             ranked_list_issue(
-                actor=request.user, version=version, now=timezone.now(), **issue_form.cleaned_data
+                actor=current_user(request),
+                version=version,
+                now=timezone.now(),
+                **issue_form.cleaned_data,
             )
         except DomainError as exc:
             form_add_domain_error(issue_form, exc)
@@ -160,7 +162,7 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def version_draft_create(request: HttpRequest) -> HttpResponse:
     require_visible(request.user, "framework.manage_framework")
-    version = ranked_list_draft_create(actor=request.user, now=timezone.now())
+    version = ranked_list_draft_create(actor=current_user(request), now=timezone.now())
     messages.success(request, "A new draft has been started from the lists in force.")
     return redirect("framework:version-detail", pk=version.pk)
 
@@ -171,7 +173,7 @@ def version_discard(request: HttpRequest, pk: int) -> HttpResponse:
     version = get_object_or_404(RankedListVersion, pk=pk)
     require_visible(request.user, "framework.manage_framework", version)
     try:
-        ranked_list_discard(actor=request.user, version=version, now=timezone.now())
+        ranked_list_discard(actor=current_user(request), version=version, now=timezone.now())
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("framework:version-detail", pk=version.pk)
@@ -189,7 +191,7 @@ def version_rank(request: HttpRequest, pk: int) -> HttpResponse:
         if not form.is_valid():
             raise ValidationFailed("Enter whole-number weights from 0 to 100.")
         ranked_list_draft_rank_by_scores(
-            actor=request.user, version=version, now=timezone.now(), **form.cleaned_data
+            actor=current_user(request), version=version, now=timezone.now(), **form.cleaned_data
         )
     except DomainError as exc:
         messages.error(request, exc.message)
@@ -216,7 +218,7 @@ def version_lot_edit(request: HttpRequest, pk: int, lot_pk: int) -> HttpResponse
     if request.method == "POST" and form.is_valid():
         try:
             ranked_list_draft_set_lot(
-                actor=request.user,
+                actor=current_user(request),
                 version=version,
                 lot=lot,
                 tier1=form.cleaned_data["tier1"],
@@ -242,7 +244,10 @@ def import_workbook(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["workbook"]
         try:
             version = ranked_list_import(
-                actor=request.user, data=upload.read(), filename=upload.name, now=timezone.now()
+                actor=current_user(request),
+                data=upload.read(),
+                filename=upload.name,
+                now=timezone.now(),
             )
         except ValidationFailed as exc:
             problems = exc.errors if isinstance(exc.errors, list) else [exc.message]

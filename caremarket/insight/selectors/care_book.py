@@ -1,9 +1,10 @@
 """The council's book of home care: every package's care as a span of days, from which the
 market figures on any day are counted (who receives care, how many hours, at what cost).
 
-Purchase orders are the record of framework-priced care, including packages carried over
-from before the platform; packages placed outside the price matrix (Available Packages,
-mini-competition, spot) have no order and are read from the package itself.
+Purchase orders are the record of commissioned care, including packages carried over from
+before the platform; placements outside the price matrix have orders at the agreed rate, spot
+ones marked spot (decision 0074). Packages placed before that have no order and are read from
+the package itself.
 """
 
 from __future__ import annotations
@@ -135,13 +136,14 @@ def care_book(*, overlapping_from: dt.date | None = None, until: dt.date | None 
     order_rows = list(
         orders.values_list(
             "package_reference",
-            "provider__organisation_id",
+            "organisation_id",
             "lot__district_id",
             "hours_per_week",
             "rate",
             "unit",
             "starts_on",
             "ends_on",
+            "pricing",
         )
     )
     package_rows = {
@@ -166,7 +168,7 @@ def care_book(*, overlapping_from: dt.date | None = None, until: dt.date | None 
     )
     spans: list[CareSpan] = []
     ordered: set[str] = set()
-    for reference, org, district, hours, rate, unit, starts, ends in order_rows:
+    for reference, org, district, hours, rate, unit, starts, ends, pricing in order_rows:
         ordered.add(reference)
         spans.append(
             CareSpan(
@@ -178,7 +180,8 @@ def care_book(*, overlapping_from: dt.date | None = None, until: dt.date | None 
                 weekly_cost=weekly_cost(rate=rate, unit=unit, hours_per_week=hours),
                 starts_on=starts,
                 ends_on=ends,
-                framework=True,
+                # A spot order is care bought off the framework, however it is recorded.
+                framework=pricing != PurchaseOrder.Pricing.SPOT,
             )
         )
     # A framework package whose orders all fall outside the window is still not spot care.
@@ -223,7 +226,7 @@ def care_bounds(*, until: dt.date) -> dict[int, CareBounds]:
     sources = (
         (
             PurchaseOrder.objects.filter(starts_on__lte=until),
-            "provider__organisation_id",
+            "organisation_id",
             "starts_on",
             "ends_on",
         ),

@@ -22,6 +22,7 @@ from caremarket.carehomes.models import (
     BookingStatus,
     CareHome,
     CareType,
+    HomeSuspension,
     Room,
     Suspension,
 )
@@ -76,11 +77,20 @@ class RoomHistory:
     occupied: list[Interval] = field(default_factory=list)
     suspended: list[Interval] = field(default_factory=list)
     reserved: list[Interval] = field(default_factory=list)
+    # The home's closures: a room with nothing else on it is closed (suspended) with the home.
+    home_closed: list[Interval] = field(default_factory=list)
 
     def states_on(self, days: list[dt.date]) -> list[str | None]:
         """The room's state on each of the (sorted) days; None before the room existed."""
-        rank = [0] * len(days)  # 0 vacant, 1 reserved, 2 suspended, 3 occupied
-        for level, intervals in ((3, self.occupied), (2, self.suspended), (1, self.reserved)):
+        # 0 vacant, 1 closed with its home, 2 reserved, 3 suspended, 4 occupied: a request
+        # made before the home closed still awaits an answer, as the homes' bed states say.
+        rank = [0] * len(days)
+        for level, intervals in (
+            (4, self.occupied),
+            (3, self.suspended),
+            (2, self.reserved),
+            (1, self.home_closed),
+        ):
             for start, end in intervals:
                 lo = bisect.bisect_left(days, start)
                 hi = len(days) if end is None else bisect.bisect_left(days, end)
@@ -91,7 +101,7 @@ class RoomHistory:
         return [None if i < born else _STATES[r] for i, r in enumerate(rank)]
 
 
-_STATES = (VACANT, RESERVED, SUSPENDED, OCCUPIED)
+_STATES = (VACANT, SUSPENDED, RESERVED, SUSPENDED, OCCUPIED)
 
 
 def _earlier(a: dt.date | None, b: dt.date | None) -> dt.date | None:
@@ -156,6 +166,17 @@ def room_histories(*, until: dt.date, since: dt.date | None = None) -> list[Room
             room.reserved.append((asked, _earlier(answered_end, ends_on)))
     for room_id, starts_on, ends_on in suspensions.values_list("room_id", "starts_on", "ends_on"):
         rooms[room_id].suspended.append((starts_on, ends_on))
+    # A home's closure holds every room, including one freed after it began, which has no
+    # suspension of its own (decision 0072).
+    closures = HomeSuspension.objects.filter(home__is_active=True, starts_on__lte=until)
+    if since is not None:
+        closures = closures.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=since))
+    by_home: dict[int, list[RoomHistory]] = defaultdict(list)
+    for room in rooms.values():
+        by_home[room.home_id].append(room)
+    for home_id, starts_on, ends_on in closures.values_list("home_id", "starts_on", "ends_on"):
+        for room in by_home.get(home_id, []):
+            room.home_closed.append((starts_on, ends_on))
     return list(rooms.values())
 
 

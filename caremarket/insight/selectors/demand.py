@@ -2,7 +2,8 @@
 
 What a provider may see of a package here is its reference, district, outward code, service,
 cohort, hours, start date, urgency, stage and how long it has waited; never the person's
-reference, the full postcode, the needs or who was offered it.
+reference, the full postcode, the needs or who was offered it. A provider also sees how each
+package fits its own round (issue 14 item 2), from its own current clients only.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncWeek
@@ -22,6 +24,7 @@ from caremarket.insight.selectors.periods import Period, range_last_weeks
 from caremarket.sourcing.engine.calendar import LONDON
 from caremarket.sourcing.engine.model import OPEN_STAGES
 from caremarket.sourcing.models import Package, StageChoices, Urgency
+from caremarket.sourcing.selectors.round_fit import RoundFit, round_fit_for_user
 
 SERVICE_LABELS = dict(ServiceType.choices)
 COHORT_LABELS = dict(Cohort.choices)
@@ -109,6 +112,20 @@ def demand_packages(
         )
         for p in qs.order_by("created_at", "id")
     ]
+
+
+def demand_round_fit(*, user: Any, packages: list[DemandPackage]) -> dict[str, RoundFit]:
+    """How each package waiting fits the signed-in provider's round, keyed by reference; empty
+    for anyone else. The same figures as on its offers, Batching List and Available Packages."""
+    if not packages or not user.has_perm("sourcing.view_round_fit"):
+        return {}
+    located = list(
+        Package.objects.filter(reference__in=[p.reference for p in packages]).only(
+            "pk", "reference", "postcode", "outward_code"
+        )
+    )
+    fits = round_fit_for_user(user=user, packages=located)
+    return {p.reference: fits[p.pk] for p in located if p.pk in fits}
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TypeAlias
 
+from caremarket.framework.models import Provider
 from caremarket.insight.selectors.care_book import CareBook, CareTotals, care_book
 from caremarket.insight.selectors.care_homes import (
     BedCounts,
@@ -42,6 +44,10 @@ class Figure:
     value: int | float | Decimal | None
     kind: str  # count, percent, hours, money, working_hours
     note: str = ""
+
+
+# A titled group of figures, as the dashboard and the downloads show it.
+Section: TypeAlias = tuple[str, list["Figure"]]
 
 
 @dataclass
@@ -153,155 +159,26 @@ def market(*, span: DateRange) -> Market:
     beds = beds_on(histories=room_histories(since=as_at, until=as_at), days=[as_at])[0]
     table = MarketTable(span=span, as_at=as_at)
     table.sections = [
-        (
-            f"Whole market, as at {as_at:%-d %B %Y}",
-            [
-                Figure(
-                    "providers",
-                    "Home care providers",
-                    len(known),
-                    "count",
-                    "Registered with the CQC in the area, or delivering council-funded care.",
-                ),
-                Figure(
-                    "active_providers",
-                    "Active providers",
-                    len(active_keys),
-                    "count",
-                    "Delivering council-funded care on the day.",
-                ),
-                Figure(
-                    "providers_good_share",
-                    "Providers rated Good or Outstanding",
-                    whole_share,
-                    "percent",
-                    f"Of {whole_rated} rated providers: every rated location Good or Outstanding.",
-                ),
-                Figure(
-                    "providers_started",
-                    "Providers that started working with the council",
-                    len(moved.started),
-                    "count",
-                    "First council-funded care began in the range.",
-                ),
-                Figure(
-                    "providers_stopped",
-                    "Providers that stopped working with the council",
-                    len(moved.stopped),
-                    "count",
-                    "Last council-funded care ended in the range.",
-                ),
-            ],
+        _whole_market_section(
+            as_at=as_at,
+            known=known,
+            active_keys=active_keys,
+            whole_share=whole_share,
+            whole_rated=whole_rated,
+            moved=moved,
         ),
-        (
-            f"Council-funded home care, as at {as_at:%-d %B %Y}",
-            [
-                Figure(
-                    "adults",
-                    "Adults receiving council-funded home care",
-                    today.adult_count,
-                    "count",
-                ),
-                Figure("packages", "Packages of care", today.packages, "count"),
-                Figure(
-                    "hours_per_week", "Commissioned hours a week", today.hours_per_week, "hours"
-                ),
-                Figure("weekly_spend", "Commissioned spend a week", today.weekly_spend, "money"),
-                Figure(
-                    "annual_spend",
-                    "A year's spend at this rate",
-                    today.weekly_spend * WEEKS_A_YEAR,
-                    "money",
-                ),
-                Figure(
-                    "packages_good_share",
-                    "Packages with providers rated Good or Outstanding",
-                    package_share,
-                    "percent",
-                    f"Of {package_rated} packages with rated providers.",
-                ),
-                Figure(
-                    "framework_providers",
-                    "Providers on the Live at Home framework",
-                    len(framework),
-                    "count",
-                ),
-                Figure(
-                    "framework_good_share",
-                    "Framework providers rated Good or Outstanding",
-                    framework_share,
-                    "percent",
-                    f"Of {framework_rated} rated framework providers.",
-                ),
-                Figure(
-                    "utilisation",
-                    "Framework utilisation",
-                    today.utilisation,
-                    "percent",
-                    "Commissioned hours under framework purchase orders.",
-                ),
-                Figure(
-                    "framework_joined",
-                    "Providers joining the framework",
-                    len(moved.framework_joined),
-                    "count",
-                    "In the range.",
-                ),
-                Figure(
-                    "framework_left",
-                    "Providers leaving the framework",
-                    len(moved.framework_left),
-                    "count",
-                    "In the range.",
-                ),
-            ],
+        _council_care_section(
+            as_at=as_at,
+            today=today,
+            package_share=package_share,
+            package_rated=package_rated,
+            framework=framework,
+            framework_share=framework_share,
+            framework_rated=framework_rated,
+            moved=moved,
         ),
-        (
-            f"Sourcing, {span.label}",
-            [
-                Figure("referred", "Packages referred", sourcing.referred, "count"),
-                Figure("placed", "Packages placed", sourcing.placed, "count"),
-                Figure("cancelled", "Packages cancelled", sourcing.cancelled, "count"),
-                Figure(
-                    "median_hours",
-                    "Median time to source",
-                    sourcing.median_hours,
-                    "working_hours",
-                    "Office hours from referral to placement.",
-                ),
-                Figure(
-                    "p90_hours",
-                    "Time to source, 90th percentile",
-                    sourcing.p90_hours,
-                    "working_hours",
-                ),
-                *[
-                    Figure(
-                        f"route_{route}",
-                        f"Placed through {ROUTE_PHRASES[route]}",
-                        sourcing.route_share(route),
-                        "percent",
-                        f"{sourcing.by_route.get(route, 0)} of {sourcing.placed} placements.",
-                    )
-                    for route in ROUTES
-                ],
-            ],
-        ),
-        (
-            f"Care homes, as at {as_at:%-d %B %Y}",
-            [
-                Figure("care_home_rooms", "Care home rooms", beds.total.rooms, "count"),
-                Figure("care_home_occupancy", "Occupancy", beds.total.occupancy, "percent"),
-                Figure(
-                    "care_home_vacancies",
-                    "Vacant rooms",
-                    beds.total.vacancies,
-                    "count",
-                    f"{beds.total.reserved} of them reserved.",
-                ),
-                Figure("care_home_suspended", "Suspended rooms", beds.total.suspended, "count"),
-            ],
-        ),
+        _sourcing_section(span=span, sourcing=sourcing),
+        _care_homes_section(as_at=as_at, beds=beds.total),
     ]
     return Market(
         table=table,
@@ -313,4 +190,181 @@ def market(*, span: DateRange) -> Market:
         beds_total=beds.total,
         care_by_district=book.totals_by(as_at, "district_id"),
         district_names=district_names(),
+    )
+
+
+def _whole_market_section(
+    *,
+    as_at: dt.date,
+    known: set[str],
+    active_keys: set[str],
+    whole_share: float | None,
+    whole_rated: int,
+    moved: Movements,
+) -> Section:
+    return (
+        f"Whole market, as at {as_at:%-d %B %Y}",
+        [
+            Figure(
+                "providers",
+                "Home care providers",
+                len(known),
+                "count",
+                "Registered with the CQC in the area, or delivering council-funded care.",
+            ),
+            Figure(
+                "active_providers",
+                "Active providers",
+                len(active_keys),
+                "count",
+                "Delivering council-funded care on the day.",
+            ),
+            Figure(
+                "providers_good_share",
+                "Providers rated Good or Outstanding",
+                whole_share,
+                "percent",
+                f"Of {whole_rated} rated providers: every rated location Good or Outstanding.",
+            ),
+            Figure(
+                "providers_started",
+                "Providers that started working with the council",
+                len(moved.started),
+                "count",
+                "First council-funded care began in the range.",
+            ),
+            Figure(
+                "providers_stopped",
+                "Providers that stopped working with the council",
+                len(moved.stopped),
+                "count",
+                "Last council-funded care ended in the range.",
+            ),
+        ],
+    )
+
+
+def _council_care_section(
+    *,
+    as_at: dt.date,
+    today: CareTotals,
+    package_share: float | None,
+    package_rated: int,
+    framework: list[Provider],
+    framework_share: float | None,
+    framework_rated: int,
+    moved: Movements,
+) -> Section:
+    return (
+        f"Council-funded home care, as at {as_at:%-d %B %Y}",
+        [
+            Figure(
+                "adults",
+                "Adults receiving council-funded home care",
+                today.adult_count,
+                "count",
+            ),
+            Figure("packages", "Packages of care", today.packages, "count"),
+            Figure("hours_per_week", "Commissioned hours a week", today.hours_per_week, "hours"),
+            Figure("weekly_spend", "Commissioned spend a week", today.weekly_spend, "money"),
+            Figure(
+                "annual_spend",
+                "A year's spend at this rate",
+                today.weekly_spend * WEEKS_A_YEAR,
+                "money",
+            ),
+            Figure(
+                "packages_good_share",
+                "Packages with providers rated Good or Outstanding",
+                package_share,
+                "percent",
+                f"Of {package_rated} packages with rated providers.",
+            ),
+            Figure(
+                "framework_providers",
+                "Providers on the Live at Home framework",
+                len(framework),
+                "count",
+            ),
+            Figure(
+                "framework_good_share",
+                "Framework providers rated Good or Outstanding",
+                framework_share,
+                "percent",
+                f"Of {framework_rated} rated framework providers.",
+            ),
+            Figure(
+                "utilisation",
+                "Framework utilisation",
+                today.utilisation,
+                "percent",
+                "Commissioned hours under framework purchase orders.",
+            ),
+            Figure(
+                "framework_joined",
+                "Providers joining the framework",
+                len(moved.framework_joined),
+                "count",
+                "In the range.",
+            ),
+            Figure(
+                "framework_left",
+                "Providers leaving the framework",
+                len(moved.framework_left),
+                "count",
+                "In the range.",
+            ),
+        ],
+    )
+
+
+def _sourcing_section(*, span: DateRange, sourcing: Sourcing) -> Section:
+    return (
+        f"Sourcing, {span.label}",
+        [
+            Figure("referred", "Packages referred", sourcing.referred, "count"),
+            Figure("placed", "Packages placed", sourcing.placed, "count"),
+            Figure("cancelled", "Packages cancelled", sourcing.cancelled, "count"),
+            Figure(
+                "median_hours",
+                "Median time to source",
+                sourcing.median_hours,
+                "working_hours",
+                "Office hours from referral to placement.",
+            ),
+            Figure(
+                "p90_hours",
+                "Time to source, 90th percentile",
+                sourcing.p90_hours,
+                "working_hours",
+            ),
+            *[
+                Figure(
+                    f"route_{route}",
+                    f"Placed through {ROUTE_PHRASES[route]}",
+                    sourcing.route_share(route),
+                    "percent",
+                    f"{sourcing.by_route.get(route, 0)} of {sourcing.placed} placements.",
+                )
+                for route in ROUTES
+            ],
+        ],
+    )
+
+
+def _care_homes_section(*, as_at: dt.date, beds: BedCounts) -> Section:
+    return (
+        f"Care homes, as at {as_at:%-d %B %Y}",
+        [
+            Figure("care_home_rooms", "Care home rooms", beds.rooms, "count"),
+            Figure("care_home_occupancy", "Occupancy", beds.occupancy, "percent"),
+            Figure(
+                "care_home_vacancies",
+                "Vacant rooms",
+                beds.vacancies,
+                "count",
+                f"{beds.reserved} of them reserved.",
+            ),
+            Figure("care_home_suspended", "Suspended rooms", beds.suspended, "count"),
+        ],
     )

@@ -17,10 +17,16 @@ hour from 9 November 2026) over two weeks: Monday 16 to Sunday 29 November 2026.
 Good Care 11's agreement ended on 20 November. CQC: every framework provider's branch is a
 home care agency in Chelmsford rated Good overall except Weak Care (Requires improvement);
 the spot provider is rated Requires improvement; one more agency (not on the platform) is Good.
+
+Built once per test module when every test of the module that uses the database asks for
+`market_world` (`built_once_per_module`): each test gets its own copy of the objects, and its
+own transaction undoes what it writes; a test that asks for `market_world` gets that market's
+`world`, `fw` and `sourcing` too. Otherwise built for each test.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
@@ -28,17 +34,24 @@ from decimal import Decimal
 import pytest
 
 from caremarket.accounts.models import User
+from caremarket.conftest import World, built_once_per_module, world_build
 from caremarket.cqc.models import CqcLocation, CqcRating
 from caremarket.framework.services.providers import provider_agreement_end
 from caremarket.framework.services.purchase_orders import (
     purchase_order_carry_over,
     purchase_order_end,
 )
-from caremarket.framework.tests.conftest import rate_location
+from caremarket.framework.tests.conftest import Framework, framework_build, rate_location
 from caremarket.insight.selectors.periods import DateRange
 from caremarket.sourcing.models import Package
 from caremarket.sourcing.services import batching, offers, packages
-from caremarket.sourcing.tests.conftest import Sourcing, at, fw, sourcing  # noqa: F401  (re-exported fixtures)
+from caremarket.sourcing.tests.conftest import (
+    Sourcing,
+    SourcingWorld,
+    at,
+    sourcing_build,
+    sourcing_world_build,
+)
 
 SPAN = DateRange(starts_on=dt.date(2026, 11, 16), ends_on=dt.date(2026, 11, 29))
 WEEK1_END, AS_AT = dt.date(2026, 11, 22), dt.date(2026, 11, 29)
@@ -68,8 +81,63 @@ def _decline(user, package: Package, when: dt.datetime) -> None:
     offers.offer_decline(actor=user, offer=_open(package), reason="No carers", now=when)
 
 
+@dataclass
+class Market(SourcingWorld):
+    market_world: MarketWorld
+
+
+def market_build() -> Market:
+    built = sourcing_world_build()
+    return Market(
+        world=built.world,
+        fw=built.fw,
+        sourcing=built.sourcing,
+        market_world=market_world_build(built.world, built.sourcing),
+    )
+
+
+@pytest.fixture(scope="module")
+def _market_once(request, django_db_setup, django_db_blocker):
+    with built_once_per_module(
+        request, django_db_blocker, market_build, shared_by="market_world"
+    ) as built:
+        yield built
+
+
 @pytest.fixture
-def market_world(world, fw, sourcing) -> MarketWorld:  # noqa: F811
+def _market(_market_once, db) -> Market:
+    # One deep copy for the whole market, so the copies keep pointing at one another.
+    return market_build() if _market_once is None else copy.deepcopy(_market_once)
+
+
+def _of_the_market(request) -> Market | None:
+    return request.getfixturevalue("_market") if "market_world" in request.fixturenames else None
+
+
+@pytest.fixture
+def world(request, db) -> World:
+    market = _of_the_market(request)
+    return market.world if market else world_build()
+
+
+@pytest.fixture
+def fw(request, world) -> Framework:
+    market = _of_the_market(request)
+    return market.fw if market else framework_build(world)
+
+
+@pytest.fixture
+def sourcing(request, world, fw) -> Sourcing:
+    market = _of_the_market(request)
+    return market.sourcing if market else sourcing_build(world, fw)
+
+
+@pytest.fixture
+def market_world(_market) -> MarketWorld:
+    return _market.market_world
+
+
+def market_world_build(world: World, sourcing: Sourcing) -> MarketWorld:
     s, broker = sourcing, world.broker
     thursday = at(2026, 11, 19, 10)
     start = {"start_date": dt.date(2026, 11, 23)}

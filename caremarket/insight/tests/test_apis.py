@@ -42,6 +42,17 @@ def test_demand_lists_each_waiting_package_with_no_personal_data(world, market_w
         "stage",
         "waiting_since",
         "waited_hours",
+        "round_fit",
+    }
+    # How it fits the provider's own round: figures only (decision 0118).
+    assert set(package["round_fit"] or {}) <= {
+        "exact",
+        "within_1km",
+        "within_2km",
+        "within_5km",
+        "nearest_km",
+        "calls_total",
+        "calls_fitting",
     }
     text = str(body)
     for secret in ("AS-", "CM1 1AA", "Help to wash", "Meadow", "Good Care", "Weak Care"):

@@ -10,6 +10,7 @@ import io
 import openpyxl
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from caremarket.accounts.demo import DEMO_PASSWORD
 from caremarket.carehomes import demo as carehomes_demo
@@ -52,7 +53,7 @@ def test_the_council_opens_each_dashboard_and_downloads_its_figures(
 ):
     sign_in(page, live_server, "contracts@council.example", DEMO_PASSWORD)
     menu(page, "Market").click()
-    assert page.locator("h1").inner_text() == "Home care market"
+    expect(page.locator("h1")).to_have_text("Home care market")
     assert charts_drawn(page) == 5
     adults = page.locator("[data-figure=adults] .govuk-summary-list__value").inner_text()
     assert int(adults.replace(",", "")) > 0
@@ -64,7 +65,7 @@ def test_the_council_opens_each_dashboard_and_downloads_its_figures(
     assert book.sheetnames[0] == "Market table" and book["By period"].max_row > 3
 
     page.get_by_role("link", name="Care home market").click()
-    assert page.locator("h1").inner_text() == "Care home market"
+    expect(page.locator("h1")).to_have_text("Care home market")
     assert charts_drawn(page) == 2
     with page.expect_download() as info:
         page.get_by_role("link", name="Suspended rooms (CSV)").click()
@@ -72,7 +73,7 @@ def test_the_council_opens_each_dashboard_and_downloads_its_figures(
     assert rows[0][:2] == ["Care home", "CQC location ID"]
 
     page.get_by_role("link", name="Live demand").click()
-    assert page.locator("h1").inner_text() == "Live demand for home care"
+    expect(page.locator("h1")).to_have_text("Live demand for home care")
     assert charts_drawn(page) == 2
     assert page.locator("[data-testid=demand-map]").is_visible()
 
@@ -80,7 +81,7 @@ def test_the_council_opens_each_dashboard_and_downloads_its_figures(
 def test_a_provider_sees_demand_only_and_an_nhs_team_the_care_home_market(page, live_server, demo):
     sign_in(page, live_server, "coordinator@brightpath.example", DEMO_PASSWORD)
     menu(page, "Demand").click()
-    assert page.locator("h1").inner_text() == "Live demand for home care"
+    expect(page.locator("h1")).to_have_text("Live demand for home care")
     assert charts_drawn(page) == 2
     assert page.get_by_role("link", name="Home care market").count() == 0
     with page.expect_download() as info:
@@ -94,6 +95,6 @@ def test_a_provider_sees_demand_only_and_an_nhs_team_the_care_home_market(page, 
     page.context.clear_cookies()
     sign_in(page, live_server, "discharge@nhs.example", DEMO_PASSWORD)
     menu(page, "Market").click()
-    assert page.locator("h1").inner_text() == "Care home market"
+    expect(page.locator("h1")).to_have_text("Care home market")
     rooms = page.locator("[data-testid=beds-summary] .cm-figure-card__value").first.inner_text()
     assert int(rooms) > 0

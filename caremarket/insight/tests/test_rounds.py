@@ -3,11 +3,11 @@
 import datetime as dt
 
 from caremarket.sourcing.services.handbacks import handback_give
-from caremarket.sourcing.tests.conftest import THURSDAY, fw, sourcing  # noqa: F401
+from caremarket.sourcing.tests.conftest import THURSDAY
 from caremarket.sourcing.tests.rounds.conftest import client_of, postcode_at
 
 
-def test_contract_managers_see_rounds_and_handbacks_with_downloads(world, sourcing, monkeypatch):  # noqa: F811
+def test_contract_managers_see_rounds_and_handbacks_with_downloads(world, sourcing, monkeypatch):
     monkeypatch.setattr("django.utils.timezone.now", lambda: THURSDAY)
     mine, theirs = sourcing.first.organisation, sourcing.second.organisation
     a = client_of(sourcing, world.broker, mine, postcode_at("CM1 2AB", east_km=0.0), n=1)

@@ -244,7 +244,7 @@ def test_a_request_answered_late_reserves_its_room_no_longer_than_it_asked(world
 def test_todays_counts_agree_with_the_bed_states_the_homes_see(db, monkeypatch):
     monkeypatch.setattr(demo, "HOMES_PER_DISTRICT", 2)
     rng = random.Random(11)
-    load_accounts(rng=rng)
+    load_accounts(rng=rng, now=timezone.now())
     load_postcodes(rng=rng)
     demo.load(rng=rng, now=timezone.now())
     today = timezone.localdate()

@@ -1,5 +1,7 @@
 """The whole market: CQC's home care agencies in the area, and the platform's providers."""
 
+from django.utils import timezone
+
 from caremarket.accounts.models import OrganisationKind
 from caremarket.accounts.services import organisation_create
 from caremarket.cqc.models import CqcLocation, CqcRating
@@ -47,11 +49,20 @@ def test_a_provider_is_good_only_if_every_rated_location_is(db):
 def test_home_care_organisations_count_once_whether_or_not_the_cqc_file_has_them(db):
     agency("L1", "1-123", "CM1 1AA", rating="Good")
     known = organisation_create(
-        actor=None, name="Known Care", kind=OrganisationKind.HOME_CARE_PROVIDER, reference="1-123"
+        now=timezone.now(),
+        actor=None,
+        name="Known Care",
+        kind=OrganisationKind.HOME_CARE_PROVIDER,
+        reference="1-123",
     )
-    new = organisation_create(actor=None, name="New Care", kind=OrganisationKind.HOME_CARE_PROVIDER)
+    new = organisation_create(
+        now=timezone.now(), actor=None, name="New Care", kind=OrganisationKind.HOME_CARE_PROVIDER
+    )
     organisation_create(
-        actor=None, name="A Care Home Group", kind=OrganisationKind.CARE_HOME_PROVIDER
+        now=timezone.now(),
+        actor=None,
+        name="A Care Home Group",
+        kind=OrganisationKind.CARE_HOME_PROVIDER,
     )
     found = market_providers()
     assert set(found) == {"1-123", f"organisation {new.pk}"}

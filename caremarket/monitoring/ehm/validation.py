@@ -305,6 +305,17 @@ def _reject_error(
 
 
 def _checks(ctx: FileContext, period: Period | None) -> list[Check]:
+    """Every rule a row must pass, in the order the error report lists them."""
+    return [
+        *_presence_checks(),
+        *_reference_checks(ctx),
+        *_code_checks(),
+        *_time_checks(),
+        *_period_checks(ctx, period),
+    ]
+
+
+def _presence_checks() -> list[Check]:
     checks: list[Check] = [(c, _blank(c), "Required: the value is blank.") for c in REQUIRED]
     checks += [
         (c, f"length({c}) > {MAX_FIELD_LENGTH}", f"Longer than {MAX_FIELD_LENGTH} characters.")
@@ -315,8 +326,12 @@ def _checks(ctx: FileContext, period: Period | None) -> list[Check]:
         (c, f"status_c = 'DELIVERED' AND {_blank(c)}", "Required for a DELIVERED visit.")
         for c in delivered_needs
     ]
+    return checks
+
+
+def _reference_checks(ctx: FileContext) -> list[Check]:
     anchor = f"DATE {_lit(ctx.anchor.isoformat())}"
-    checks += [
+    return [
         (
             "provider_reference",
             f"provider_reference <> {_lit(ctx.provider_reference)}",
@@ -339,6 +354,11 @@ def _checks(ctx: FileContext, period: Period | None) -> list[Check]:
             f"Not the first day of a four-week period (periods start every {PERIOD_DAYS} days"
             f" from {ctx.anchor:%-d %B %Y}).",
         ),
+    ]
+
+
+def _code_checks() -> list[Check]:
+    return [
         (
             "service_type",
             f"service_type_c NOT IN ({_codes(SERVICE_TYPES)})",
@@ -361,6 +381,11 @@ def _checks(ctx: FileContext, period: Period | None) -> list[Check]:
             "carers IS NOT NULL AND (carers_n IS NULL OR carers_n NOT BETWEEN 1 AND 4)",
             "The number of carers must be a whole number from 1 to 4.",
         ),
+    ]
+
+
+def _time_checks() -> list[Check]:
+    checks: list[Check] = [
         (
             "planned_end",
             f"{_instant('planned_end')} <= {_instant('planned_start')}",
@@ -400,29 +425,35 @@ def _checks(ctx: FileContext, period: Period | None) -> list[Check]:
     ]
     checks += [(column, f"{column}__unparsed IS NOT NULL", DATE_TIME_RULE) for column in TIMESTAMPS]
     checks += [(column, f"{column}_gap", SKIPPED_RULE) for column in TIMESTAMPS]
-    if period is not None:
-        checks += [
+    return checks
+
+
+def _period_checks(ctx: FileContext, period: Period | None) -> list[Check]:
+    """Rows must all be for row 2's period, and the period must be over."""
+    if period is None:
+        return []
+    checks: list[Check] = [
+        (
+            "period_start",
+            f"period_start_d <> DATE {_lit(period.start.isoformat())}",
+            f"Every row must be for the same period as row 2 ({period.start:%-d %B %Y}).",
+        ),
+        (
+            "planned_start",
+            f"planned_start_ts::DATE NOT BETWEEN DATE {_lit(period.start.isoformat())}"
+            f" AND DATE {_lit(period.end.isoformat())}",
+            f"The planned start is outside the period ({period.start:%-d %b %Y} to"
+            f" {period.end:%-d %b %Y}).",
+        ),
+    ]
+    if period.end >= ctx.today:
+        checks.append(
             (
                 "period_start",
-                f"period_start_d <> DATE {_lit(period.start.isoformat())}",
-                f"Every row must be for the same period as row 2 ({period.start:%-d %B %Y}).",
-            ),
-            (
-                "planned_start",
-                f"planned_start_ts::DATE NOT BETWEEN DATE {_lit(period.start.isoformat())}"
-                f" AND DATE {_lit(period.end.isoformat())}",
-                f"The planned start is outside the period ({period.start:%-d %b %Y} to"
-                f" {period.end:%-d %b %Y}).",
-            ),
-        ]
-        if period.end >= ctx.today:
-            checks.append(
-                (
-                    "period_start",
-                    "row = 2",
-                    f"The period has not ended yet: send its file after {period.end:%-d %B %Y}.",
-                )
+                "row = 2",
+                f"The period has not ended yet: send its file after {period.end:%-d %B %Y}.",
             )
+        )
     return checks
 
 

@@ -9,17 +9,18 @@ import os
 import uuid
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
 import duckdb
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from caremarket.accounts.models import Organisation
+from caremarket.accounts.models import Organisation, User
 from caremarket.audit.services import audit_record
 from caremarket.common.errors import NotPermitted, ValidationFailed
+from caremarket.common.jobs import job_enqueue_on_commit
 from caremarket.monitoring import config
+from caremarket.monitoring.config import Thresholds
 from caremarket.monitoring.ehm.kpis import KpiRow, kpi_count
 from caremarket.monitoring.ehm.store import (
     INCOMING,
@@ -45,6 +46,8 @@ from caremarket.monitoring.services.flags import risk_flags_evaluate
 from caremarket.notifications.services import notification_send
 
 log = logging.getLogger(__name__)
+# The queued job that checks a received file (monitoring.queue.process_submission).
+PROCESS_SUBMISSION = "monitoring.process_submission"
 ERROR_LIMIT = 10_000
 NO_REFERENCE = (
     "Your organisation has no CQC provider ID on record, so its visit files cannot be checked."
@@ -58,14 +61,18 @@ def _megabytes(size: int) -> str:
 
 def submission_receive(
     *,
-    actor: Any,
+    actor: User,
     organisation: Organisation,
     chunks: Iterable[bytes],
     filename: str,
     size: int,
     now: dt.datetime,
 ) -> Submission:
-    """Keep the uploaded file for the task queue, or recognise content already received."""
+    """Keep the uploaded file and queue its processing, or recognise content already received.
+
+    The one way a visit file arrives (page, API, tests): the permission is asked here and the
+    processing is queued when the submission is committed.
+    """
     if not actor.has_perm("monitoring.upload_submission", organisation):
         raise NotPermitted("Only the provider's own staff can send its visit files.")
     if not organisation.reference:
@@ -115,7 +122,7 @@ def submission_receive(
 @transaction.atomic
 def _record_upload(
     *,
-    actor: Any,
+    actor: User | None,
     organisation: Organisation,
     temp: Path,
     relative: str,
@@ -172,6 +179,7 @@ def _record_upload(
     os.replace(temp, target)
     # The worker may be another machine: with object storage the file waits in the bucket.
     store_share(root=config.store_dir(), relpath=relative, shared=config.shared_store())
+    job_enqueue_on_commit(PROCESS_SUBMISSION, submission.pk)
     return submission
 
 
@@ -318,6 +326,86 @@ def _accepted_message(result: Validated, previous: Submission | None) -> str:
     return text + (f" It replaces submission {previous.pk}." if previous else "")
 
 
+def _supersede(
+    *, organisation: Organisation, period: int, by: Submission, now: dt.datetime
+) -> Submission | None:
+    """The current file for the period, if any, is replaced by `by`; it is returned."""
+    previous = submission_current(organisation=organisation, period=period)
+    if previous is not None:
+        Submission.objects.filter(pk=previous.pk).update(is_current=False, superseded_by=by)
+        audit_record(
+            actor=None,
+            action="ehm_submission.superseded",
+            obj=previous,
+            at=now,
+            data={"superseded_by": by.pk},
+        )
+    return previous
+
+
+def _mark_accepted(
+    *,
+    submission: Submission,
+    result: Validated,
+    previous: Submission | None,
+    store_path: str,
+    thresholds: Thresholds,
+    now: dt.datetime,
+) -> None:
+    assert result.period is not None
+    submission.status = (
+        Submission.Status.ACCEPTED_WITH_WARNINGS
+        if result.warning_count
+        else Submission.Status.ACCEPTED
+    )
+    submission.processed_at = now
+    submission.period = result.period.number
+    submission.rows = result.rows
+    submission.warning_count = result.warning_count
+    submission.warnings = [w.as_dict() for w in result.warnings]
+    submission.is_current = True
+    submission.upload_path = ""
+    submission.store_path = store_path
+    submission.thresholds = thresholds.as_dict()
+    submission.message = _accepted_message(result, previous)
+    resent = submission_replaced_same_content(submission=submission)
+    if resent is not None:
+        submission.message += (
+            f" It has the same content as submission {resent.pk} ({resent.filename}),"
+            " which a later file had replaced: that content is the current file again."
+        )
+    submission.save()
+    if resent is not None:
+        audit_record(
+            actor=None,
+            action="ehm_submission.current_again",
+            obj=submission,
+            at=now,
+            data={"same_content_as": resent.pk, "replaces": getattr(previous, "pk", None)},
+        )
+
+
+def _save_kpis(*, submission: Submission, kpis: list[KpiRow], branches: dict[str, Branch]) -> None:
+    assert submission.period is not None
+    organisation = submission.organisation
+    period = submission.period
+    names = {b.district_code: b.district_name for b in branches.values()}
+    KpiResult.objects.bulk_create(
+        [
+            KpiResult(
+                submission=submission,
+                organisation=organisation,
+                period=period,
+                scope=row.scope,
+                key=row.key,
+                label=_label(row, branches, names),
+                **row.counts,
+            )
+            for row in kpis
+        ]
+    )
+
+
 def _accept(
     *,
     submission: Submission,
@@ -338,64 +426,17 @@ def _accept(
     previous: Submission | None = None
     try:
         with transaction.atomic():
-            previous = submission_current(organisation=organisation, period=period)
-            if previous is not None:
-                Submission.objects.filter(pk=previous.pk).update(
-                    is_current=False, superseded_by=submission
-                )
-                audit_record(
-                    actor=None,
-                    action="ehm_submission.superseded",
-                    obj=previous,
-                    at=now,
-                    data={"superseded_by": submission.pk},
-                )
+            previous = _supersede(organisation=organisation, period=period, by=submission, now=now)
             thresholds = config.thresholds()
-            submission.status = (
-                Submission.Status.ACCEPTED_WITH_WARNINGS
-                if result.warning_count
-                else Submission.Status.ACCEPTED
+            _mark_accepted(
+                submission=submission,
+                result=result,
+                previous=previous,
+                store_path=relative,
+                thresholds=thresholds,
+                now=now,
             )
-            submission.processed_at = now
-            submission.period = period
-            submission.rows = result.rows
-            submission.warning_count = result.warning_count
-            submission.warnings = [w.as_dict() for w in result.warnings]
-            submission.is_current = True
-            submission.upload_path = ""
-            submission.store_path = relative
-            submission.thresholds = thresholds.as_dict()
-            submission.message = _accepted_message(result, previous)
-            resent = submission_replaced_same_content(submission=submission)
-            if resent is not None:
-                submission.message += (
-                    f" It has the same content as submission {resent.pk} ({resent.filename}),"
-                    " which a later file had replaced: that content is the current file again."
-                )
-            submission.save()
-            if resent is not None:
-                audit_record(
-                    actor=None,
-                    action="ehm_submission.current_again",
-                    obj=submission,
-                    at=now,
-                    data={"same_content_as": resent.pk, "replaces": getattr(previous, "pk", None)},
-                )
-            names = {b.district_code: b.district_name for b in branches.values()}
-            KpiResult.objects.bulk_create(
-                [
-                    KpiResult(
-                        submission=submission,
-                        organisation=organisation,
-                        period=period,
-                        scope=row.scope,
-                        key=row.key,
-                        label=_label(row, branches, names),
-                        **row.counts,
-                    )
-                    for row in kpis
-                ]
-            )
+            _save_kpis(submission=submission, kpis=kpis, branches=branches)
             audit_record(
                 actor=None,
                 action="ehm_submission.accepted",

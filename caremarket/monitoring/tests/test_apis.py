@@ -1,4 +1,6 @@
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
+from django.utils import timezone
 
 from caremarket.accounts.models import OrganisationKind, Role
 from caremarket.accounts.services import organisation_create
@@ -7,13 +9,16 @@ from caremarket.monitoring.tests.conftest import csv_bytes, visit
 
 
 def post_file(client, data, name="visits.csv"):
-    return client.post(
-        "/api/v1/ehm/submissions", {"file": SimpleUploadedFile(name, data, "text/csv")}
-    )
+    # Processing is queued when the submission commits; the test's transaction never does.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(
+            "/api/v1/ehm/submissions", {"file": SimpleUploadedFile(name, data, "text/csv")}
+        )
 
 
 def other_provider_user():
     org = organisation_create(
+        now=timezone.now(),
         actor=None,
         name="Harbour Home Care",
         kind=OrganisationKind.HOME_CARE_PROVIDER,

@@ -42,7 +42,8 @@ def test_a_contract_manager_opens_the_overview_and_a_provider(page, live_server,
     assert "Meadow Home Care" in main.inner_text()
     page.wait_for_selector("main [data-chart-drawn=true]")
     assert page.locator("main [data-chart-drawn=true]").count() == 1
-    page.click("main a:has-text('Meadow Home Care')")
+    with page.expect_navigation():
+        page.click("main a:has-text('Meadow Home Care')")
     assert "Missed visits" in page.locator("main").inner_text()
 
 

@@ -20,7 +20,7 @@ def test_the_demo_loads_twelve_periods_for_brightpath_through_the_services(
     settings.EHM_SUBMISSIONS_FROM = {"other": "2025-11-10"}  # neither is on a framework here
     monkeypatch.setattr(demo, "PEOPLE_PER_BRANCH", 1)
     now = timezone.make_aware(dt.datetime(2026, 11, 22, 9, 0))
-    load_accounts(rng=random.Random(1))
+    load_accounts(rng=random.Random(1), now=timezone.now())
     demo.load(rng=random.Random(1), now=now)
     brightpath = Submission.objects.filter(organisation__reference="1-000000002")
     assert sorted(brightpath.values_list("period", flat=True)) == list(range(2, 14))
@@ -39,7 +39,7 @@ def test_after_the_framework_demo_the_files_carry_the_agreements_branches_and_pa
     monkeypatch.setattr(framework_demo, "BOOK_PACKAGES", 5)
     now = timezone.make_aware(dt.datetime(2026, 11, 22, 9, 0))
     rng = random.Random(1)
-    load_accounts(rng=rng)
+    load_accounts(rng=rng, now=timezone.now())
     load_postcodes(rng=rng)
     framework_demo.load(rng=rng, now=now)
     demo.load(rng=rng, now=now)

@@ -23,7 +23,11 @@ def period(n):
 @pytest.fixture
 def market(world, fw):  # noqa: F811
     spot = organisation_create(
-        actor=None, name="Spot Carers", kind=OrganisationKind.HOME_CARE_PROVIDER, reference="1-55"
+        now=timezone.now(),
+        actor=None,
+        name="Spot Carers",
+        kind=OrganisationKind.HOME_CARE_PROVIDER,
+        reference="1-55",
     )
     return fw, spot
 

@@ -2,6 +2,7 @@ import datetime as dt
 
 from caremarket.monitoring.periods import (
     period_get,
+    period_latest_complete,
     period_number_on,
     period_starting,
     periods_ended,
@@ -36,3 +37,14 @@ def test_periods_ended_excludes_the_current_period():
 
 def test_a_period_is_due_a_week_after_it_ends_by_default():
     assert period_get(1, anchor=ANCHOR).due == dt.date(2025, 12, 14)
+
+
+def test_pages_open_on_the_last_period_that_has_ended():
+    # Period 14 runs 9 November to 6 December 2026: on its days, period 13 is the latest ended.
+    assert period_latest_complete(dt.date(2026, 11, 22), anchor=ANCHOR) == 13
+    assert period_latest_complete(dt.date(2026, 12, 7), anchor=ANCHOR) == 14
+
+
+def test_before_any_period_has_ended_pages_open_on_period_one():
+    assert period_latest_complete(dt.date(2025, 11, 20), anchor=ANCHOR) == 1
+    assert period_latest_complete(dt.date(2025, 11, 1), anchor=ANCHOR) == 1

@@ -2,7 +2,10 @@
 
 import datetime as dt
 
+import pytest
+
 from caremarket.audit.models import AuditEvent
+from caremarket.common.errors import NotPermitted
 from caremarket.monitoring import selectors
 from caremarket.monitoring.models import KpiResult, Submission
 from caremarket.monitoring.tests.conftest import NOW, csv_bytes, visit
@@ -153,3 +156,40 @@ def test_resending_the_current_file_changes_nothing_and_says_so(ehm):
     current.refresh_from_db()
     assert current.is_current and ehm.stored_files() == before
     assert AuditEvent.objects.filter(action="ehm_submission.current_again").count() == 1
+
+
+def _receive(ehm, data, actor):
+    from caremarket.monitoring.services.submissions import submission_receive
+
+    return submission_receive(
+        actor=actor,
+        organisation=ehm.provider,
+        chunks=[data],
+        filename="visits.csv",
+        size=len(data),
+        now=NOW,
+    )
+
+
+def test_a_received_file_is_queued_for_checking_once_it_is_committed(
+    ehm, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        received = _receive(ehm, csv_bytes([visit()]), ehm.world.home_care_user)
+        # Nothing runs before the commit: the worker would not find the row.
+        assert Submission.objects.get(pk=received.pk).status == Submission.Status.RECEIVED
+    assert len(queued) == 1
+    assert Submission.objects.get(pk=received.pk).status == Submission.Status.ACCEPTED
+
+
+def test_the_same_content_again_queues_nothing(ehm, django_capture_on_commit_callbacks):
+    ehm.send(csv_bytes([visit()]))
+    with django_capture_on_commit_callbacks() as queued:
+        again = _receive(ehm, csv_bytes([visit()]), ehm.world.home_care_user)
+    assert again.status == Submission.Status.DUPLICATE and queued == []
+
+
+def test_someone_who_may_not_send_the_file_queues_nothing(ehm, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as queued, pytest.raises(NotPermitted):
+        _receive(ehm, csv_bytes([visit()]), ehm.world.contract_manager)
+    assert queued == [] and not Submission.objects.exists()

@@ -1,5 +1,6 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 
 from caremarket.monitoring.models import Submission
 from caremarket.monitoring.tests.conftest import BRANCH_A, csv_bytes, visit
@@ -7,11 +8,12 @@ from caremarket.monitoring.tests.test_apis import other_provider_user
 
 
 def upload(client, data, **headers):
-    return client.post(
-        "/monitoring/submissions/new/",
-        {"file": SimpleUploadedFile("visits.csv", data, "text/csv")},
-        **headers,
-    )
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(
+            "/monitoring/submissions/new/",
+            {"file": SimpleUploadedFile("visits.csv", data, "text/csv")},
+            **headers,
+        )
 
 
 def test_monitoring_home_sends_providers_to_their_figures(ehm):

@@ -1,21 +1,18 @@
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from caremarket.accounts.models import Organisation, OrganisationKind, User
+from caremarket.accounts.models import Organisation, OrganisationKind
+from caremarket.accounts.selectors import current_user
 from caremarket.common.charts import Chart, chart
 from caremarket.monitoring import config, selectors
 from caremarket.monitoring.ehm.kpis import FIGURES, kpi_rates
-from caremarket.monitoring.ehm.store import store_reading
 from caremarket.monitoring.models import KpiResult, RiskFlag
-from caremarket.monitoring.periods import period_get, period_number_on
+from caremarket.monitoring.periods import period_get, period_latest_complete
 
 TREND_FIGURES = (
     ("on_time_rate", "Started on time"),
@@ -23,12 +20,6 @@ TREND_FIGURES = (
     ("short_visit_rate", "Short visits"),
     ("logged_at_home_rate", "Logged at home"),
 )
-SORTS = {"name", "compliance", "visits_due", "flags"} | {f[0] for f in FIGURES}
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _int(value: str | None) -> int | None:
@@ -109,7 +100,9 @@ def provider_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             ),
             "flags": selectors.flag_list(organisation=org) if council else None,
-            "submissions": selectors.submission_list(viewer=_user(request), organisation=org)[:5],
+            "submissions": selectors.submission_list(
+                viewer=current_user(request), organisation=org
+            )[:5],
             "is_council": council,
         },
     )
@@ -123,15 +116,7 @@ def branch_detail(request: HttpRequest, pk: int, location_id: str) -> HttpRespon
         raise Http404
     chosen = _int(request.GET.get("period")) or series[-1].period
     result = next((r for r in series if r.period == chosen), series[-1])
-    window = int(result.submission.thresholds.get("punctuality_window_minutes", 30))
-    with store_reading(
-        root=config.store_dir(),
-        relpath=result.submission.store_path,
-        shared=config.shared_store(),
-    ) as parquet:
-        by_hour = selectors.visit_punctuality_by_hour(
-            parquet=parquet, branch=location_id, window_minutes=window
-        )
+    window, by_hour = selectors.branch_punctuality(result=result, branch=location_id)
     return render(
         request,
         "monitoring/branch.html",
@@ -142,26 +127,10 @@ def branch_detail(request: HttpRequest, pk: int, location_id: str) -> HttpRespon
             **_series_context(series),
             "period": result.period,
             "periods": [r.period for r in series],
-            "by_hour": [(h, n, late, late / n if n else None) for h, n, late in by_hour],
+            "by_hour": by_hour,
             "window": window,
         },
     )
-
-
-def _sort_key(field: str) -> Callable[[selectors.OverviewRow], tuple[int, Any]]:
-    def key(row: selectors.OverviewRow) -> tuple[int, Any]:
-        if field == "name":
-            return (0, row.organisation.name.lower())
-        if field == "compliance":
-            return (0, row.compliance)
-        if field == "flags":
-            return (0, len(row.flags))
-        if field == "visits_due":
-            return (0, row.counts["visits_due"]) if row.counts else (1, 0)
-        value = row.rates.get(field)
-        return (0, value) if value is not None else (1, 0)
-
-    return key
 
 
 @login_required
@@ -170,20 +139,21 @@ def overview(request: HttpRequest) -> HttpResponse:
         raise Http404
     anchor, grace = config.period_anchor(), config.grace_days()
     today = timezone.localdate()
-    latest = (period_number_on(today, anchor=anchor) or 2) - 1
-    number = _int(request.GET.get("period")) or max(latest, 1)
+    latest = period_latest_complete(today, anchor=anchor)
+    number = _int(request.GET.get("period")) or latest
     period = period_get(number, anchor=anchor, grace_days=grace)
     district = request.GET.get("district", "")
     flagged_only = request.GET.get("flagged") == "1"
     sort = request.GET.get("sort", "name")
-    sort = sort if sort in SORTS else "name"
+    sort = sort if sort in selectors.OVERVIEW_SORTS else "name"
     descending = request.GET.get("dir") == "desc"
-    rows = selectors.kpi_overview(period=period, today=today, district=district)
-    if flagged_only:
-        rows = [r for r in rows if r.flags]
-    missing_last = [r for r in rows if _sort_key(sort)(r)[0] == 1]
-    present = sorted(
-        (r for r in rows if _sort_key(sort)(r)[0] == 0), key=_sort_key(sort), reverse=descending
+    rows = selectors.kpi_overview_sorted(
+        period=period,
+        today=today,
+        district=district,
+        flagged_only=flagged_only,
+        sort=sort,
+        descending=descending,
     )
     county = selectors.county_series(district=district)
     county_rates = [kpi_rates(c) for _, c in county]
@@ -193,14 +163,14 @@ def overview(request: HttpRequest) -> HttpResponse:
         {
             "period": period,
             "period_choices": [
-                period_get(n, anchor=anchor, grace_days=grace) for n in range(max(latest, 1), 0, -1)
+                period_get(n, anchor=anchor, grace_days=grace) for n in range(latest, 0, -1)
             ],
             "district": district,
             "districts": selectors.district_choices(),
             "flagged_only": flagged_only,
             "sort": sort,
             "dir": "desc" if descending else "asc",
-            "rows": present + missing_last,
+            "rows": rows,
             "figures": FIGURES,
             "chart": _trend_chart(
                 "county_trend", "All providers, by period", [p for p, _ in county], county_rates
@@ -237,9 +207,7 @@ def flag_list(request: HttpRequest) -> HttpResponse:
             "active_only": active_only,
             "providers": selectors.flag_providers(),
             "kinds": RiskFlag.Kind.choices,
-            "periods": sorted(
-                set(RiskFlag.objects.values_list("period", flat=True).distinct()), reverse=True
-            ),
+            "periods": selectors.flag_periods(),
             "chosen": chosen,
         },
     )

@@ -10,7 +10,7 @@ from django.utils import timezone
 from caremarket.accounts.models import User
 from caremarket.common.errors import DomainError
 from caremarket.common.forms import form_add_domain_error
-from caremarket.monitoring import config, queue, selectors
+from caremarket.monitoring import config, selectors
 from caremarket.monitoring.ehm import spec
 from caremarket.monitoring.ehm.report import error_report_csv, template_csv
 from caremarket.monitoring.forms import UploadForm
@@ -76,8 +76,6 @@ def submission_upload(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             form_add_domain_error(form, exc)
         else:
-            if submission.status == Submission.Status.RECEIVED:
-                queue.process_submission(submission.pk)
             url = reverse("monitoring:submission", args=[submission.pk])
             return JsonResponse({"id": submission.pk, "url": url}) if wants_json else redirect(url)
     if request.method == "POST" and wants_json:

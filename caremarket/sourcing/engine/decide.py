@@ -12,6 +12,7 @@ from caremarket.sourcing.engine.model import (
     Offer,
     Outcome,
     PackageState,
+    PassedOver,
     RankedList,
     Route,
     Stage,
@@ -59,7 +60,7 @@ def _offer_next(
         provider = pkg.queue.pop(0)
         tier = 2 if pkg.stage == Stage.TIER2 else 1
         position = ranked.position(provider)
-        deadline = rules.offer_deadline(now=now, tier=tier)
+        deadline = rules.offer_deadline(now=now, tier=tier, urgent=pkg.urgent)
         pkg.offers.append(
             Offer(
                 provider_id=provider,
@@ -67,6 +68,8 @@ def _offer_next(
                 offered_at=now,
                 deadline=deadline,
                 list_version_id=ranked.version_id,
+                tier=position[0] if position else None,
+                position=position[1] if position else None,
             )
         )
         where = f"tier {position[0]} position {position[1]}" if position else "not on the list"
@@ -174,7 +177,8 @@ def _offer_partner(
 ) -> list[Decision]:
     """One offer with tier 1's answer window. It is a tier-1 stage offer, so if the partner
     declines or lets it lapse the ranked list carries on without offering it again."""
-    deadline = rules.offer_deadline(now=now, tier=1)
+    deadline = rules.offer_deadline(now=now, tier=1, urgent=pkg.urgent)
+    position = ranked.position(partner_id)
     pkg.offers.append(
         Offer(
             provider_id=partner_id,
@@ -182,6 +186,8 @@ def _offer_partner(
             offered_at=now,
             deadline=deadline,
             list_version_id=ranked.version_id,
+            tier=position[0] if position else None,
+            position=position[1] if position else None,
         )
     )
     pkg.queue = [p for p in pkg.queue if p != partner_id]
@@ -234,6 +240,7 @@ def offer_answer(
             reason=f"Accepted by the provider{': ' + reason if reason else ''}.",
         )
     offer.outcome = Outcome.DECLINED
+    offer.passed_over = PassedOver.DECLINED
     out = [
         Decision(
             at=now,
@@ -257,6 +264,7 @@ def offer_lapse(
     if offer is None or now < offer.deadline:
         return []
     offer.outcome = Outcome.LAPSED
+    offer.passed_over = PassedOver.LAPSED
     offer.answered_at = offer.deadline
     out = [
         Decision(
@@ -270,6 +278,40 @@ def offer_lapse(
     ]
     if pkg.stage == Stage.BATCHING and pkg.batching_closes_at is not None:
         return out
+    return out + _offer_next(pkg, ranked, now, rules)
+
+
+def offer_withdraw(
+    pkg: PackageState,
+    *,
+    provider_id: int,
+    because: PassedOver,
+    reason: str,
+    ranked: RankedList,
+    now: dt.datetime,
+    rules: SourcingRules,
+) -> list[Decision]:
+    """The council withdraws a provider's open offer (say, its agreement ended) and moves on,
+    exactly as after a decline: the next provider in rank order is offered the package."""
+    offer = pkg.open_offer
+    if offer is None or offer.provider_id != provider_id:
+        return []
+    offer.outcome = Outcome.WITHDRAWN
+    offer.passed_over = because
+    offer.answered_at = now
+    offer.reason = reason
+    out = [
+        Decision(
+            at=now,
+            kind="withdrawn",
+            stage=pkg.stage,
+            provider_id=provider_id,
+            list_version_id=ranked.version_id,
+            reason=f"Offer withdrawn: {reason}",
+        )
+    ]
+    if pkg.stage == Stage.BATCHING and pkg.batching_closes_at is not None:
+        return out  # the Batching List's close decides who is offered it next
     return out + _offer_next(pkg, ranked, now, rules)
 
 

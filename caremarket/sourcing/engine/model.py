@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -36,6 +37,15 @@ class Outcome(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+class PassedOver(StrEnum):
+    """Why a provider on the list in force was not (or is no longer) the one offered the care."""
+
+    LEFT_FRAMEWORK = "left_framework"
+    NO_LONGER_ELIGIBLE = "no_longer_eligible"
+    DECLINED = "declined"
+    LAPSED = "lapsed"
+
+
 OPEN_STAGES = frozenset({Stage.NEW, Stage.TIER1, Stage.BATCHING, Stage.TIER2, Stage.AVAILABLE})
 
 
@@ -46,8 +56,15 @@ class RankedList:
     version_id: int
     tier1: tuple[int, ...]
     tier2: tuple[int, ...] = ()
+    # (tier, position) as issued in the version: providers left out of the list in force
+    # (leavers, hand-backs) leave gaps, and nobody below them is renumbered.
+    positions: Mapping[int, tuple[int, int]] = field(
+        default_factory=dict, compare=False, hash=False
+    )
 
     def position(self, provider_id: int) -> tuple[int, int] | None:
+        if provider_id in self.positions:
+            return self.positions[provider_id]
         if provider_id in self.tier1:
             return (1, self.tier1.index(provider_id) + 1)
         if provider_id in self.tier2:
@@ -65,6 +82,10 @@ class Offer:
     outcome: Outcome | None = None
     answered_at: dt.datetime | None = None
     reason: str = ""
+    # Where the provider stood in the issued version when the offer was made.
+    tier: int | None = None
+    position: int | None = None
+    passed_over: PassedOver | None = None
 
     @property
     def is_open(self) -> bool:
@@ -102,6 +123,8 @@ class PackageState:
     placed_with: int | None = None
     placed_at: dt.datetime | None = None
     route: Route | None = None
+    # Urgent packages have the rules' shorter answer windows.
+    urgent: bool = False
 
     @property
     def open_offer(self) -> Offer | None:

@@ -16,6 +16,10 @@ class SourcingRules:
     # How long a provider has to answer an offer, in office time.
     offer_window: dt.timedelta = dt.timedelta(hours=2)
     tier2_offer_window: dt.timedelta = dt.timedelta(hours=2)
+    # An urgent package (a hospital discharge, a crisis) cannot wait two hours a provider:
+    # its offers are answered sooner, on both tiers.
+    urgent_offer_window: dt.timedelta = dt.timedelta(hours=1)
+    urgent_tier2_offer_window: dt.timedelta = dt.timedelta(hours=1)
     # The Batching List is issued at these times on working days to tier-1 providers...
     batching_times: tuple[dt.time, ...] = (dt.time(16, 0),)
     # ...and returns close at 10:00 the next working day, or after this much office time if set
@@ -30,9 +34,13 @@ class SourcingRules:
     def batching_enabled(self) -> bool:
         return bool(self.batching_times)
 
-    def offer_deadline(self, *, now: dt.datetime, tier: int) -> dt.datetime:
-        window = self.offer_window if tier == 1 else self.tier2_offer_window
-        return self.calendar.add_working_time(now, window)
+    def offer_window_for(self, *, tier: int, urgent: bool = False) -> dt.timedelta:
+        if urgent:
+            return self.urgent_offer_window if tier == 1 else self.urgent_tier2_offer_window
+        return self.offer_window if tier == 1 else self.tier2_offer_window
+
+    def offer_deadline(self, *, now: dt.datetime, tier: int, urgent: bool = False) -> dt.datetime:
+        return self.calendar.add_working_time(now, self.offer_window_for(tier=tier, urgent=urgent))
 
     def next_batching_issue(self, after: dt.datetime) -> dt.datetime | None:
         if not self.batching_times:
@@ -58,6 +66,8 @@ COUNCIL_TIMETABLE = SourcingRules()
 CONTINUOUS_BATCHING = SourcingRules(
     offer_window=dt.timedelta(minutes=30),
     tier2_offer_window=dt.timedelta(minutes=30),
+    urgent_offer_window=dt.timedelta(minutes=15),
+    urgent_tier2_offer_window=dt.timedelta(minutes=15),
     batching_times=tuple(dt.time(h, 0) for h in range(10, 17)),
     batching_return_after=dt.timedelta(hours=1),
 )

@@ -9,7 +9,7 @@ from django.db.models import Q
 from caremarket.accounts.models import Organisation
 from caremarket.framework.models import Lot, Provider, RankedListVersion
 from caremarket.geography.models import District
-from caremarket.sourcing.engine.model import Outcome, Route, Stage
+from caremarket.sourcing.engine.model import Outcome, PassedOver, Route, Stage
 from caremarket.sourcing.engine.timetable import StepKind
 
 
@@ -38,6 +38,13 @@ class OutcomeChoices(models.TextChoices):
     DECLINED = Outcome.DECLINED.value, "Declined"
     LAPSED = Outcome.LAPSED.value, "Lapsed (no answer in time)"
     WITHDRAWN = Outcome.WITHDRAWN.value, "Withdrawn"
+
+
+class PassedOverChoices(models.TextChoices):
+    LEFT_FRAMEWORK = PassedOver.LEFT_FRAMEWORK.value, "Left the framework"
+    NO_LONGER_ELIGIBLE = PassedOver.NO_LONGER_ELIGIBLE.value, "No longer eligible for tier 1"
+    DECLINED = PassedOver.DECLINED.value, "Declined"
+    LAPSED = PassedOver.LAPSED.value, "Lapsed (no answer in time)"
 
 
 class Urgency(models.TextChoices):
@@ -113,6 +120,12 @@ class Offer(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     reason = models.CharField(max_length=300, blank=True)
+    # The tier and position the provider held in `list_version` when offered (decision 0073):
+    # kept as issued, so a leaver above it never renumbers anyone.
+    tier = models.PositiveSmallIntegerField(null=True, blank=True)
+    position = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Why the package moved on from this provider, once it did.
+    passed_over = models.CharField(max_length=20, choices=PassedOverChoices.choices, blank=True)
 
     class Meta:
         ordering = ["package", "seq"]
@@ -154,6 +167,11 @@ class SourcingDecision(models.Model):
     # Whether round fit informed a placement where the council chooses (Batching List,
     # Available Packages, mini-competition, spot); null where the ranked list alone decides.
     round_fit_used = models.BooleanField(null=True, blank=True)
+    # A provider above the one offered that was not offered at all ("passed_over" decisions):
+    # its issued tier and position and why (left the framework, no longer eligible).
+    tier = models.PositiveSmallIntegerField(null=True, blank=True)
+    position = models.PositiveSmallIntegerField(null=True, blank=True)
+    passed_over = models.CharField(max_length=20, choices=PassedOverChoices.choices, blank=True)
 
     class Meta:
         ordering = ["at", "id"]

@@ -46,6 +46,11 @@ class Transfer(models.Model):
     withdrawn_reason = models.CharField(max_length=300, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     new_order_reference = models.CharField(max_length=20, blank=True)
+    # The other leg of a swap (each leg names the other): the two are agreed, withdrawn and
+    # completed together, so one provider never ends up with both packages or neither.
+    swap_with = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["transfer_date", "id"]

@@ -12,20 +12,32 @@ from caremarket.framework.selectors.ranked_lists import ranked_list_version_in_f
 from caremarket.sourcing.models import BatchingList, BatchingReturn, Offer, Package
 
 
-def batching_list_latest_for(*, package: Package) -> BatchingList | None:
-    return package.batching_lists.order_by("-issued_at").first()
-
-
 def interested_providers(*, package: Package) -> list[int]:
     """Tier-1 providers who ticked the package on its latest Batching List."""
-    latest = batching_list_latest_for(package=package)
-    if latest is None:
-        return []
-    return list(
-        BatchingReturn.objects.filter(
-            batching_list=latest, package=package, interested=True
-        ).values_list("provider_id", flat=True)
-    )
+    # One definition of "its latest list" for one package and for many.
+    return sorted(interested_providers_many(packages=[package])[package.pk])
+
+
+def interested_providers_many(*, packages: list[Package]) -> dict[int, set[int]]:
+    """`interested_providers` for many packages at once, by package id: two queries."""
+    latest: dict[int, tuple[dt.datetime, int]] = {}
+    for package_id, list_id, issued_at in BatchingList.packages.through.objects.filter(
+        package_id__in=[p.pk for p in packages]
+    ).values_list("package_id", "batchinglist_id", "batchinglist__issued_at"):
+        if package_id not in latest or issued_at > latest[package_id][0]:
+            latest[package_id] = (issued_at, list_id)
+    result: dict[int, set[int]] = {p.pk: set() for p in packages}
+    if not latest:
+        return result
+    wanted = {(package_id, list_id) for package_id, (_, list_id) in latest.items()}
+    for package_id, list_id, provider_id in BatchingReturn.objects.filter(
+        batching_list_id__in={list_id for _, list_id in wanted},
+        package_id__in=list(latest),
+        interested=True,
+    ).values_list("package_id", "batching_list_id", "provider_id"):
+        if (package_id, list_id) in wanted:
+            result[package_id].add(provider_id)
+    return result
 
 
 def batching_list_open(*, now: dt.datetime) -> BatchingList | None:
@@ -69,6 +81,15 @@ def batching_list_latest() -> BatchingList | None:
     return BatchingList.objects.order_by("-issued_at").first()
 
 
+def batching_rows_for(
+    *, batching_list: BatchingList, provider: Provider
+) -> list[tuple[Package, bool]]:
+    """The provider's packages on the list, each with whether it has ticked it so far."""
+    ticks = batching_returns_of(batching_list=batching_list, provider=provider)
+    packages = batching_packages_for(batching_list=batching_list, provider=provider)
+    return [(p, ticks.get(p.pk, False)) for p in packages]
+
+
 @dataclass(frozen=True)
 class BatchingListRow:
     """One package of a Batching List as the broker follows it."""
@@ -77,6 +98,12 @@ class BatchingListRow:
     ticked_by: list[str]
     offered_to: str  # the provider offered the package when returns closed, if any
     placed_since_issue: bool
+
+
+def batching_council_view() -> tuple[BatchingList | None, list[BatchingListRow]]:
+    """The latest list as the council follows it (open or closed), and its rows."""
+    latest = batching_list_latest()
+    return latest, batching_list_broker_view(batching_list=latest) if latest else []
 
 
 def batching_list_broker_view(*, batching_list: BatchingList) -> list[BatchingListRow]:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Any
 
 from django.db.models import QuerySet
@@ -24,6 +25,31 @@ def providers_passed_over(*, package: Package) -> set[int]:
             organisation_id__in=organisations.values("organisation_id")
         ).values_list("pk", flat=True)
     )
+
+
+def providers_passed_over_many(*, packages: list[Package]) -> dict[int, set[int]]:
+    """`providers_passed_over` for many packages at once, by package id."""
+    rows = list(
+        Handback.objects.filter(
+            status__in=OPEN,
+            package__person_reference__in={p.person_reference for p in packages},
+        ).values_list(
+            "package_id", "package__person_reference", "package__lot_id", "organisation_id"
+        )
+    )
+    result: dict[int, set[int]] = {p.pk: set() for p in packages}
+    if not rows:
+        return result
+    providers: dict[int, set[int]] = defaultdict(set)
+    for organisation_id, provider_id in Provider.objects.filter(
+        organisation_id__in={r[3] for r in rows}
+    ).values_list("organisation_id", "pk"):
+        providers[organisation_id].add(provider_id)
+    for p in packages:
+        for package_id, person, lot_id, organisation_id in rows:
+            if person == p.person_reference and lot_id == p.lot_id and package_id != p.pk:
+                result[p.pk] |= providers[organisation_id]
+    return result
 
 
 def handback_open_for(*, package: Package) -> Handback | None:

@@ -50,3 +50,40 @@ def partnership_for(*, package: Package, on: dt.date) -> StrategicPartnership | 
         .first()
     )
     return area.partnership if area else None
+
+
+def partnership_counts(*, partnership: StrategicPartnership) -> tuple[int, int]:
+    """Packages offered to the partner because of this partnership, and how many it took."""
+    from caremarket.sourcing.models import Offer, OutcomeChoices, SourcingDecision
+
+    package_ids = set(
+        SourcingDecision.objects.filter(
+            strategic_partner=True,
+            provider_id=partnership.provider_id,
+            package__outward_code__in=partnership.outward_codes,
+            package__lot__service_type=partnership.service_type,
+            at__date__gte=partnership.starts_on,
+            at__date__lte=partnership.ends_on,
+        ).values_list("package_id", flat=True)
+    )
+    placed = (
+        Offer.objects.filter(
+            package_id__in=package_ids,
+            provider_id=partnership.provider_id,
+            outcome=OutcomeChoices.ACCEPTED,
+        )
+        .values("package_id")
+        .distinct()
+        .count()
+    )
+    return len(package_ids), placed
+
+
+def partnership_status(*, partnership: StrategicPartnership, today: dt.date) -> str:
+    if partnership.ended_at is not None:
+        return "Ended early"
+    if today < partnership.starts_on:
+        return "Not started"
+    if today > partnership.ends_on:
+        return "Finished"
+    return "In force"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -12,22 +11,24 @@ from django.urls import reverse
 from caremarket.accounts.models import OrganisationKind, User
 from caremarket.audit.services import audit_record
 from caremarket.common.errors import NotFound, NotPermitted, ValidationFailed
+from caremarket.common.text import counted
 from caremarket.notifications.services import notification_send
 from caremarket.sourcing.engine import decide
 from caremarket.sourcing.engine.model import Stage
 from caremarket.sourcing.models import AvailableList, Package, RateProposal
-from caremarket.sourcing.services.engine_io import state_of
+from caremarket.sourcing.services.engine_io import offers_of, state_of
 from caremarket.sourcing.services.timetable_runs import brokers
 
 
 @transaction.atomic
 def available_list_issue(
-    *, now: dt.datetime, due_at: dt.datetime | None = None, actor: Any = None
+    *, now: dt.datetime, due_at: dt.datetime | None = None, actor: User | None = None
 ) -> AvailableList | None:
     """List every package that tier 2 could not place; all home care providers are told."""
     packages = list(Package.objects.select_for_update().filter(stage=Stage.AVAILABLE.value))
     waiting = [p for p in packages if p.awaiting_available_list]
-    states = {p.pk: state_of(p) for p in waiting}
+    offers = offers_of(waiting)
+    states = {p.pk: state_of(p, offers[p.pk]) for p in waiting}
     decide.available_list_issue(states.values(), now=now)
     if not packages:
         return None
@@ -36,9 +37,10 @@ def available_list_issue(
             available = AvailableList.objects.create(issued_at=now)
     except IntegrityError:
         return None
+    # One UPDATE for the whole list, however many packages tier 2 left over.
     for package in waiting:
         package.awaiting_available_list = False
-        package.save(update_fields=["awaiting_available_list"])
+    Package.objects.filter(pk__in=[p.pk for p in waiting]).update(awaiting_available_list=False)
     # Packages still unplaced from earlier lists stay on the new one.
     still = [p for p in packages if p not in waiting]
     available.packages.set(packages)
@@ -46,7 +48,10 @@ def available_list_issue(
         notification_send(
             recipients=brokers(),
             event="sourcing.unsourced_after_available_list",
-            subject=f"{len(still)} package(s) still unsourced after the Available Packages list",
+            subject=(
+                f"{counted(len(still), 'package')} still unsourced after the Available Packages"
+                " list"
+            ),
             body=(
                 "No proposal placed these packages after they went on the Available Packages "
                 "list: " + ", ".join(sorted(p.reference for p in still)) + ". Consider a "
@@ -62,7 +67,7 @@ def available_list_issue(
             organisation__is_active=True,
         ),
         event="sourcing.available_list",
-        subject=f"Available Packages: {len(packages)} package(s)",
+        subject=f"Available Packages: {counted(len(packages), 'package')}",
         body=(
             "Packages the framework could not place. "
             "Propose a rate or a way to make a package viable."
@@ -82,7 +87,7 @@ def available_list_issue(
 
 @transaction.atomic
 def rate_proposal_submit(
-    *, actor: Any, package: Package, rate: Decimal, notes: str, now: dt.datetime
+    *, actor: User, package: Package, rate: Decimal, notes: str, now: dt.datetime
 ) -> RateProposal:
     if not actor.has_perm("sourcing.propose_rate"):
         raise NotPermitted("Only home care providers can propose rates.")

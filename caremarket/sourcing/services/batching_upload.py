@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
+from caremarket.accounts.models import User
 from caremarket.common.errors import ValidationFailed
 from caremarket.common.workbooks import Limits, Sheet, sheets_open, spreadsheet_kind
 from caremarket.framework.models import Provider
@@ -41,7 +41,7 @@ def _rows(sheet: Sheet) -> list[tuple[int, list[str]]]:
 
 def batching_return_upload(
     *,
-    actor: Any,
+    actor: User | None,
     batching_list: BatchingList,
     provider: Provider,
     data: bytes,

@@ -3,8 +3,8 @@
 The whole file is checked before anything is stored: every problem is named by row and
 column, and one bad row stores nothing. Each row becomes a placed package (the person's
 reference stays with the council, as for any package) and, for framework care, a purchase
-order carried over at the price the council pays today (seed 002, question 3). Spot care keeps
-its agreed rate on the package, as a spot placement does.
+order carried over at the price the council pays today (seed 002, question 3). Spot care gets
+an order marked spot at its agreed rate, as a spot placement does (decision 0074).
 """
 
 from __future__ import annotations
@@ -18,13 +18,14 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from caremarket.accounts.models import Organisation, OrganisationKind
+from caremarket.accounts.models import Organisation, OrganisationKind, User
 from caremarket.audit.services import audit_record
 from caremarket.common.errors import DomainError, NotPermitted, ValidationFailed
 from caremarket.common.permissions import require
 from caremarket.common.tabular import Limits, TableError, parse_date, table_read
 from caremarket.framework.models import Cohort, Lot, Provider, RateUnit, ServiceType
 from caremarket.framework.services.purchase_orders import purchase_order_carry_over
+from caremarket.geography.models import District
 from caremarket.geography.selectors import postcode_locate
 from caremarket.sourcing.engine.model import Route, Stage
 from caremarket.sourcing.models import CareBookImport, Package
@@ -138,6 +139,33 @@ class _Checker:
 
     def row(self, number: int, cells: dict[str, str]) -> _Row | None:
         before = self.total
+        person = self._person(number, cells)
+        organisation, provider, route = self._provider(number, cells)
+        postcode, outward, district = self._place(number, cells)
+        lot = self._lot(number, cells, district)
+        hours = self._number(number, cells, "Hours a week", high=Decimal(168))
+        rate, unit = self._price(number, cells, hours)
+        starts_on = self._starts_on(number, cells)
+        order_number = self._order_number(number, cells)
+        if self.total > before:
+            return None
+        assert organisation and lot and hours and rate and unit and starts_on
+        return _Row(
+            number,
+            person,
+            organisation,
+            provider if route == "framework" else None,
+            postcode,
+            outward,
+            lot,
+            hours,
+            rate,
+            unit,
+            starts_on,
+            order_number,
+        )
+
+    def _person(self, number: int, cells: dict[str, str]) -> str:
         person = cells.get("Person reference", "")
         if not person:
             self.problem(
@@ -145,6 +173,11 @@ class _Checker:
             )
         elif len(person) > 40:
             self.problem(number, "Person reference", person, "At most 40 characters.")
+        return person
+
+    def _provider(
+        self, number: int, cells: dict[str, str]
+    ) -> tuple[Organisation | None, Provider | None, str]:
         provider_text = cells.get("Provider", "")
         organisation = self.orgs.get(
             cells.get("CQC provider ID", "").strip()
@@ -173,6 +206,9 @@ class _Checker:
                 "Framework",
                 f"{organisation.name} is not on the Live at Home framework.",
             )
+        return organisation, provider, route
+
+    def _place(self, number: int, cells: dict[str, str]) -> tuple[str, str, District | None]:
         postcode, outward, district = cells.get("Postcode", ""), "", None
         try:
             where = postcode_locate(postcode=postcode)
@@ -186,6 +222,9 @@ class _Checker:
         if district is not None and not district.in_council_area:
             self.problem(number, "Postcode", postcode, "Not in the council's area.")
             district = None
+        return postcode, outward, district
+
+    def _lot(self, number: int, cells: dict[str, str], district: District | None) -> Lot | None:
         service = _SERVICES.get(_key(cells.get("Service type", "")))
         if service is None:
             self.problem(
@@ -214,15 +253,19 @@ class _Checker:
                 cells.get("Service type", ""),
                 f"There is no framework lot for this service and cohort in {district}.",
             )
-        hours = self._number(number, cells, "Hours a week", high=Decimal(168))
-        rate, unit = self._price(number, cells, hours)
+        return lot
+
+    def _starts_on(self, number: int, cells: dict[str, str]) -> dt.date | None:
         try:
             starts_on = parse_date(cells.get("Start date", ""))
-            if starts_on is None:
-                self.problem(number, "Start date", "", "Give the date the care started.")
         except ValueError as exc:
-            starts_on = None
             self.problem(number, "Start date", cells.get("Start date", ""), str(exc))
+            return None
+        if starts_on is None:
+            self.problem(number, "Start date", "", "Give the date the care started.")
+        return starts_on
+
+    def _order_number(self, number: int, cells: dict[str, str]) -> str:
         order_number = cells.get("Purchase order number", "").strip()
         if order_number and (len(order_number) > 20 or order_number in self.orders):
             self.problem(
@@ -232,23 +275,7 @@ class _Checker:
                 "At most 20 characters, and each order number once.",
             )
         self.orders.add(order_number)
-        if self.total > before:
-            return None
-        assert organisation and lot and hours and rate and unit and starts_on
-        return _Row(
-            number,
-            person,
-            organisation,
-            provider if route == "framework" else None,
-            postcode,
-            outward,
-            lot,
-            hours,
-            rate,
-            unit,
-            starts_on,
-            order_number,
-        )
+        return order_number
 
     def _number(
         self, number: int, cells: dict[str, str], column: str, *, high: Decimal | None = None
@@ -300,7 +327,9 @@ def _lines(data: bytes, filename: str) -> list[tuple[int, dict[str, str]]]:
 
 
 @transaction.atomic
-def care_book_import(*, actor: Any, data: bytes, filename: str, now: dt.datetime) -> CareBookImport:
+def care_book_import(
+    *, actor: User, data: bytes, filename: str, now: dt.datetime
+) -> CareBookImport:
     """Load the book whole, or nothing: CareBookInvalid names every problem."""
     require(actor, "sourcing.import_care_book", None, NOT_PERMITTED)
     if not actor.has_perm("framework.issue_purchase_orders"):
@@ -360,7 +389,7 @@ def care_book_import(*, actor: Any, data: bytes, filename: str, now: dt.datetime
     return run
 
 
-def _store(row: _Row, *, actor: Any, now: dt.datetime, run: CareBookImport) -> None:
+def _store(row: _Row, *, actor: User | None, now: dt.datetime, run: CareBookImport) -> None:
     # Care that began before the platform: it was sourced and placed on the day it started.
     began = timezone.make_aware(dt.datetime.combine(row.starts_on, dt.time(9)))
     package = Package.objects.create(
@@ -392,10 +421,13 @@ def _store(row: _Row, *, actor: Any, now: dt.datetime, run: CareBookImport) -> N
     )
     if row.provider is None:
         run.spot_packages += 1
-        return
+    else:
+        run.purchase_orders += 1
+    # Spot care has its order too, marked spot, so its hours can change like any package's.
     purchase_order_carry_over(
         package_reference=package.reference,
         provider=row.provider,
+        organisation=row.organisation,
         lot=row.lot,
         hours_per_week=row.hours,
         rate=row.rate,
@@ -405,7 +437,6 @@ def _store(row: _Row, *, actor: Any, now: dt.datetime, run: CareBookImport) -> N
         actor=actor,
         now=now,
     )
-    run.purchase_orders += 1
 
 
 def _hourly(row: _Row) -> Decimal:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -58,7 +57,7 @@ def _provider_users(organisation_id: int) -> list[User]:
 @transaction.atomic
 def handback_give(
     *,
-    actor: Any,
+    actor: User | None,
     package: Package,
     reason: str,
     details: str = "",
@@ -131,7 +130,7 @@ def handback_give(
 
 
 @transaction.atomic
-def handback_withdraw(*, actor: Any, handback: Handback, now: dt.datetime) -> Handback:
+def handback_withdraw(*, actor: User | None, handback: Handback, now: dt.datetime) -> Handback:
     """The provider takes its notice back, before the council has acted on it."""
     handback = Handback.objects.select_for_update().get(pk=handback.pk)
     if actor is None or actor.organisation_id != handback.organisation_id:
@@ -159,7 +158,7 @@ def handback_withdraw(*, actor: Any, handback: Handback, now: dt.datetime) -> Ha
 
 
 @transaction.atomic
-def handback_acknowledge(*, actor: Any, handback: Handback, now: dt.datetime) -> Handback:
+def handback_acknowledge(*, actor: User | None, handback: Handback, now: dt.datetime) -> Handback:
     """The council accepts the notice and re-sources the care through the normal call-off,
     starting the day after the last day, passing over the provider handing it back."""
     if actor is not None and not actor.has_perm("sourcing.manage_packages"):

@@ -10,14 +10,19 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from caremarket.accounts.models import User
 from caremarket.audit.services import audit_record
 from caremarket.common.errors import NotPermitted, ValidationFailed
 from caremarket.common.services import model_full_clean
-from caremarket.framework.models import Lot
-from caremarket.framework.services.purchase_orders import purchase_order_end
+from caremarket.framework.models import Lot, Provider
+from caremarket.framework.services.purchase_orders import (
+    purchase_order_change_hours,
+    purchase_order_end,
+    purchase_order_issue_agreed,
+)
 from caremarket.geography.selectors import postcode_locate
 from caremarket.sourcing.engine import decide
-from caremarket.sourcing.engine.model import Route, Stage
+from caremarket.sourcing.engine.model import Decision, Route, Stage
 from caremarket.sourcing.models import Package, RateProposal
 from caremarket.sourcing.selectors.handbacks import providers_passed_over
 from caremarket.sourcing.selectors.partners import partnership_for
@@ -27,7 +32,7 @@ NOT_BROKER = "Only brokers can create and place packages."
 MAX_HOURS = Decimal("168")
 
 
-def _require_broker(actor: Any) -> None:
+def _require_broker(actor: User | None) -> None:
     if actor is not None and not actor.has_perm("sourcing.manage_packages"):
         raise NotPermitted(NOT_BROKER)
 
@@ -46,7 +51,7 @@ def package_reference_assign(package: Package) -> None:
 @transaction.atomic
 def package_create(
     *,
-    actor: Any,
+    actor: User | None,
     person_reference: str,
     postcode: str,
     service_type: str,
@@ -138,7 +143,9 @@ def _partner_first(package: Package, now: dt.datetime) -> tuple[int | None, str]
 
 
 @transaction.atomic
-def package_cancel(*, actor: Any, package: Package, reason: str, now: dt.datetime) -> Package:
+def package_cancel(
+    *, actor: User | None, package: Package, reason: str, now: dt.datetime
+) -> Package:
     _require_broker(actor)
     if not reason.strip():
         raise ValidationFailed({"reason": ["Say why the package is cancelled."]})
@@ -160,7 +167,7 @@ def package_cancel(*, actor: Any, package: Package, reason: str, now: dt.datetim
 
 @transaction.atomic
 def package_end(
-    *, actor: Any, package: Package, ends_on: dt.date, reason: str, now: dt.datetime
+    *, actor: User | None, package: Package, ends_on: dt.date, reason: str, now: dt.datetime
 ) -> Package:
     """The care has finished (the person moved, went into a care home, or died).
 
@@ -207,17 +214,29 @@ def package_end(
     return package
 
 
+def _round_fit_marked(decisions: list[Decision], used: bool | None) -> list[Decision]:
+    """The broker's choice records whether round fit was in front of them (decision 0094)."""
+    for d in decisions:
+        d.round_fit_used = used
+    return decisions
+
+
 def _place_at_agreed_rate(
     *,
-    actor: Any,
+    actor: User | None,
     package: Package,
     organisation: Any,
     rate: Decimal,
     route: Route,
     reason: str,
     now: dt.datetime,
+    round_fit_used: bool | None = None,
 ) -> None:
-    """Placements outside the price matrix keep the agreed rate on the package."""
+    """Placements outside the price matrix are ordered at the agreed rate (decision 0074).
+
+    A spot purchase, or a proposal from an agency without a framework agreement, is bought
+    off the framework: its order is marked spot.
+    """
     package.placed_with = organisation
     package.agreed_rate = rate
     package.save(update_fields=["placed_with", "agreed_rate"])
@@ -226,14 +245,35 @@ def _place_at_agreed_rate(
         now=now,
         actor=actor,
         action="package.placed",
-        step=lambda state, ranked, rules: decide.package_place_directly(
-            state, provider_id=organisation.pk, route=route, now=now, reason=reason
+        step=lambda state, ranked, rules: _round_fit_marked(
+            decide.package_place_directly(
+                state, provider_id=organisation.pk, route=route, now=now, reason=reason
+            ),
+            round_fit_used,
         ),
+    )
+    on_framework = Provider.objects.filter(organisation=organisation, is_active=True).exists()
+    purchase_order_issue_agreed(
+        package_reference=package.reference,
+        organisation=organisation,
+        lot=package.lot,
+        hours_per_week=package.hours_per_week,
+        rate=rate,
+        spot=route == Route.SPOT or not on_framework,
+        starts_on=package.start_date,
+        actor=actor,
+        now=now,
     )
 
 
 @transaction.atomic
-def package_place_from_proposal(*, actor: Any, proposal: RateProposal, now: dt.datetime) -> Package:
+def package_place_from_proposal(
+    *,
+    actor: User | None,
+    proposal: RateProposal,
+    now: dt.datetime,
+    round_fit_used: bool | None = None,
+) -> Package:
     """Take a provider's proposal from the Available Packages list."""
     _require_broker(actor)
     package = package_lock(proposal.package_id)
@@ -247,6 +287,7 @@ def package_place_from_proposal(*, actor: Any, proposal: RateProposal, now: dt.d
         rate=proposal.rate,
         route=Route.AVAILABLE,
         now=now,
+        round_fit_used=round_fit_used,
         reason=f"Proposal from {proposal.organisation} at £{proposal.rate} accepted.",
     )
     RateProposal.objects.filter(package=package, status=RateProposal.Status.OPEN).exclude(
@@ -260,13 +301,14 @@ def package_place_from_proposal(*, actor: Any, proposal: RateProposal, now: dt.d
 @transaction.atomic
 def package_place_directly(
     *,
-    actor: Any,
+    actor: User | None,
     package: Package,
     organisation: Any,
     rate: Decimal,
     route: str,
     note: str,
     now: dt.datetime,
+    round_fit_used: bool | None = None,
 ) -> Package:
     """Place after a mini-competition, or buy spot at the provider's own price: the last resorts."""
     _require_broker(actor)
@@ -282,6 +324,58 @@ def package_place_directly(
         rate=rate,
         route=Route(route),
         now=now,
+        round_fit_used=round_fit_used,
         reason=f"{organisation} at £{rate}. {note}".strip(),
     )
+    return package
+
+
+@transaction.atomic
+def package_change_hours(
+    *,
+    actor: User | None,
+    package: Package,
+    hours_per_week: Decimal,
+    starts_on: dt.date,
+    now: dt.datetime,
+) -> Package:
+    """A placed package's hours change from a date: its current order ends the day before and
+    the next is issued (at the rate then in force, or the agreed rate kept, decision 0074).
+
+    The package's own hours follow, so every page and figure reads the hours of the order.
+    """
+    _require_broker(actor)
+    package = package_lock(package.pk)
+    if package.stage != Stage.PLACED.value:
+        raise ValidationFailed(
+            f"{package.reference} is {package.get_stage_display().lower()}: "
+            "only a placed package can change its hours."
+        )
+    if hours_per_week <= 0 or hours_per_week > MAX_HOURS:
+        raise ValidationFailed(
+            {"hours_per_week": [f"Hours a week must be more than 0 and at most {MAX_HOURS}."]}
+        )
+    if starts_on < timezone.localdate(now):
+        raise ValidationFailed(
+            {"starts_on": ["The change cannot take effect in the past: give today or later."]}
+        )
+    before = package.hours_per_week
+    purchase_order_change_hours(
+        package_reference=package.reference,
+        hours_per_week=hours_per_week,
+        starts_on=starts_on,
+        actor=actor,
+        now=now,
+    )
+    if hours_per_week != before:
+        package.hours_per_week = hours_per_week
+        package.save(update_fields=["hours_per_week"])
+        audit_record(
+            actor=actor,
+            action="package.hours_changed",
+            obj=package,
+            at=now,
+            changes={"hours_per_week": [before, hours_per_week]},
+            data={"from": starts_on},
+        )
     return package

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from caremarket.accounts.models import User
 from caremarket.audit.services import audit_record
 from caremarket.common.errors import NotFound, NotPermitted, ValidationFailed
 from caremarket.framework.models import Lot, Provider, ServiceType
@@ -25,7 +25,7 @@ MAX_TRIAL_DAYS = 2 * 366
 _CODE = re.compile(r"^[A-Z]{1,2}[0-9][0-9A-Z]?$")
 
 
-def _require_contract_manager(actor: Any) -> None:
+def _require_contract_manager(actor: User | None) -> None:
     if actor is None or not actor.has_perm("sourcing.manage_partnerships"):
         raise NotPermitted(NOT_CONTRACT_MANAGER)
 
@@ -138,7 +138,7 @@ def _notify(partnership: StrategicPartnership, subject: str, body: str, now: dt.
 @transaction.atomic
 def partnership_create(
     *,
-    actor: Any,
+    actor: User,
     provider: Provider,
     service_type: str,
     outward_codes: list[str],
@@ -194,7 +194,7 @@ def partnership_create(
 
 @transaction.atomic
 def partnership_end(
-    *, actor: Any, partnership: StrategicPartnership, reason: str, now: dt.datetime
+    *, actor: User | None, partnership: StrategicPartnership, reason: str, now: dt.datetime
 ) -> StrategicPartnership:
     _require_contract_manager(actor)
     locked = (

@@ -9,11 +9,11 @@ record: an offer lapses once because it is then answered.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
 
+from caremarket.accounts.models import User
 from caremarket.audit.services import audit_record
 from caremarket.common.errors import NotPermitted, ValidationFailed
 from caremarket.core.selectors import TIMETABLE
@@ -39,7 +39,7 @@ WHAT = {
 
 @transaction.atomic
 def timetable_step_perform(
-    *, kind: StepKind, due_at: dt.datetime, now: dt.datetime, actor: Any = None
+    *, kind: StepKind, due_at: dt.datetime, now: dt.datetime, actor: User | None = None
 ) -> TimetableRun | None:
     """Issue one list due at `due_at`; None if that step was done already."""
     run = timetable_run_claim(kind=kind, due_at=due_at, now=now, actor=actor)
@@ -107,7 +107,7 @@ def timetable_tick(*, now: dt.datetime) -> list[TimetableRun]:
     return timetable_catch_up(after=last if last is not None else now - TICK, now=now)
 
 
-def timetable_issue_now(*, actor: Any, kind: str, now: dt.datetime) -> TimetableRun:
+def timetable_issue_now(*, actor: User | None, kind: str, now: dt.datetime) -> TimetableRun:
     """A broker issues the Batching List or the Available Packages list now, off the timetable."""
     if actor is None or not actor.has_perm("sourcing.issue_lists"):
         raise NotPermitted(NOT_BROKER)

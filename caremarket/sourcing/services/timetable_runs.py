@@ -16,7 +16,7 @@ from caremarket.sourcing.models import TimetableRun
 
 
 def timetable_run_claim(
-    *, kind: StepKind, due_at: dt.datetime, now: dt.datetime, actor: Any = None
+    *, kind: StepKind, due_at: dt.datetime, now: dt.datetime, actor: User | None = None
 ) -> TimetableRun | None:
     """The step's record, or None when it was done already (by this worker or another).
 

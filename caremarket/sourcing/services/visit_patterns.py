@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
 
 from django.db import transaction
 
+from caremarket.accounts.models import User
 from caremarket.audit.services import audit_record
 from caremarket.common.errors import NotPermitted, ValidationFailed
 from caremarket.sourcing.engine.model import Stage
@@ -38,7 +38,7 @@ MAX_HOURS = Decimal("168")
 @transaction.atomic
 def package_visit_pattern_set(
     *,
-    actor: Any,
+    actor: User | None,
     package: Package,
     rows: Sequence[CallRow],
     stated_hours: Decimal | None = None,

@@ -1,7 +1,8 @@
 """The sourcing pages' states for the accessibility walk (see caremarket.accessibility).
 
 The data (``d``) has a package offered on tier 1 (``d.offered``, its open offer ``d.offer``)
-and a package on the Available Packages list (``d.available``).
+a package on the Available Packages list (``d.available``) and a placed package with its
+purchase order (``d.placed``), and a strategic partnership in CM2 (``d.partnership``).
 """
 
 from caremarket.accessibility.registry import Exempt, Page, State
@@ -21,6 +22,15 @@ PAGES = [
         states=(
             State("offered", kwargs=lambda d: {"pk": d.offered.pk}),
             State("available", kwargs=lambda d: {"pk": d.available.pk}),
+            State("placed", kwargs=lambda d: {"pk": d.placed.pk}),
+        ),
+    ),
+    Page(
+        "sourcing:package-hours",
+        roles=("broker",),
+        states=(
+            State("empty", kwargs=lambda d: {"pk": d.placed.pk}),
+            State("errors", kwargs=lambda d: {"pk": d.placed.pk}, submit=SUBMIT),
         ),
     ),
     Page(
@@ -53,6 +63,30 @@ PAGES = [
         "sourcing:transfer-propose",
         roles=("broker",),
         states=(State("empty", kwargs=lambda d: {"pk": d.offered.pk}),),
+    ),
+    Page(
+        "sourcing:transfer-swap-propose",
+        roles=("broker",),
+        states=(State("empty"), State("errors", submit=SUBMIT)),
+    ),
+    Page("sourcing:partner-list", roles=("contract_manager", "broker")),
+    Page(
+        "sourcing:partner-create",
+        roles=("contract_manager",),
+        states=(State("empty"), State("errors", submit=SUBMIT)),
+    ),
+    Page(
+        "sourcing:partner-detail",
+        roles=("contract_manager", "broker"),
+        states=(State("named", kwargs=lambda d: {"pk": d.partnership.pk}),),
+    ),
+    Page(
+        "sourcing:partner-end",
+        roles=("contract_manager",),
+        states=(
+            State("empty", kwargs=lambda d: {"pk": d.partnership.pk}),
+            State("errors", kwargs=lambda d: {"pk": d.partnership.pk}, submit=SUBMIT),
+        ),
     ),
 ]
 

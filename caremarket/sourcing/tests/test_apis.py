@@ -82,7 +82,7 @@ def test_a_provider_reads_and_answers_the_batching_list_through_the_api(
 ):
     from caremarket.sourcing.services import batching
     from caremarket.sourcing.tests.conftest import at
-    from caremarket.sourcing.tests.test_services import exhaust_tier1
+    from caremarket.sourcing.tests.helpers import exhaust_tier1
 
     package = sourcing.package(world.broker)
     exhaust_tier1(sourcing, package, at(2026, 11, 19, 11))
@@ -109,7 +109,7 @@ def test_available_packages_and_a_rate_proposal_through_the_api(world, sourcing,
     from caremarket.sourcing.models import RateProposal
     from caremarket.sourcing.services import available
     from caremarket.sourcing.tests.conftest import at
-    from caremarket.sourcing.tests.test_services import to_available_list
+    from caremarket.sourcing.tests.helpers import to_available_list
 
     package = to_available_list(world, sourcing)
     available.available_list_issue(now=at(2026, 11, 23, 9))
@@ -138,3 +138,48 @@ def test_branch_requests_through_the_api(world, sourcing):
     provider = world.client_for(sourcing.first_user).get("/api/v1/branch-requests")
     assert provider.status_code == 200
     assert world.client_for(world.care_home_admin).get("/api/v1/branch-requests").status_code == 403
+
+
+PACKAGE = {
+    "person_reference": "AS-2",
+    "postcode": "CM1 1AA",
+    "service_type": "personal_care",
+    "cohort": "older_people",
+    "hours_per_week": "7",
+    "visit_pattern": "2 calls a day",
+    "start_date": "2026-12-01",
+}
+
+
+def test_a_provider_cannot_create_packages_and_learns_nothing(world, sourcing):
+    response = world.client_for(sourcing.first_user).post(
+        "/api/v1/packages", PACKAGE, content_type="application/json"
+    )
+    assert response.status_code == 404
+    assert set(response.json()) >= {"detail", "code"}
+
+
+def test_an_unknown_package_answers_404_in_the_error_shape(world, sourcing):
+    response = world.client_for(world.broker).get("/api/v1/packages/999999")
+    assert response.status_code == 404 and "detail" in response.json()
+
+
+def test_the_council_cannot_answer_a_providers_offer(world, sourcing, monkeypatch):
+    monkeypatch.setattr("django.utils.timezone.now", lambda: THURSDAY)
+    offer = sourcing.package(world.broker).offers.get()
+    broker = world.client_for(world.broker)
+    assert broker.post(f"/api/v1/offers/{offer.pk}/accept").status_code == 404
+    offer.refresh_from_db()
+    assert offer.outcome == ""
+
+
+def test_ending_care_that_was_never_placed_is_refused(world, sourcing, monkeypatch):
+    monkeypatch.setattr("django.utils.timezone.now", lambda: THURSDAY)
+    package = sourcing.package(world.broker)
+    response = world.client_for(world.broker).post(
+        f"/api/v1/packages/{package.pk}/end",
+        {"ends_on": "2026-12-31", "reason": "Moved away"},
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert "only a placed package can be ended" in response.json()["detail"]

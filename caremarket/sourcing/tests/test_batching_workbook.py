@@ -8,7 +8,7 @@ from caremarket.sourcing.selectors.batching_workbook import batching_list_workbo
 from caremarket.sourcing.services import batching
 from caremarket.sourcing.services.batching_upload import BatchingUploadError, batching_return_upload
 from caremarket.sourcing.tests.conftest import at
-from caremarket.sourcing.tests.test_services import exhaust_tier1
+from caremarket.sourcing.tests.helpers import exhaust_tier1
 
 
 @pytest.fixture

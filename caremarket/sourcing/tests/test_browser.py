@@ -18,12 +18,14 @@ def test_a_provider_declines_then_the_next_provider_accepts_in_the_offers_inbox(
     card = page.locator("[data-testid=open-offer]")
     assert package.reference in card.inner_text()
     card.locator("input[name=reason]").fill("No carers free in CM1")
-    card.get_by_role("button", name="Decline offer").click()
+    with page.expect_navigation():
+        card.get_by_role("button", name="Decline offer").click()
     assert "You have declined" in page.locator(".govuk-notification-banner").inner_text()
     page.context.clear_cookies()
     sign_in(page, live_server, sourcing.second_user.email)
     page.goto(f"{live_server.url}/sourcing/offers/")
-    page.locator("[data-testid=open-offer]").get_by_role("button", name="Accept").click()
+    with page.expect_navigation():
+        page.locator("[data-testid=open-offer]").get_by_role("button", name="Accept").click()
     assert (
         "A purchase order has been issued"
         in page.locator(".govuk-notification-banner").inner_text()

@@ -94,11 +94,18 @@ def test_a_good_book_becomes_packages_and_purchase_orders_at_their_prices(world,
         world.home_care_provider,
     )
     assert package.postcode == "CM1 1AA" and package.district.name == "Chelmsford"
-    weekly = PurchaseOrder.objects.exclude(reference="PO-OLD-1").get()
+    weekly = PurchaseOrder.objects.exclude(reference="PO-OLD-1").get(pricing="matrix")
     assert (weekly.rate, weekly.unit) == (Decimal("1250.00"), "week")
     spot = Package.objects.get(person_reference="ECC-3")
     assert (spot.route, spot.agreed_rate) == ("spot", Decimal("26.50"))
-    assert not PurchaseOrder.objects.filter(package_reference=spot.reference).exists()
+    # Spot care has its order too, so its hours can change; it is marked spot (0074).
+    spot_order = PurchaseOrder.objects.get(package_reference=spot.reference)
+    assert (spot_order.pricing, spot_order.provider, spot_order.rate) == (
+        "spot",
+        None,
+        Decimal("26.50"),
+    )
+    assert spot_order.organisation == spot.placed_with
 
 
 def test_every_problem_is_named_by_row_and_column_and_nothing_is_stored(world, sourcing):

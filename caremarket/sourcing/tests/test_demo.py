@@ -21,7 +21,7 @@ def test_the_demo_replays_weeks_of_sourcing_with_a_spot_market_and_care_that_end
     monkeypatch.setattr(demo, "ENDS", 0.5)
     rng = random.Random(5)
     now = timezone.make_aware(dt.datetime(2026, 11, 30, 16, 30))
-    load_accounts(rng=rng)
+    load_accounts(rng=rng, now=timezone.now())
     load_postcodes(rng=rng)
     framework_demo.load(rng=rng, now=now)
     demo.load(rng=rng, now=now)

@@ -13,7 +13,7 @@ from caremarket.sourcing.models import AvailableList, BatchingList, SourcingDeci
 from caremarket.sourcing.selectors.timetable import timetable_last_tick
 from caremarket.sourcing.services.timetable import timetable_catch_up, timetable_tick
 from caremarket.sourcing.tests.conftest import at
-from caremarket.sourcing.tests.test_services import exhaust_tier1, open_offer, to_available_list
+from caremarket.sourcing.tests.helpers import exhaust_tier1, open_offer, to_available_list
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from caremarket.sourcing.models import AvailableList, BatchingList, TimetableRun
 from caremarket.sourcing.services import available, batching, offers
 from caremarket.sourcing.services.timetable import timetable_issue_now
 from caremarket.sourcing.tests.conftest import THURSDAY, at
-from caremarket.sourcing.tests.test_services import exhaust_tier1, open_offer, to_available_list
+from caremarket.sourcing.tests.helpers import exhaust_tier1, open_offer, to_available_list
 
 pytestmark = pytest.mark.django_db
 

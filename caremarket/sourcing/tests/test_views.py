@@ -8,7 +8,7 @@ from caremarket.sourcing.models import BatchingReturn
 from caremarket.sourcing.selectors.batching_workbook import SHEET, batching_list_workbook
 from caremarket.sourcing.services import batching
 from caremarket.sourcing.tests.conftest import THURSDAY, at
-from caremarket.sourcing.tests.test_services import exhaust_tier1
+from caremarket.sourcing.tests.helpers import exhaust_tier1
 
 
 def test_the_history_page_shows_every_decision(world, sourcing):
@@ -68,3 +68,84 @@ def test_a_hostile_returned_batching_list_is_refused_at_once_and_records_nothing
         response.content.decode()
     )
     assert not BatchingReturn.objects.exists()
+
+
+def _open_batching_list(world, sourcing, monkeypatch):
+    package = sourcing.package(world.broker, now=at(2026, 11, 19, 11))
+    exhaust_tier1(sourcing, package, at(2026, 11, 19, 11))
+    batching.batching_list_issue(now=at(2026, 11, 19, 16))
+    monkeypatch.setattr("django.utils.timezone.now", lambda: at(2026, 11, 19, 18))
+    return package
+
+
+def test_a_provider_saves_its_ticks_on_the_page(world, sourcing, monkeypatch):
+    package = _open_batching_list(world, sourcing, monkeypatch)
+    client = world.client_for(sourcing.first_user)
+    response = client.post(
+        "/sourcing/batching-list/", {"interested": [str(package.pk)], "save-ticks": ""}
+    )
+    assert response.status_code == 302
+    assert BatchingReturn.objects.get(package=package, provider=sourcing.first).interested
+
+
+def test_the_upload_form_sent_without_a_file_says_so_and_records_no_ticks(
+    world, sourcing, monkeypatch
+):
+    _open_batching_list(world, sourcing, monkeypatch)
+    response = world.client_for(sourcing.first_user).post(
+        "/sourcing/batching-list/", {"submit": "Upload"}
+    )
+    assert response.status_code == 400
+    assert "govuk-error-summary" in response.content.decode()
+    assert not BatchingReturn.objects.exists()
+
+
+def test_a_post_the_page_cannot_place_answers_400_and_says_nothing_was_recorded(
+    world, sourcing, monkeypatch
+):
+    package = _open_batching_list(world, sourcing, monkeypatch)
+    client = world.client_for(sourcing.first_user)
+    response = client.post("/sourcing/batching-list/", {"interested": [str(package.pk)]})
+    assert response.status_code == 400
+    assert "Nothing was recorded" in response.content.decode()
+    assert not BatchingReturn.objects.exists()
+
+
+def test_a_return_with_no_open_list_answers_400_rather_than_being_ignored(world, sourcing):
+    response = world.client_for(sourcing.first_user).post(
+        "/sourcing/batching-list/", {"save-ticks": ""}
+    )
+    assert response.status_code == 400
+    assert "no open list for you to return" in response.content.decode()
+
+
+def test_the_offers_page_lists_open_offers_and_at_most_100_answered(world, sourcing, monkeypatch):
+    from caremarket.sourcing.selectors import packages as selectors
+
+    monkeypatch.setattr(selectors, "PAST_OFFERS_SHOWN", 0)
+    monkeypatch.setattr("django.utils.timezone.now", lambda: THURSDAY)
+    package = sourcing.package(world.broker)
+    open_offers, past = selectors.offer_lists_for(user=sourcing.first_user)
+    assert [o.package for o in open_offers] == [package] and past == []
+
+
+def test_another_providers_offer_is_not_found(world, sourcing):
+    from caremarket.sourcing.selectors import packages as selectors
+
+    sourcing.package(world.broker)
+    offer = selectors.offer_list_for(user=sourcing.first_user).get()
+    assert selectors.offer_get_own(user=sourcing.first_user, pk=offer.pk) == offer
+    assert selectors.offer_get_own(user=sourcing.second_user, pk=offer.pk) is None
+
+
+def test_each_open_offer_has_a_decline_box_of_its_own(world, sourcing, monkeypatch):
+    import re
+
+    monkeypatch.setattr("django.utils.timezone.now", lambda: THURSDAY)
+    sourcing.package(world.broker)
+    sourcing.package(world.broker, person_reference="AS-67890")
+    body = world.client_for(sourcing.first_user).get("/sourcing/offers/").content.decode()
+    ids = re.findall(r'<input[^>]*name="reason"[^>]*id="([^"]+)"', body)
+    labels = re.findall(r'<label[^>]*for="(decline-[^"]+)"', body)
+    assert len(ids) == 2 and len(set(ids)) == 2, ids
+    assert set(labels) == set(ids)

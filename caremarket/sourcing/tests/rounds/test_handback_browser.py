@@ -19,23 +19,27 @@ def test_a_handback_from_notice_to_re_placement(page, live_server, world, sourci
     page.get_by_role("link", name=f"Hand back {package.reference}").click()
     page.get_by_label("Staffing").check()
     fill_date(page, "Your last day of care", "2026-12-10")
-    page.get_by_role("button", name="Give notice").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Give notice").click()
     assert "28 days' notice" in page.locator(".govuk-error-summary").inner_text()
     fill_date(page, "Your last day of care", "2026-12-17")
-    page.get_by_role("button", name="Give notice").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Give notice").click()
     assert "Notice given" in page.locator(".govuk-notification-banner").inner_text()
 
     page.context.clear_cookies()
     sign_in(page, live_server, world.broker.email)
     page.goto(f"{live_server.url}/sourcing/handbacks/")
-    page.get_by_role("button", name=f"Acknowledge and re-source {package.reference}").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name=f"Acknowledge and re-source {package.reference}").click()
     banner = page.locator(".govuk-notification-banner").inner_text()
     assert "re-sources the care from 18 December 2026" in banner
 
     page.context.clear_cookies()
     sign_in(page, live_server, sourcing.second_user.email)
     page.goto(f"{live_server.url}/sourcing/offers/")
-    page.locator("[data-testid=open-offer]").get_by_role("button", name="Accept").click()
+    with page.expect_navigation():
+        page.locator("[data-testid=open-offer]").get_by_role("button", name="Accept").click()
     assert (
         "purchase order has been issued" in page.locator(".govuk-notification-banner").inner_text()
     )

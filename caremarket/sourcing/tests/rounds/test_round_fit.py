@@ -179,3 +179,45 @@ def test_best_placed_is_in_the_api_for_the_council_only(world, round_world):
     assert body[0]["provider"] == round_world.first.organisation.name
     assert body[0]["within_2km"] == 2 and body[0]["position"] == 1
     assert world.client_for(round_world.first_user).get(url).status_code == 404
+
+
+# Live demand shows a provider how each waiting package fits its own round (issue 14 item 2):
+# the same figures as its offers, on the page and in the API, never a postcode or a person.
+def test_live_demand_shows_each_provider_its_own_round_fit(world, round_world, monkeypatch):
+    monkeypatch.setattr("django.utils.timezone.now", lambda: THURSDAY)
+    s = round_world
+    package = offered(s, world.broker, postcode_at("CM1 9ZZ"), rows=[every_day(8, 30, 30)])
+    # Another provider's clients right beside the package must not show in Meadow's figures.
+    client_of(s, world.broker, s.second.organisation, postcode_at("CM1 6AA", east_km=0.05), n=10)
+    expected = round_fit_for(organisation_id=s.first.organisation_id, packages=[package])[
+        package.pk
+    ]
+    client = world.client_for(s.first_user)
+
+    body = client.get("/api/v1/demand").json()
+    (row,) = [p for p in body["packages"] if p["reference"] == package.reference]
+    fit = row["round_fit"]
+    assert (fit["within_1km"], fit["within_2km"], fit["within_5km"]) == (1, 2, 3)
+    assert (fit["within_1km"], fit["within_5km"]) == (expected.within_1km, expected.within_5km)
+    assert fit["nearest_km"] == "0.5" and fit["exact"] is True
+    assert fit["calls_total"] == 7 and len(fit["calls_fitting"]) == 7
+
+    page = client.get("/insight/demand/").content.decode()
+    assert "Fit with your round" in page
+    assert "Your clients within 1 km: 1, 2 km: 2, 5 km: 3; nearest within 0.5 km." in page
+    assert "7 of 7 calls" in page
+
+    own_postcodes = set(Postcode.objects.values_list("postcode", flat=True))
+    for text in (json.dumps(body), page):
+        assert not any(pc in text for pc in own_postcodes)
+        assert "9ZZ" not in text and "AS-" not in text
+
+
+def test_council_staff_see_live_demand_without_round_fit(world, round_world, monkeypatch):
+    monkeypatch.setattr("django.utils.timezone.now", lambda: THURSDAY)
+    offered(round_world, world.broker, postcode_at("CM1 9ZZ"), rows=[every_day(8, 30, 30)])
+    client = world.client_for(world.broker)
+    body = client.get("/api/v1/demand").json()
+    assert body["packages"] and all(p["round_fit"] is None for p in body["packages"])
+    page = client.get("/insight/demand/").content.decode()
+    assert "Live demand for home care" in page and "Fit with your round" not in page

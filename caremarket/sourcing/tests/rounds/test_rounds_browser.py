@@ -27,10 +27,12 @@ def test_calls_entered_by_the_broker_show_as_round_fit_on_the_providers_offer(
     call.get_by_label("Call 1: start time").fill("08:30")
     call.get_by_label("Call 1: length in minutes").fill("30")
     page.get_by_label("Hours a week (optional check)").fill("4")
-    page.get_by_role("button", name="Save visit pattern").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save visit pattern").click()
     assert "Correct the calls or the hours" in page.locator(".govuk-error-summary").inner_text()
     page.get_by_label("Hours a week (optional check)").fill("3.5")
-    page.get_by_role("button", name="Save visit pattern").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save visit pattern").click()
     assert "3.50 hours a week" in page.locator(".govuk-notification-banner").inner_text()
 
     page.context.clear_cookies()
@@ -41,3 +43,13 @@ def test_calls_entered_by_the_broker_show_as_round_fit_on_the_providers_offer(
     assert "within 1 km: 1" in text and "within 0.5 km" in text
     assert "7 of 7 calls" in text
     assert "9ZZ" not in fit.inner_text()
+
+    # Live demand gives the same figures beside the package, with its outward code only.
+    page.get_by_role("navigation", name="Menu").get_by_role(
+        "link", name="Demand", exact=True
+    ).click()
+    row = page.locator("[data-testid=demand-packages] tr").filter(has_text=package.reference)
+    demand_fit = row.locator("[data-testid=demand-round-fit]").inner_text()
+    assert "within 1 km: 1" in demand_fit and "within 0.5 km" in demand_fit
+    assert "7 of 7 calls" in demand_fit
+    assert "CM1," in row.inner_text() and "9ZZ" not in row.inner_text()

@@ -25,16 +25,19 @@ def test_a_transfer_from_proposal_to_the_new_purchase_order(
     page.get_by_label("Receiving provider", exact=True).select_option(label=receiving)
     fill_date(page, "First day with the receiving provider", "2026-11-19")
     page.get_by_label("Why does it fit the other round better?").fill("Their round is next door")
-    page.get_by_role("button", name="Propose the transfer").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Propose the transfer").click()
     assert "must be after today" in page.locator(".govuk-error-summary").inner_text()
     fill_date(page, "First day with the receiving provider", "2026-12-07")
-    page.get_by_role("button", name="Propose the transfer").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Propose the transfer").click()
     assert "Nothing changes until" in page.locator(".govuk-notification-banner").inner_text()
 
     page.context.clear_cookies()
     sign_in(page, live_server, sourcing.second_user.email)
     page.goto(f"{live_server.url}/sourcing/transfers/")
-    page.get_by_role("button", name=f"Accept the transfer of {package.reference}").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name=f"Accept the transfer of {package.reference}").click()
     assert "You have agreed" in page.locator(".govuk-notification-banner").inner_text()
 
     page.context.clear_cookies()
@@ -42,7 +45,8 @@ def test_a_transfer_from_proposal_to_the_new_purchase_order(
     page.goto(f"{live_server.url}/sourcing/transfers/")
     card = page.locator("[data-testid=transfer]")
     assert "18 days' notice" in card.inner_text() and "The same:" in card.inner_text()
-    page.get_by_role("button", name=f"Approve the transfer of {package.reference}").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name=f"Approve the transfer of {package.reference}").click()
     assert (
         "All three parties have agreed" in page.locator(".govuk-notification-banner").inner_text()
     )

@@ -1,0 +1,43 @@
+"""What every app's pages share: a form sent to a service, its answer shown or its errors kept."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+
+from caremarket.common.errors import DomainError
+from caremarket.common.forms import form_add_domain_error
+
+T = TypeVar("T")
+
+
+def form_submit(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    action: Callable[..., T],
+    *,
+    done: Callable[[T], str] | str,
+    then: Callable[[T], str] | str,
+    **arguments: Any,
+) -> HttpResponse | None:
+    """Call a service with the signed-in user, now, `arguments` and the form's data.
+
+    On success: a message and a redirect to `then` (a URL). Otherwise None, with the form
+    carrying the errors (its own, or the service's) for the caller to show again. The service
+    asks the permission itself, so the actor is passed as the request has it.
+    """
+    if not form.is_valid():
+        return None
+    try:
+        result = action(actor=request.user, now=timezone.now(), **arguments, **form.cleaned_data)
+    except DomainError as exc:
+        form_add_domain_error(form, exc)
+        return None
+    messages.success(request, done(result) if callable(done) else done)
+    return redirect(then(result) if callable(then) else then)

@@ -1,0 +1,237 @@
+"""The broker's package pages: the list, a new package, its page and the changes made there."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import floatformat
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from caremarket.accounts.selectors import current_user
+from caremarket.common.errors import DomainError
+from caremarket.common.forms import form_add_domain_error
+from caremarket.common.permissions import require_visible
+from caremarket.common.views import form_submit
+from caremarket.geography.selectors import district_list
+from caremarket.sourcing.forms import (
+    CancelForm,
+    ChangeHoursForm,
+    DirectPlacementForm,
+    EndForm,
+    PackageForm,
+)
+from caremarket.sourcing.models import Package, RateProposal, StageChoices
+from caremarket.sourcing.selectors import packages as selectors
+from caremarket.sourcing.selectors.leavers import package_offer_history
+from caremarket.sourcing.selectors.round_fit import best_placed
+from caremarket.sourcing.services import packages
+from caremarket.sourcing.views.common import timetable_context
+
+
+@login_required
+def package_list(request: HttpRequest) -> HttpResponse:
+    require_visible(request.user, "sourcing.view_packages")
+    counts = selectors.package_counts_by_stage()
+    district = request.GET.get("district", "")
+    qs = selectors.package_list(
+        stage=request.GET.get("stage") or None,
+        # An id beyond any row (and beyond SQLite's integers) matches nothing.
+        district_id=int(district) if district.isdigit() and len(district) < 10 else None,
+        search=request.GET.get("q", "").strip(),
+    )
+    return render(
+        request,
+        "sourcing/package_list.html",
+        {
+            "page": Paginator(qs, 50).get_page(request.GET.get("page")),
+            "stages": StageChoices.choices,
+            "stage_counts": [
+                (value, label, counts.get(value, 0)) for value, label in StageChoices.choices
+            ],
+            "districts": district_list(),
+            "filters": request.GET,
+            **timetable_context(request, timezone.now()),
+        },
+    )
+
+
+@login_required
+def package_create(request: HttpRequest) -> HttpResponse:
+    require_visible(request.user, "sourcing.manage_packages")
+    form = PackageForm(request.POST or None)
+    if request.method == "POST":
+        created = form_submit(
+            request,
+            form,
+            packages.package_create,
+            done=lambda package: f"{package.reference} created: sourcing has started.",
+            then=lambda package: reverse("sourcing:package-detail", args=[package.pk]),
+        )
+        if created:
+            return created
+    return render(request, "sourcing/package_form.html", {"form": form})
+
+
+def _round_fit_shown(package: Package) -> bool:
+    # These placements are made from the package page, which shows "Best placed" (round
+    # fit beside the ranked list) exactly when this is non-empty: the same test, now.
+    return bool(best_placed(package=package, on=timezone.localdate()))
+
+
+@login_required
+def package_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    require_visible(request.user, "sourcing.view_packages")
+    try:
+        package = selectors.package_detail(package_id=pk)
+    except Package.DoesNotExist:
+        raise Http404 from None
+    history = selectors.package_price_history(package=package)
+    return render(
+        request,
+        "sourcing/package_detail.html",
+        {
+            "package": package,
+            "offer_history": package_offer_history(package=package),
+            "price_history": history,
+            "orders": selectors.package_orders_on(history=history, on=timezone.localdate()),
+            "cancel_form": CancelForm(),
+            "end_form": EndForm(),
+            "direct_form": DirectPlacementForm(unit_label=package.lot.rate_unit_label),
+            "can_manage": request.user.has_perm("sourcing.manage_packages"),
+            "best_placed": best_placed(package=package, on=timezone.localdate())
+            if package.stage not in ("cancelled", "ended")
+            else [],
+        },
+    )
+
+
+@login_required
+@require_POST
+def package_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    require_visible(request.user, "sourcing.manage_packages")
+    package = get_object_or_404(Package, pk=pk)
+    form = CancelForm(request.POST)
+    if form.is_valid():
+        try:
+            packages.package_cancel(
+                actor=current_user(request),
+                package=package,
+                reason=form.cleaned_data["reason"],
+                now=timezone.now(),
+            )
+            messages.success(request, f"{package.reference} has been cancelled.")
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    else:
+        messages.error(request, "Say why the package is cancelled.")
+    return redirect("sourcing:package-detail", pk=pk)
+
+
+@login_required
+@require_POST
+def package_end(request: HttpRequest, pk: int) -> HttpResponse:
+    require_visible(request.user, "sourcing.manage_packages")
+    package = get_object_or_404(Package, pk=pk)
+    form = EndForm(request.POST)
+    if form.is_valid():
+        try:
+            packages.package_end(
+                actor=current_user(request),
+                package=package,
+                now=timezone.now(),
+                **form.cleaned_data,
+            )
+            messages.success(request, f"{package.reference}: the end of care has been recorded.")
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    else:
+        messages.error(
+            request, "Give the last day of care (for example 2026-11-27) and the reason."
+        )
+    return redirect("sourcing:package-detail", pk=pk)
+
+
+@login_required
+@require_POST
+def package_place(request: HttpRequest, pk: int) -> HttpResponse:
+    require_visible(request.user, "sourcing.manage_packages")
+    package = get_object_or_404(Package, pk=pk)
+    form = DirectPlacementForm(request.POST, unit_label=package.lot.rate_unit_label)
+    if form.is_valid():
+        try:
+            packages.package_place_directly(
+                actor=current_user(request),
+                package=package,
+                now=timezone.now(),
+                round_fit_used=_round_fit_shown(package),
+                **form.cleaned_data,
+            )
+            messages.success(request, f"{package.reference} has been placed.")
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    else:
+        messages.error(request, "Choose a provider, a route and the agreed rate.")
+    return redirect("sourcing:package-detail", pk=pk)
+
+
+@login_required
+def package_change_hours(request: HttpRequest, pk: int) -> HttpResponse:
+    require_visible(request.user, "sourcing.manage_packages")
+    package = get_object_or_404(Package.objects.select_related("lot__district"), pk=pk)
+    history = selectors.package_price_history(package=package)
+    if package.stage != StageChoices.PLACED or not history:
+        raise Http404
+    form = ChangeHoursForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            packages.package_change_hours(
+                actor=current_user(request),
+                package=package,
+                now=timezone.now(),
+                **form.cleaned_data,
+            )
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
+        else:
+            messages.success(
+                request,
+                f"{package.reference}: {floatformat(form.cleaned_data['hours_per_week'], '-2')}"
+                f" hours a week from "
+                f"{form.cleaned_data['starts_on']:%-d %B %Y}.",
+            )
+            return redirect("sourcing:package-detail", pk=pk)
+    return render(
+        request,
+        "sourcing/package_hours.html",
+        {
+            "package": package,
+            "form": form,
+            "orders": selectors.package_orders_on(history=history, on=timezone.localdate()),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def proposal_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    require_visible(request.user, "sourcing.manage_packages")
+    proposal = get_object_or_404(RateProposal, pk=pk)
+    try:
+        packages.package_place_from_proposal(
+            actor=current_user(request),
+            proposal=proposal,
+            now=timezone.now(),
+            round_fit_used=_round_fit_shown(proposal.package),
+        )
+        messages.success(
+            request, f"{proposal.package.reference} placed with {proposal.organisation}."
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("sourcing:package-detail", pk=proposal.package_id)

@@ -1,0 +1,315 @@
+"""Pages for visit patterns and round work (thin: parse, call one service or selector)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from caremarket.accounts.selectors import current_user
+from caremarket.common.errors import DomainError, NotFound
+from caremarket.common.forms import form_add_domain_error
+from caremarket.common.permissions import require_visible
+from caremarket.sourcing.forms import (
+    HandbackForm,
+    SwapForm,
+    TransferForm,
+    VisitPatternForm,
+    WithdrawForm,
+)
+from caremarket.sourcing.models import Package
+from caremarket.sourcing.selectors import handbacks as handback_selectors
+from caremarket.sourcing.selectors import transfers as transfer_selectors
+from caremarket.sourcing.selectors.packages import package_by_reference
+from caremarket.sourcing.selectors.round_fit import round_fit_for
+from caremarket.sourcing.selectors.visit_patterns import package_calls
+from caremarket.sourcing.services import handbacks, transfers
+from caremarket.sourcing.services.visit_patterns import package_visit_pattern_set
+
+
+def _org_id(request: HttpRequest) -> int:
+    # Pages are behind login_required: the user is signed in and belongs to an organisation.
+    user: Any = request.user
+    return int(user.organisation_id)
+
+
+@login_required
+def visit_pattern_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    require_visible(request.user, "sourcing.manage_packages")
+    package = get_object_or_404(Package.objects.select_related("lot__district"), pk=pk)
+    calls = package_calls(package=package)
+    form = VisitPatternForm(request.POST or None, calls=calls)
+    if request.method == "POST" and form.is_valid():
+        try:
+            package_visit_pattern_set(
+                actor=current_user(request),
+                package=package,
+                rows=form.cleaned_data["rows"],
+                stated_hours=form.cleaned_data.get("hours_per_week"),
+                now=timezone.now(),
+            )
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
+        else:
+            package.refresh_from_db()
+            messages.success(
+                request,
+                f"{package.reference}: visit pattern saved, "
+                f"{package.hours_per_week:.2f} hours a week.",
+            )
+            return redirect("sourcing:package-detail", pk=package.pk)
+    return render(
+        request,
+        "sourcing/rounds/visit_pattern.html",
+        {"package": package, "form": form, "has_calls": bool(calls)},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def handback_list(request: HttpRequest) -> HttpResponse:
+    """Providers: the packages they deliver and their notices. The council: every handback."""
+    require_visible(request.user, "sourcing.view_handbacks")
+    user: Any = request.user
+    return render(
+        request,
+        "sourcing/rounds/handback_list.html",
+        {
+            "handbacks": handback_selectors.handback_list_for(user=user),
+            "held": handback_selectors.packages_held_by(organisation_id=user.organisation_id)
+            if user.has_perm("sourcing.give_handback")
+            else None,
+            "can_acknowledge": user.has_perm("sourcing.manage_packages"),
+            "notice_days": handbacks.notice_days(),
+        },
+    )
+
+
+@login_required
+def handback_give(request: HttpRequest, pk: int) -> HttpResponse:
+    require_visible(request.user, "sourcing.give_handback")
+    package = get_object_or_404(
+        handback_selectors.packages_held_by(organisation_id=_org_id(request)), pk=pk
+    )
+    form = HandbackForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            handbacks.handback_give(
+                actor=current_user(request),
+                package=package,
+                reason=form.cleaned_data["reason"],
+                details=form.cleaned_data["details"],
+                last_day=form.cleaned_data["last_day"],
+                now=timezone.now(),
+            )
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
+        else:
+            messages.success(
+                request,
+                f"Notice given on {package.reference}: the council has been told and will"
+                " re-source the care.",
+            )
+            return redirect("sourcing:handback-list")
+    return render(
+        request,
+        "sourcing/rounds/handback_form.html",
+        {"package": package, "form": form, "notice_days": handbacks.notice_days()},
+        status=400 if form.errors else 200,
+    )
+
+
+def _handback_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    require_visible(request.user, "sourcing.view_handbacks")
+    handback = get_object_or_404(handback_selectors.handback_list_for(user=request.user), pk=pk)
+    try:
+        if action == "acknowledge":
+            require_visible(request.user, "sourcing.manage_packages")
+            handback = handbacks.handback_acknowledge(
+                actor=current_user(request), handback=handback, now=timezone.now()
+            )
+            assert handback.replacement is not None
+            messages.success(
+                request,
+                f"Acknowledged: {handback.replacement.reference} re-sources the care from"
+                f" {handback.replacement.start_date:%d %B %Y}.",
+            )
+        else:
+            handbacks.handback_withdraw(
+                actor=current_user(request), handback=handback, now=timezone.now()
+            )
+            messages.success(request, f"Your notice on {handback.package.reference} is withdrawn.")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("sourcing:handback-list")
+
+
+@login_required
+@require_POST
+def handback_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    return _handback_action(request, pk, "acknowledge")
+
+
+@login_required
+@require_POST
+def handback_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    return _handback_action(request, pk, "withdraw")
+
+
+@login_required
+def transfer_list(request: HttpRequest) -> HttpResponse:
+    require_visible(request.user, "sourcing.view_transfers")
+    items = list(transfer_selectors.transfer_list_for(user=request.user))
+    council = request.user.has_perm("sourcing.manage_packages")
+    fits: dict[int, dict[str, object]] = {}
+    if council:
+        # The broker compares how the package fits each round (figures only, no addresses).
+        for t in items:
+            if t.status in ("proposed", "agreed"):
+                fits[t.pk] = {
+                    "from": round_fit_for(
+                        organisation_id=t.from_organisation_id, packages=[t.package]
+                    ).get(t.package_id),
+                    "to": round_fit_for(
+                        organisation_id=t.to_provider.organisation_id, packages=[t.package]
+                    ).get(t.package_id),
+                }
+    return render(
+        request,
+        "sourcing/rounds/transfer_list.html",
+        {
+            "cards": transfer_selectors.transfer_cards(items),
+            "fits": fits,
+            "council": council,
+            "withdraw_form": WithdrawForm(),
+            "org_id": _org_id(request),
+        },
+    )
+
+
+@login_required
+def transfer_propose(request: HttpRequest, pk: int) -> HttpResponse:
+    require_visible(request.user, "sourcing.view_transfers")
+    package = get_object_or_404(Package.objects.select_related("lot__district"), pk=pk)
+    if not (
+        request.user.has_perm("sourcing.manage_packages")
+        or package.placed_with_id == _org_id(request)
+    ):
+        raise Http404
+    form = TransferForm(
+        request.POST or None,
+        providers=transfer_selectors.transfer_candidates(
+            package=package, today=timezone.localdate()
+        ),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            transfers.transfer_propose(
+                actor=current_user(request),
+                package=package,
+                to_provider=form.cleaned_data["to_provider"],
+                transfer_date=form.cleaned_data["transfer_date"],
+                reason=form.cleaned_data["reason"],
+                now=timezone.now(),
+            )
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
+        else:
+            messages.success(
+                request,
+                f"Transfer of {package.reference} proposed. Nothing changes until all three"
+                " parties have agreed.",
+            )
+            return redirect("sourcing:transfer-list")
+    return render(
+        request,
+        "sourcing/rounds/transfer_form.html",
+        {"package": package, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def transfer_swap_propose(request: HttpRequest) -> HttpResponse:
+    require_visible(request.user, "sourcing.view_transfers")
+    # Only the council names both packages of a swap (decision 0093).
+    if not request.user.has_perm("sourcing.manage_packages"):
+        raise Http404
+    form = SwapForm(
+        request.POST or None, initial={"package_reference": request.GET.get("package", "")}
+    )
+    if request.method == "POST" and form.is_valid():
+        found = [
+            package_by_reference(reference=form.cleaned_data[f])
+            for f in ("package_reference", "other_package_reference")
+        ]
+        try:
+            if found[0] is None or found[1] is None:
+                raise NotFound("There is no package with that reference.")
+            first, second = transfers.transfer_swap_propose(
+                actor=current_user(request),
+                package=found[0],
+                other_package=found[1],
+                transfer_date=form.cleaned_data["transfer_date"],
+                reason=form.cleaned_data["reason"],
+                now=timezone.now(),
+            )
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
+        else:
+            messages.success(
+                request,
+                f"Swap of {first.package.reference} and {second.package.reference} proposed."
+                " Nothing changes until both providers have agreed.",
+            )
+            return redirect("sourcing:transfer-list")
+    return render(
+        request,
+        "sourcing/rounds/swap_form.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def transfer_agree(request: HttpRequest, pk: int) -> HttpResponse:
+    require_visible(request.user, "sourcing.view_transfers")
+    transfer = get_object_or_404(transfer_selectors.transfer_list_for(user=request.user), pk=pk)
+    try:
+        transfer = transfers.transfer_agree(
+            actor=current_user(request), transfer=transfer, now=timezone.now()
+        )
+        messages.success(
+            request,
+            f"You have agreed to the {'swap' if transfer.swap_with_id else 'transfer'} of"
+            f" {transfer.package.reference}."
+            + (" All three parties have agreed." if transfer.all_agreed else ""),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("sourcing:transfer-list")
+
+
+@login_required
+@require_POST
+def transfer_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    require_visible(request.user, "sourcing.view_transfers")
+    transfer = get_object_or_404(transfer_selectors.transfer_list_for(user=request.user), pk=pk)
+    form = WithdrawForm(request.POST)
+    try:
+        transfers.transfer_withdraw(
+            actor=current_user(request),
+            transfer=transfer,
+            reason=form.data.get("reason", ""),
+            now=timezone.now(),
+        )
+        messages.success(request, f"The transfer of {transfer.package.reference} is withdrawn.")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("sourcing:transfer-list")
