@@ -222,6 +222,28 @@ class BatchingReturn(models.Model):
         return f"{self.provider} {'wants' if self.interested else 'passes on'} {self.package}"
 
 
+class BatchingListLine(models.Model):
+    """One package on the Batching List as issued to one tier-1 provider, and whether that
+    provider's list showed round-fit figures for it (decision 0094): the close reads it to
+    record whether round fit informed the choice. Lists issued before lines were kept have
+    none, and their decisions say nothing either way."""
+
+    batching_list = models.ForeignKey(BatchingList, on_delete=models.CASCADE, related_name="lines")
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="+")
+    package = models.ForeignKey(Package, on_delete=models.CASCADE, related_name="+")
+    round_fit_shown = models.BooleanField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["batching_list", "provider", "package"], name="sourcing_list_line_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.package} on {self.batching_list} for {self.provider}"
+
+
 class AvailableList(models.Model):
     issued_at = models.DateTimeField(unique=True)
     packages = models.ManyToManyField(Package, related_name="available_lists")
@@ -348,6 +370,7 @@ from caremarket.sourcing.models.transfers import Transfer, TransferStatus  # noq
 __all__ = [
     "AvailableList",
     "BatchingList",
+    "BatchingListLine",
     "BatchingReturn",
     "CareBookImport",
     "Handback",
