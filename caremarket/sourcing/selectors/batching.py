@@ -9,7 +9,13 @@ from django.utils import timezone
 
 from caremarket.framework.models import Provider
 from caremarket.framework.selectors.ranked_lists import ranked_list_version_in_force
-from caremarket.sourcing.models import BatchingList, BatchingReturn, Offer, Package
+from caremarket.sourcing.models import (
+    BatchingList,
+    BatchingListLine,
+    BatchingReturn,
+    Offer,
+    Package,
+)
 
 
 def interested_providers(*, package: Package) -> list[int]:
@@ -18,18 +24,24 @@ def interested_providers(*, package: Package) -> list[int]:
     return sorted(interested_providers_many(packages=[package])[package.pk])
 
 
-def interested_providers_many(*, packages: list[Package]) -> dict[int, set[int]]:
-    """`interested_providers` for many packages at once, by package id: two queries."""
+def _latest_lists(package_ids: list[int]) -> dict[int, int]:
+    """Each package's latest Batching List, by package id: one query."""
     latest: dict[int, tuple[dt.datetime, int]] = {}
     for package_id, list_id, issued_at in BatchingList.packages.through.objects.filter(
-        package_id__in=[p.pk for p in packages]
+        package_id__in=package_ids
     ).values_list("package_id", "batchinglist_id", "batchinglist__issued_at"):
         if package_id not in latest or issued_at > latest[package_id][0]:
             latest[package_id] = (issued_at, list_id)
+    return {package_id: list_id for package_id, (_, list_id) in latest.items()}
+
+
+def interested_providers_many(*, packages: list[Package]) -> dict[int, set[int]]:
+    """`interested_providers` for many packages at once, by package id: two queries."""
+    latest = _latest_lists([p.pk for p in packages])
     result: dict[int, set[int]] = {p.pk: set() for p in packages}
     if not latest:
         return result
-    wanted = {(package_id, list_id) for package_id, (_, list_id) in latest.items()}
+    wanted = set(latest.items())
     for package_id, list_id, provider_id in BatchingReturn.objects.filter(
         batching_list_id__in={list_id for _, list_id in wanted},
         package_id__in=list(latest),
@@ -38,6 +50,26 @@ def interested_providers_many(*, packages: list[Package]) -> dict[int, set[int]]
         if (package_id, list_id) in wanted:
             result[package_id].add(provider_id)
     return result
+
+
+def round_fit_shown_on_lists(*, pairs: set[tuple[int, int]]) -> dict[tuple[int, int], bool]:
+    """Whether each (package, provider)'s line on the package's latest Batching List showed
+    round fit (decision 0094): two queries for any number of pairs. A pair with no line (a
+    list issued before lines were kept) is left out: nobody knows what it showed."""
+    if not pairs:
+        return {}
+    latest = _latest_lists(sorted({package_id for package_id, _ in pairs}))
+    if not latest:
+        return {}
+    return {
+        (package_id, provider_id): shown
+        for package_id, provider_id, list_id, shown in BatchingListLine.objects.filter(
+            batching_list_id__in=set(latest.values()),
+            package_id__in=list(latest),
+            provider_id__in={provider_id for _, provider_id in pairs},
+        ).values_list("package_id", "provider_id", "batching_list_id", "round_fit_shown")
+        if latest.get(package_id) == list_id and (package_id, provider_id) in pairs
+    }
 
 
 def batching_list_open(*, now: dt.datetime) -> BatchingList | None:

@@ -21,7 +21,9 @@ from typing import Any
 import numpy as np
 from django.conf import settings
 from django.db import connection
+from django.db.models import Exists, OuterRef
 
+from caremarket.accounts.models import OrganisationKind
 from caremarket.framework.models import Provider
 from caremarket.framework.selectors.providers import provider_for_user
 from caremarket.framework.selectors.ranked_lists import ranked_list_in_force
@@ -258,6 +260,41 @@ def round_fit_for_user(*, user: Any, packages: Iterable[Package]) -> dict[int, R
     if not user.has_perm("sourcing.view_round_fit"):
         return {}
     return round_fit_for(organisation_id=user.organisation_id, packages=packages)
+
+
+def round_fit_shown_many(
+    *, provider_ids: Iterable[int], packages: Sequence[Package]
+) -> dict[int, set[int]]:
+    """For each provider, the packages whose round-fit figures its Batching List shows
+    (decision 0094), in a handful of queries however many packages and providers.
+
+    The same test the page makes: its staff may see round fit (a home care provider), the
+    package has a position (round fit leaves out a package it cannot place), and the provider
+    has at least one current client with a known postcode. Without one the figures are all
+    nought and the page says there is no one to compare with."""
+    wanted = set(provider_ids)
+    organisation_of = dict(
+        Provider.objects.filter(
+            pk__in=wanted, organisation__kind=OrganisationKind.HOME_CARE_PROVIDER
+        ).values_list("pk", "organisation_id")
+    )
+    located = set(_positions(packages)) if organisation_of else set()
+    with_clients = (
+        set(
+            Package.objects.filter(
+                placed_with_id__in=set(organisation_of.values()), stage=Stage.PLACED.value
+            )
+            .filter(Exists(Postcode.objects.filter(postcode=OuterRef("postcode"))))
+            .values_list("placed_with_id", flat=True)
+            .distinct()
+        )
+        if located
+        else set()
+    )
+    return {
+        provider_id: (located if organisation_of.get(provider_id) in with_clients else set())
+        for provider_id in wanted
+    }
 
 
 @dataclass(frozen=True)

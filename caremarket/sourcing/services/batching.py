@@ -21,8 +21,9 @@ from caremarket.notifications.services import notification_send
 from caremarket.sourcing.engine import decide
 from caremarket.sourcing.engine.model import Stage
 from caremarket.sourcing.engine.timetable import StepKind
-from caremarket.sourcing.models import BatchingList, BatchingReturn, Package
+from caremarket.sourcing.models import BatchingList, BatchingListLine, BatchingReturn, Package
 from caremarket.sourcing.selectors.batching import batching_list_due_to_close, batching_packages_for
+from caremarket.sourcing.selectors.round_fit import round_fit_shown_many
 from caremarket.sourcing.services.engine_io import (
     Stepped,
     offers_of,
@@ -84,6 +85,7 @@ def batching_list_issue(
         lots=list(Lot.objects.filter(pk__in=lots)), on=rules.calendar.local(now).date()
     )
     providers = {e.provider_id for listed_lot in in_force.values() for e in listed_lot.tier1}
+    shown = _lines_record(batching_list=batching_list, lots=lots, in_force=in_force)
     notification_send(
         recipients=provider_users(providers=list(Provider.objects.filter(pk__in=providers))),
         event="sourcing.batching_list",
@@ -104,9 +106,46 @@ def batching_list_issue(
             "packages": [p.reference for ps in lots.values() for p in ps],
             "closes_at": closes,
             "due_at": due_at or now,
+            "round_fit_shown": shown,
         },
     )
     return batching_list
+
+
+def _lines_record(
+    *, batching_list: BatchingList, lots: dict[int, list[Package]], in_force: dict[int, Any]
+) -> dict[str, list[str]]:
+    """Each tier-1 provider's packages on the list, with whether its list shows round fit for
+    them, kept as issued: the figures on the page move as clients come and go, but the close
+    must know what the provider had in front of it (decision 0094). Returns, for the audit,
+    the references shown with round fit by provider id."""
+    wanted = {
+        (e.provider_id, package)
+        for lot_id, packages in lots.items()
+        if lot_id in in_force
+        for e in in_force[lot_id].tier1
+        for package in packages
+    }
+    shown = round_fit_shown_many(
+        provider_ids={provider_id for provider_id, _ in wanted},
+        packages=[p for packages in lots.values() for p in packages],
+    )
+    lines = []
+    shown_refs: dict[str, list[str]] = defaultdict(list)
+    for provider_id, package in sorted(wanted, key=lambda w: (w[0], w[1].reference)):
+        fit_shown = package.pk in shown[provider_id]
+        lines.append(
+            BatchingListLine(
+                batching_list=batching_list,
+                provider_id=provider_id,
+                package=package,
+                round_fit_shown=fit_shown,
+            )
+        )
+        if fit_shown:
+            shown_refs[str(provider_id)].append(package.reference)
+    BatchingListLine.objects.bulk_create(lines)
+    return dict(shown_refs)
 
 
 @transaction.atomic

@@ -45,6 +45,7 @@ from caremarket.sourcing.models import Offer, Package, SourcingDecision, Urgency
 from caremarket.sourcing.selectors.batching import (
     interested_providers,
     interested_providers_many,
+    round_fit_shown_on_lists,
 )
 from caremarket.sourcing.selectors.handbacks import (
     providers_passed_over,
@@ -448,6 +449,7 @@ def _save_rest(
             _notify_withdrawn(row, now)
     Offer.objects.bulk_create([o for rows in new_offers.values() for o in rows])
     recorded = _passed_over_recorded(stepped, new_offers)
+    _batching_round_fit_mark(stepped)
     decision_rows = []
     for s in stepped:
         decision_rows += [
@@ -483,6 +485,33 @@ def _save_rest(
         package = s.package
         if package.stage == Stage.PLACED.value and previous_stage[package.pk] != Stage.PLACED.value:
             _on_placed(package, now)
+
+
+def _batching_chooser(s: Stepped, d: Decision) -> int | None:
+    """The provider a Batching List decision offers or places the package with, if any: the
+    one whose ticks made that choice."""
+    if d.kind == "offer" and d.stage == Stage.BATCHING:
+        return d.provider_id
+    if d.kind == "stage" and d.stage == Stage.PLACED and s.state.route == Route.BATCHING:
+        return s.state.placed_with
+    return None
+
+
+def _batching_round_fit_mark(stepped: list[Stepped]) -> None:
+    """A Batching List offer or placement records whether that provider's list showed it
+    round fit for the package (decision 0094), read for every such decision at once and only
+    when there is one, so other steps send nothing more."""
+    chosen = [
+        (d, s.package.pk, provider_id)
+        for s in stepped
+        for d in s.decisions
+        if d.round_fit_used is None and (provider_id := _batching_chooser(s, d)) is not None
+    ]
+    if not chosen:
+        return
+    shown = round_fit_shown_on_lists(pairs={(pkg, provider) for _, pkg, provider in chosen})
+    for d, package_id, provider_id in chosen:
+        d.round_fit_used = shown.get((package_id, provider_id))
 
 
 def _above(offer: Offer, set_aside: list[SetAside]) -> list[SetAside]:
