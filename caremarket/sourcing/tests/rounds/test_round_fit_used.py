@@ -3,12 +3,15 @@ whether round fit ("Best placed") was in front of the broker, and each Batching 
 placement whether the chosen provider's list showed it round fit (issue 14 item 3, decision
 0094); offers by the ranked list leave it unset."""
 
+import io
 from decimal import Decimal
 
 import pytest
+from openpyxl import load_workbook
 
 from caremarket.audit.models import AuditEvent
 from caremarket.sourcing.models import BatchingListLine, SourcingDecision
+from caremarket.sourcing.selectors.batching_workbook import batching_list_workbook
 from caremarket.sourcing.services import available, batching, offers
 from caremarket.sourcing.tests.conftest import at
 from caremarket.sourcing.tests.helpers import exhaust_tier1, open_offer, to_available_list
@@ -110,6 +113,16 @@ def test_the_list_records_per_provider_whether_it_showed_round_fit(world, sourci
     second = world.client_for(sourcing.second_user).get("/sourcing/batching-list/").content.decode()
     assert "No current clients to compare with" in second
     assert 'data-testid="round-fit"' not in second
+    # The workbook shows the same, after the columns an upload reads.
+    for provider, says in (
+        (sourcing.first, "clients within 1 / 2 / 5 km"),
+        (sourcing.second, "No current clients to compare with"),
+    ):
+        sheet = load_workbook(
+            io.BytesIO(batching_list_workbook(batching_list=listed, provider=provider))
+        )["Batching List"]
+        assert sheet["J5"].value == "Fit with your round"
+        assert says in sheet["J6"].value
     event = AuditEvent.objects.get(action="batching_list.issued", object_id=listed.pk)
     assert event.data["round_fit_shown"] == {str(sourcing.first.pk): [package.reference]}
 
