@@ -73,13 +73,17 @@ def public_names(package: Path) -> tuple[dict[str, str], set[str], set[str]]:
     return wanted, clashes, shadows
 
 
-def _is_all(node: ast.stmt) -> bool:
-    return (
+def _all_names(node: ast.stmt) -> list[str] | None:
+    """The names of an `__all__ = [...]` statement; None for any other statement."""
+    if not (
         isinstance(node, ast.Assign)
         and len(node.targets) == 1
         and isinstance(node.targets[0], ast.Name)
         and node.targets[0].id == "__all__"
-    )
+        and isinstance(node.value, ast.List | ast.Tuple)
+    ):
+        return None
+    return [ast.literal_eval(element) for element in node.value.elts]
 
 
 def package_problems(package: Path, dotted: str) -> list[str]:
@@ -93,8 +97,8 @@ def package_problems(package: Path, dotted: str) -> list[str]:
         if isinstance(node, ast.ImportFrom) and node.level == 0:
             for alias in node.names:
                 imported[alias.asname or alias.name] = node.module or ""
-        elif _is_all(node):
-            listed = [ast.literal_eval(e) for e in getattr(node.value, "elts", [])]
+        elif (names := _all_names(node)) is not None:
+            listed = names
         elif not (
             index == 0 and isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
         ):
