@@ -2,7 +2,12 @@
 share. Every public name is re-exported, so `from caremarket.accounts import services` and
 `services.user_create` work as before."""
 
-from caremarket.accounts.services.common import NOT_PERMITTED_USERS
+from caremarket.accounts.services.common import (
+    NOT_PERMITTED_USERS,
+    password_email_send,
+    password_validate,
+    sessions_end,
+)
 from caremarket.accounts.services.organisations import (
     organisation_create,
     organisation_set_partners,
@@ -61,6 +66,9 @@ __all__ = [
     "organisation_create",
     "organisation_set_partners",
     "organisation_update",
+    "password_email_send",
+    "password_validate",
+    "sessions_end",
     "totp_key_generate",
     "user_create",
     "user_deactivate",

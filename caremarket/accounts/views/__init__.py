@@ -1,6 +1,7 @@
 """The account pages, one module per concept (decision 0053)."""
 
 from caremarket.accounts.views.account import account, token_create, token_revoke
+from caremarket.accounts.views.common import too_many
 from caremarket.accounts.views.organisations import (
     organisation_create,
     organisation_detail,
@@ -43,6 +44,7 @@ __all__ = [
     "sign_in_set_up",
     "token_create",
     "token_revoke",
+    "too_many",
     "two_factor_remove",
     "two_factor_set_up",
     "user_create",

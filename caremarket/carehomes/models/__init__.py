@@ -5,6 +5,7 @@ from caremarket.carehomes.models.bookings import (
     Funding,
     RejectionReason,
     RejectionStage,
+    person_reference_validator,
 )
 from caremarket.carehomes.models.flags import FlagChoices
 from caremarket.carehomes.models.homes import (
@@ -43,5 +44,6 @@ __all__ = [
     "RoomFeature",
     "Suspension",
     "SuspensionReason",
+    "person_reference_validator",
     "search_stamp_new",
 ]

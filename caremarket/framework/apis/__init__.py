@@ -3,6 +3,9 @@ its endpoints to `common.router`; importing them here registers them, in this or
 
 from caremarket.framework.apis.common import (
     LotOut,
+    lot_out,
+    perm_require,
+    provider_visible_or_404,
     router,
 )
 from caremarket.framework.apis.prices import (
@@ -67,11 +70,14 @@ __all__ = [
     "YearOut",
     "branch_requests",
     "cqc_provider_locations_list",
+    "lot_out",
+    "perm_require",
     "positions",
     "price_matrix",
     "price_years",
     "provider_create_from_cqc",
     "provider_end_agreement",
+    "provider_visible_or_404",
     "purchase_order_create",
     "purchase_order_hours",
     "purchase_orders",

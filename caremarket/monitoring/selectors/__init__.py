@@ -39,12 +39,14 @@ from caremarket.monitoring.selectors.submissions import (
     submission_replaced_same_content,
 )
 from caremarket.monitoring.selectors.visits import (
+    DEFAULT_PUNCTUALITY_WINDOW,
     branch_punctuality,
     visit_punctuality_by_hour,
 )
 
 __all__ = [
     "DEEMED",
+    "DEFAULT_PUNCTUALITY_WINDOW",
     "DUE",
     "MISSING",
     "NOT_REQUIRED",

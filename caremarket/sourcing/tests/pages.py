@@ -105,7 +105,7 @@ EXEMPT = [
     Exempt(
         "sourcing:handback-give",
         "Needs a package placed with the signed-in provider, which the walk's data has not;"
-        " the handback browser test drives it (test_handback_browser.py).",
+        " the handback browser test drives it (test_browser_handback.py).",
     ),
     Exempt("sourcing:timetable-issue", _POST.format("Batching List or Available Packages")),
     Exempt("sourcing:batching-download", "The Batching List workbook, an .xlsx download."),

@@ -1,6 +1,7 @@
 """The sourcing pages, one module per concept (decision 0053)."""
 
 from caremarket.sourcing.views.care_book import care_book_page, care_book_template
+from caremarket.sourcing.views.common import timetable_context
 from caremarket.sourcing.views.lists import (
     NOT_PLACED,
     available_page,
@@ -64,6 +65,7 @@ __all__ = [
     "partnership_end",
     "partnership_list",
     "proposal_accept",
+    "timetable_context",
     "timetable_issue",
     "transfer_agree",
     "transfer_list",

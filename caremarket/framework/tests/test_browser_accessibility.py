@@ -10,7 +10,7 @@ from caremarket.cqc.models import CqcLocation
 from caremarket.framework.services.ranked_lists import ranked_list_draft_create
 from caremarket.framework.tests import pages
 from caremarket.framework.tests.test_providers import submit
-from caremarket.framework.tests.test_purchase_orders import issue, priced  # noqa: F401
+from caremarket.framework.tests.test_services_purchase_orders import issue, priced  # noqa: F401
 
 pytestmark = [
     pytest.mark.browser,
