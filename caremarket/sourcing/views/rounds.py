@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -15,6 +16,7 @@ from caremarket.accounts.selectors import current_user
 from caremarket.common.errors import DomainError, NotFound
 from caremarket.common.forms import form_add_domain_error
 from caremarket.common.permissions import require_visible
+from caremarket.common.views import form_submit
 from caremarket.sourcing.forms import (
     HandbackForm,
     SwapForm,
@@ -97,25 +99,18 @@ def handback_give(request: HttpRequest, pk: int) -> HttpResponse:
         handback_selectors.packages_held_by(organisation_id=_org_id(request)), pk=pk
     )
     form = HandbackForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            handbacks.handback_give(
-                actor=current_user(request),
-                package=package,
-                reason=form.cleaned_data["reason"],
-                details=form.cleaned_data["details"],
-                last_day=form.cleaned_data["last_day"],
-                now=timezone.now(),
-            )
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
-        else:
-            messages.success(
-                request,
-                f"Notice given on {package.reference}: the council has been told and will"
-                " re-source the care.",
-            )
-            return redirect("sourcing:handback-list")
+    if request.method == "POST":
+        given = form_submit(
+            request,
+            form,
+            handbacks.handback_give,
+            done=f"Notice given on {package.reference}: the council has been told and will"
+            " re-source the care.",
+            then=reverse("sourcing:handback-list"),
+            package=package,
+        )
+        if given:
+            return given
     return render(
         request,
         "sourcing/rounds/handback_form.html",
@@ -207,25 +202,18 @@ def transfer_propose(request: HttpRequest, pk: int) -> HttpResponse:
             package=package, today=timezone.localdate()
         ),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            transfers.transfer_propose(
-                actor=current_user(request),
-                package=package,
-                to_provider=form.cleaned_data["to_provider"],
-                transfer_date=form.cleaned_data["transfer_date"],
-                reason=form.cleaned_data["reason"],
-                now=timezone.now(),
-            )
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
-        else:
-            messages.success(
-                request,
-                f"Transfer of {package.reference} proposed. Nothing changes until all three"
-                " parties have agreed.",
-            )
-            return redirect("sourcing:transfer-list")
+    if request.method == "POST":
+        proposed = form_submit(
+            request,
+            form,
+            transfers.transfer_propose,
+            done=f"Transfer of {package.reference} proposed. Nothing changes until all three"
+            " parties have agreed.",
+            then=reverse("sourcing:transfer-list"),
+            package=package,
+        )
+        if proposed:
+            return proposed
     return render(
         request,
         "sourcing/rounds/transfer_form.html",
