@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+import functools
+
 from django.conf import settings
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from caremarket.accounts.models import ApiToken, Organisation, Role, User
+from caremarket.common.sql import SqlColumns, sql_columns
 
 
 def current_user(request: HttpRequest) -> User:
@@ -64,11 +68,52 @@ def api_token_list(*, user: User) -> QuerySet[ApiToken]:
 
 
 def api_token_get_active_by_hash(*, key_hash: str) -> ApiToken | None:
-    return (
-        ApiToken.objects.select_related("user", "user__organisation")
-        .filter(key_hash=key_hash, revoked_at__isnull=True, user__is_active=True)
-        .first()
+    """The unrevoked token of an active user, with its user and organisation loaded.
+
+    Every API call with a token runs this, so it is one plain statement written once from
+    the models: the ORM built the same three-table select again for each call, at eight
+    times the CPU of running it (issue 13). The instances are the ones the ORM would load.
+    """
+    sql, token, user, organisation = _token_statement()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [key_hash, True])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    ends = (len(token.names), len(token.names) + len(user.names))
+    found = token.instance(row[: ends[0]])
+    found.user = user.instance(row[ends[0] : ends[1]])
+    found.user.organisation = organisation.instance(row[ends[1] :])
+    return found
+
+
+@functools.cache
+def _token_statement() -> tuple[
+    str, SqlColumns[ApiToken], SqlColumns[User], SqlColumns[Organisation]
+]:
+    quote = connection.ops.quote_name
+    token_columns, user_columns = sql_columns(ApiToken, "t"), sql_columns(User, "u")
+    org_columns = sql_columns(Organisation, "o")
+    columns = (token_columns, user_columns, org_columns)
+    token, user, org = ApiToken._meta, User._meta, Organisation._meta
+    column = {
+        "key_hash": quote(token.get_field("key_hash").column),
+        "revoked_at": quote(token.get_field("revoked_at").column),
+        "user": quote(token.get_field("user").column),
+        "is_active": quote(user.get_field("is_active").column),
+        "organisation": quote(user.get_field("organisation").column),
+    }
+    # Identifiers come from the models, values are parameters.
+    sql = (
+        f"SELECT {', '.join(c.select for c in columns)}"  # noqa: S608
+        f" FROM {quote(token.db_table)} t"
+        f" JOIN {quote(user.db_table)} u ON u.{quote(user.pk.column)} = t.{column['user']}"
+        f" JOIN {quote(org.db_table)} o"
+        f" ON o.{quote(org.pk.column)} = u.{column['organisation']}"
+        f" WHERE t.{column['key_hash']} = %s AND t.{column['revoked_at']} IS NULL"
+        f" AND u.{column['is_active']} = %s"
     )
+    return sql, token_columns, user_columns, org_columns
 
 
 def user_two_factor_required(*, user: User) -> bool:

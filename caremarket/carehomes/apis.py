@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
@@ -20,7 +22,8 @@ from caremarket.carehomes.selectors.search import (
     HomeResult,
     SearchRoom,
     VacancyQuery,
-    vacancy_search,
+    VacancyResults,
+    vacancy_search_rendered,
 )
 from caremarket.carehomes.selectors.timeline import room_timeline
 from caremarket.common.pagination import page_bounds
@@ -206,6 +209,36 @@ def _home_out(result: HomeResult, *, rooms: bool, today: dt.date) -> dict[str, A
     }
 
 
+# Cached answers are stored as this body (decision 17): change the number whenever
+# `_vacancies_body` or what it calls changes its output, so no deploy serves the old shape.
+VACANCIES_BODY_FORMAT = "vacancies-v1"
+
+
+def _vacancies_body(found: VacancyResults) -> bytes:
+    # The busiest endpoint is serialised directly rather than validated against VacanciesOut a
+    # second time (a third of its time); the tests check its body against VacanciesOut.
+    location = found.location
+    body = {
+        "count": found.total,
+        "total_beds": found.total_beds,
+        "available_from": found.available_from,
+        "location": {
+            "postcode": location.postcode,
+            "outward_code": location.outward_code,
+            "exact": location.exact,
+            "precision_note": location.precision_note,
+        }
+        if location
+        else None,
+        "offset": found.offset,
+        "limit": found.limit,
+        "results": [
+            _home_out(r, rooms=found.shows_rooms, today=found.available_from) for r in found.results
+        ],
+    }
+    return json.dumps(body, cls=DjangoJSONEncoder).encode()
+
+
 @router.get(
     "/vacancies",
     response=VacanciesOut,
@@ -232,7 +265,7 @@ def vacancies(
     offset: int = 0,
     limit: int = PAGE_SIZE,
 ) -> HttpResponse:
-    found = vacancy_search(
+    body = vacancy_search_rendered(
         viewer=request.user,
         query=VacancyQuery(
             postcode=postcode,
@@ -249,29 +282,10 @@ def vacancies(
         now=timezone.now(),
         offset=page_bounds(limit=limit, offset=offset)[1],
         limit=limit,
+        render=_vacancies_body,
+        render_format=VACANCIES_BODY_FORMAT,
     )
-    location = found.location
-    body = {
-        "count": found.total,
-        "total_beds": found.total_beds,
-        "available_from": found.available_from,
-        "location": {
-            "postcode": location.postcode,
-            "outward_code": location.outward_code,
-            "exact": location.exact,
-            "precision_note": location.precision_note,
-        }
-        if location
-        else None,
-        "offset": found.offset,
-        "limit": found.limit,
-        "results": [
-            _home_out(r, rooms=found.shows_rooms, today=found.available_from) for r in found.results
-        ],
-    }
-    # The busiest endpoint is serialised directly rather than validated against VacanciesOut a
-    # second time (a third of its time); the tests check its body against VacanciesOut.
-    return JsonResponse(body)
+    return HttpResponse(body, content_type="application/json")
 
 
 def _visible_booking(request: HttpRequest, booking_id: int) -> Booking:

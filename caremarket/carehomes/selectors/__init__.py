@@ -55,6 +55,7 @@ from caremarket.carehomes.selectors.search import (
     VacancyResults,
     vacancy_rooms,
     vacancy_search,
+    vacancy_search_rendered,
 )
 from caremarket.carehomes.selectors.search_cache import (
     ANSWER_FORMAT,
@@ -136,4 +137,5 @@ __all__ = [
     "vacancy_freshness",
     "vacancy_rooms",
     "vacancy_search",
+    "vacancy_search_rendered",
 ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -367,14 +368,11 @@ def _page(s: _Search) -> ResultPage:
     )
 
 
-def vacancy_search(
-    *,
-    viewer: Any,
-    query: VacancyQuery,
-    now: dt.datetime,
-    offset: int = 0,
-    limit: int = PAGE_SIZE,
-) -> VacancyResults:
+def _prepare(
+    *, viewer: Any, query: VacancyQuery, now: dt.datetime, offset: int, limit: int
+) -> tuple[_Search, Scope, tuple[Any, ...]]:
+    """The search to run, the homes it covers, and everything its answer depends on besides
+    those homes' data (which their stamps stand for)."""
     today = timezone.localdate(now)
     errors = _validate(query, today)
     if errors:
@@ -393,7 +391,6 @@ def vacancy_search(
         limit=max(1, min(limit, MAX_PAGE_SIZE)),
         now=now,
     )
-    # Everything the answer depends on besides the homes' data, which the stamps stand for.
     # The day in London matters twice: availability and how old each home's data is.
     asked = (
         today,
@@ -412,15 +409,57 @@ def vacancy_search(
         s.shows_rooms,
         sorted(s.owners.items()),
     )
-    found = answer_cached(scope=scope, asked=asked, compute=lambda: _page(s))
+    return s, scope, asked
+
+
+def _results(s: _Search, found: ResultPage) -> VacancyResults:
     return VacancyResults(
         available_from=s.day,
-        location=location,
-        district=district,
+        location=s.location,
+        district=s.district,
         total=found.total,
         total_beds=found.total_beds,
         results=found.results,
         shows_rooms=s.shows_rooms,
         offset=s.offset,
         limit=s.limit,
+    )
+
+
+def vacancy_search(
+    *,
+    viewer: Any,
+    query: VacancyQuery,
+    now: dt.datetime,
+    offset: int = 0,
+    limit: int = PAGE_SIZE,
+) -> VacancyResults:
+    s, scope, asked = _prepare(viewer=viewer, query=query, now=now, offset=offset, limit=limit)
+    return _results(s, answer_cached(scope=scope, asked=asked, compute=lambda: _page(s)))
+
+
+def vacancy_search_rendered(
+    *,
+    viewer: Any,
+    query: VacancyQuery,
+    now: dt.datetime,
+    render: Callable[[VacancyResults], bytes],
+    render_format: str,
+    offset: int = 0,
+    limit: int = PAGE_SIZE,
+) -> bytes:
+    """The answer as `render` encodes it (the API's JSON body), cached as those bytes.
+
+    The busiest endpoint's cache hit then neither unpickles the answer nor encodes it again
+    (issue 13). The key adds to the answer's what a rendering shows of the request beyond
+    it (the postcode as written back, how exact its position is) and `render_format`, which
+    the caller changes whenever `render`'s output changes, so no deploy reads old bodies.
+    """
+    s, scope, asked = _prepare(viewer=viewer, query=query, now=now, offset=offset, limit=limit)
+    location = s.location
+    shown = (location.postcode, location.outward_code, location.exact) if location else None
+    return answer_cached(
+        scope=scope,
+        asked=(*asked, render_format, shown),
+        compute=lambda: render(_results(s, _page(s))),
     )

@@ -1,10 +1,14 @@
 import datetime as dt
 
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
+from caremarket.accounts.services import api_token_create
 from caremarket.carehomes.apis import VacanciesOut
 from caremarket.carehomes.models import Booking, BookingStatus
 from caremarket.carehomes.tests.helpers import submit
+from caremarket.geography.models import OutwardCode
 
 JSON = "application/json"
 
@@ -211,3 +215,28 @@ def test_the_timeline_is_not_found_for_people_outside_the_home(world, estate):
     for user in (world.broker, world.other_care_home_admin):
         response = world.client_for(user).get(f"/api/v1/rooms/{estate.spot.pk}/timeline")
         assert response.status_code == 404
+
+
+def test_a_repeated_search_is_served_as_the_body_cached_with_three_statements(world, estate):
+    _, raw = api_token_create(actor=world.broker, name="Case system", now=estate.now)
+    client, auth = Client(), {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    first = client.get("/api/v1/vacancies", {"postcode": "CM1 1AA"}, **auth)
+    with CaptureQueriesContext(connection) as ctx:
+        again = client.get("/api/v1/vacancies", {"postcode": "CM1 1AA"}, **auth)
+    assert again.status_code == 200 and again["Content-Type"] == JSON
+    assert again.content == first.content
+    assert VacanciesOut.model_validate(again.json()).count == 1
+    # The token with its user, the broker's Block owners, and the stamps that key the answer.
+    assert len(ctx.captured_queries) == 3
+    assert "search_stamp" in ctx.captured_queries[2]["sql"]
+
+
+def test_each_body_names_the_postcode_asked_for_where_several_share_one_position(estate):
+    """Postcodes the directory does not hold yet are placed at their outward code's centre,
+    as the outward code itself is: the same answer, but each body says what was asked."""
+    assert OutwardCode.objects.filter(code="CM1").exists()
+    asked = ["CM1", "CM1 9ZY", "CM1 9ZX", "CM1"]
+    bodies = [Client().get("/api/v1/vacancies", {"postcode": p}).json() for p in asked]
+    assert [b["location"]["postcode"] for b in bodies] == [None, "CM1 9ZY", "CM1 9ZX", None]
+    assert {b["location"]["exact"] for b in bodies} == {False}
+    assert len({str(b["results"]) for b in bodies}) == 1

@@ -1,10 +1,14 @@
 """Search answers are cached, and every change is visible to the very next search (decision 17).
 
 Each test fills the cache with a search first, then changes something through the services,
-then searches again with the same question: the second answer must show the change.
+then searches again with the same question: the second answer must show the change. Every
+test runs twice: on the answers the pages read, and on the rendered bodies the API serves
+(`vacancy_search_rendered`, rendered here with pickle so the same assertions read them).
 """
 
 import datetime as dt
+import pickle
+import sys
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -18,7 +22,11 @@ from caremarket.accounts.services import organisation_set_partners, organisation
 from caremarket.carehomes import services
 from caremarket.carehomes.models import CareHome, RejectionReason, RejectionStage, SuspensionReason
 from caremarket.carehomes.selectors import search as search_module
-from caremarket.carehomes.selectors.search import VacancyQuery, vacancy_search
+from caremarket.carehomes.selectors.search import (
+    VacancyQuery,
+    vacancy_search,
+    vacancy_search_rendered,
+)
 from caremarket.carehomes.services.residents import Resident
 from caremarket.carehomes.tests.helpers import submit
 from caremarket.cqc.models import CqcLocation, CqcRating
@@ -27,10 +35,29 @@ DAY = dt.timedelta(days=1)
 PUBLIC = AnonymousUser()
 
 
+def _answer(viewer, query, now):
+    return vacancy_search(viewer=viewer, query=query, now=now)
+
+
+def _rendered(viewer, query, now):
+    body = vacancy_search_rendered(
+        viewer=viewer, query=query, now=now, render=pickle.dumps, render_format="test"
+    )
+    return pickle.loads(body)  # noqa: S301 (bytes this test rendered itself)
+
+
+ask = _answer
+
+
+@pytest.fixture(autouse=True, params=[_answer, _rendered], ids=["answers", "bodies"])
+def cached_as(request, monkeypatch):
+    monkeypatch.setattr(sys.modules[__name__], "ask", request.param)
+
+
 def search(estate, viewer=PUBLIC, **query):
     query.setdefault("postcode", "CM1 1AA")
     query.setdefault("radius_km", 100)
-    return vacancy_search(viewer=viewer, query=VacancyQuery(**query), now=estate.now)
+    return ask(viewer, VacancyQuery(**query), estate.now)
 
 
 def room_ids(found):
