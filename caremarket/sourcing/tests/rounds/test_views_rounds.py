@@ -1,4 +1,4 @@
-"""The rounds pages: a package's visit pattern entered call by call."""
+"""The rounds pages: a package's visit pattern entered call by call; a swap named by references."""
 
 from decimal import Decimal
 
@@ -33,3 +33,21 @@ def test_the_page_saves_calls_and_names_the_call_in_error(world, sourcing, monke
     again = client.get(url).content.decode()
     assert 'value="07:30"' in again and 'value="17:00"' in again
     assert world.client_for(sourcing.first_user).get(url).status_code == 404
+
+
+def test_the_swap_page_says_when_a_reference_finds_no_package(world, sourcing, monkeypatch):
+    monkeypatch.setattr("django.utils.timezone.now", lambda: THURSDAY)
+    package = sourcing.package(world.broker)
+    response = world.client_for(world.broker).post(
+        "/sourcing/transfers/swap/",
+        {
+            "package_reference": package.reference,
+            "other_package_reference": "PKG-99999",
+            "transfer_date_0": "7",
+            "transfer_date_1": "12",
+            "transfer_date_2": "2026",
+            "reason": "Rounds cross",
+        },
+    )
+    assert response.status_code == 400
+    assert "There is no package with that reference." in response.content.decode()
