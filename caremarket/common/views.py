@@ -24,6 +24,7 @@ def form_submit(
     *,
     done: Callable[[T], str] | str,
     then: Callable[[T], str] | str,
+    arguments_from: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
     **arguments: Any,
 ) -> HttpResponse | None:
     """Call a service with the signed-in user, now, `arguments` and the form's data.
@@ -31,11 +32,16 @@ def form_submit(
     On success: a message and a redirect to `then` (a URL). Otherwise None, with the form
     carrying the errors (its own, or the service's) for the caller to show again. The service
     asks the permission itself, so the actor is passed as the request has it.
+
+    `arguments_from` turns the cleaned data into the service's keyword arguments where the
+    form's fields are not named as they are, or a reference must be looked up first; a
+    DomainError it raises is shown on the form as the service's are.
     """
     if not form.is_valid():
         return None
     try:
-        result = action(actor=request.user, now=timezone.now(), **arguments, **form.cleaned_data)
+        data = arguments_from(form.cleaned_data) if arguments_from else form.cleaned_data
+        result = action(actor=request.user, now=timezone.now(), **arguments, **data)
     except DomainError as exc:
         form_add_domain_error(form, exc)
         return None

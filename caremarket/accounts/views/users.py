@@ -70,13 +70,14 @@ def user_create(request: HttpRequest) -> HttpResponse:
     form = NewUserForm(request.POST or None, fixed_organisation=fixed)
     if request.method == "POST":
         # Without a choice of organisation, the person joins the viewer's own.
+        joins: dict[str, Any] = {"organisation": fixed} if fixed else {}
         sent = form_submit(
             request,
             form,
             services.user_create,
             done=lambda user: f"{user.full_name} has been added and sent a link to set a password.",
             then=lambda user: reverse("accounts:user-detail", args=[user.pk]),
-            **({"organisation": fixed} if fixed else {}),
+            **joins,
         )
         if sent:
             return sent

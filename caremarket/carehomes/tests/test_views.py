@@ -8,7 +8,7 @@ from django.test import Client
 from PIL import Image
 
 from caremarket.carehomes import services
-from caremarket.carehomes.models import Booking, BookingStatus
+from caremarket.carehomes.models import Booking, BookingStatus, CareHome
 from caremarket.carehomes.services.residents import COLUMNS as RESIDENT_COLUMNS
 from caremarket.carehomes.tests.helpers import submit
 from caremarket.common.tests import hostile
@@ -282,3 +282,22 @@ def test_every_link_in_the_home_s_own_navigation_opens_for_who_sees_it(world, es
     links = re.findall(r'href="([^"]+)"', nav)
     assert links and all(client.get(url).status_code == 200 for url in links), links
     assert ("Profile and photographs" in nav) == (who == "care_home_admin")
+
+
+def test_a_provider_adds_a_home_of_its_own_and_the_council_names_the_provider(world):
+    home = {"name": "Larch Lodge", "address": "1 High St", "postcode": "CM1 1AA"}
+    mine = world.client_for(world.care_home_admin).post(
+        "/care-homes/manage/new/", {**home, "cqc_location_id": "1-900000001"}
+    )
+    assert mine.status_code == 302
+    council = world.client_for(world.council_admin).post(
+        "/care-homes/manage/new/",
+        {
+            **home,
+            "cqc_location_id": "1-900000002",
+            "provider": world.care_home_admin.organisation_id,
+        },
+    )
+    assert council.status_code == 302
+    added = CareHome.objects.filter(name="Larch Lodge").values_list("provider_id", flat=True)
+    assert list(added) == [world.care_home_admin.organisation_id] * 2

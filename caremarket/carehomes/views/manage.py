@@ -71,12 +71,13 @@ def home_create(request: HttpRequest) -> HttpResponse:
     council = user.has_perm("carehomes.administer_homes")
     form = NewHomeForm(request.POST or None, choose_provider=council)
     if request.method == "POST":
+        # The council chooses the provider on the form; a provider adds its own homes.
+        owner: dict[str, Any] = {} if council else {"provider": user.organisation}
         added = form_submit(
             request,
             form,
             services.care_home_create,
-            # The council chooses the provider on the form; a provider adds its own homes.
-            **({} if council else {"provider": user.organisation}),
+            **owner,
             done=lambda home: f"{home.name} has been added. Now add its rooms.",
             then=lambda home: reverse("carehomes:home-rooms", args=[home.pk]),
         )

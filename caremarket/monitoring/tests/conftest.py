@@ -13,11 +13,13 @@ from django.utils import timezone
 
 from caremarket.cqc.models import CqcLocation
 from caremarket.monitoring.ehm.spec import COLUMN_NAMES
+from caremarket.monitoring.services.flags import risk_flags_check_missing
 
 PROVIDER_REF = "1-000000009"
 OTHER_REF = "1-000000010"
 BRANCH_A = "1-200000001"  # Chelmsford (CM1)
 BRANCH_B = "1-200000002"  # Colchester (CO1)
+ANCHOR = dt.date(2025, 11, 10)  # period 1 starts
 PERIOD_3 = dt.date(2026, 1, 5)  # 10 Nov 2025 + 56 days
 NOW = timezone.make_aware(dt.datetime(2026, 2, 10, 12, 0))
 
@@ -55,6 +57,14 @@ def csv_bytes(rows: list[dict[str, str]], *, columns: tuple[str, ...] = COLUMN_N
         row["visit_reference"] = row.get("visit_reference") or f"V{n:05d}"
         writer.writerow([row.get(c, "") for c in columns])
     return out.getvalue().encode()
+
+
+def missing_and_late(ehm: Ehm) -> None:
+    """Meadow's period 3 file has 20% late visits; no file for periods 2 and 4 to 8."""
+    late = visit(actual_check_in="2026-01-06 09:00", actual_check_out="2026-01-06 09:55")
+    ehm.send(csv_bytes([visit()] * 8 + [late] * 2))
+    later = timezone.make_aware(dt.datetime(2026, 7, 1, 12, 0))
+    risk_flags_check_missing(now=later, anchor=ANCHOR, grace_days=7)
 
 
 @dataclass

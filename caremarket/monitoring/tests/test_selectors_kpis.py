@@ -1,4 +1,5 @@
-"""The KPI overview's filter and order (the rows themselves: test_expected and test_kpis)."""
+"""The KPI overview's filter and order (the rows themselves: test_expected and test_kpis), and
+each period's compliance."""
 
 import datetime as dt
 
@@ -10,6 +11,7 @@ from caremarket.monitoring.ehm.kpis import COUNTS
 from caremarket.monitoring.models import RiskFlag
 from caremarket.monitoring.periods import period_get
 from caremarket.monitoring.selectors import OverviewRow, kpis
+from caremarket.monitoring.tests.conftest import ANCHOR, csv_bytes, visit
 
 PERIOD = period_get(3, anchor=dt.date(2025, 11, 10))
 TODAY = dt.date(2026, 2, 20)
@@ -58,3 +60,22 @@ def test_flagged_only_keeps_providers_with_an_open_flag(rows):
 def test_an_unknown_sort_is_refused_rather_than_guessed(rows):
     with pytest.raises(ValueError, match="sideways"):
         names(sort="sideways")
+
+
+def test_compliance_deems_the_first_period_submitted(ehm):
+    ehm.send(csv_bytes([visit()]))
+    states = selectors.compliance_list(
+        organisation=ehm.provider, today=dt.date(2026, 2, 20), anchor=ANCHOR, grace_days=7
+    )
+    assert [(p.number, s) for p, s in states] == [
+        (1, "deemed"),
+        (2, "missing"),
+        (3, "submitted"),
+    ]
+
+
+def test_a_period_within_its_grace_days_is_due_not_missing(ehm):
+    states = selectors.compliance_list(
+        organisation=ehm.provider, today=dt.date(2026, 2, 5), anchor=ANCHOR, grace_days=7
+    )
+    assert states[-1][0].number == 3 and states[-1][1] == "due"

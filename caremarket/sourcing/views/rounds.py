@@ -14,7 +14,6 @@ from django.views.decorators.http import require_POST
 
 from caremarket.accounts.selectors import current_user
 from caremarket.common.errors import DomainError, NotFound
-from caremarket.common.forms import form_add_domain_error
 from caremarket.common.permissions import require_visible
 from caremarket.common.views import form_submit
 from caremarket.sourcing.forms import (
@@ -40,31 +39,30 @@ def _org_id(request: HttpRequest) -> int:
     return int(user.organisation_id)
 
 
+def _visit_pattern_arguments(data: dict[str, Any]) -> dict[str, Any]:
+    return {"rows": data["rows"], "stated_hours": data.get("hours_per_week")}
+
+
 @login_required
 def visit_pattern_edit(request: HttpRequest, pk: int) -> HttpResponse:
     require_visible(request.user, "sourcing.manage_packages")
     package = get_object_or_404(Package.objects.select_related("lot__district"), pk=pk)
     calls = package_calls(package=package)
     form = VisitPatternForm(request.POST or None, calls=calls)
-    if request.method == "POST" and form.is_valid():
-        try:
-            package_visit_pattern_set(
-                actor=current_user(request),
-                package=package,
-                rows=form.cleaned_data["rows"],
-                stated_hours=form.cleaned_data.get("hours_per_week"),
-                now=timezone.now(),
-            )
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
-        else:
-            package.refresh_from_db()
-            messages.success(
-                request,
-                f"{package.reference}: visit pattern saved, "
-                f"{package.hours_per_week:.2f} hours a week.",
-            )
-            return redirect("sourcing:package-detail", pk=package.pk)
+    if request.method == "POST":
+        saved = form_submit(
+            request,
+            form,
+            package_visit_pattern_set,
+            done=lambda p: (
+                f"{p.reference}: visit pattern saved, {p.hours_per_week:.2f} hours a week."
+            ),
+            then=reverse("sourcing:package-detail", args=[package.pk]),
+            arguments_from=_visit_pattern_arguments,
+            package=package,
+        )
+        if saved:
+            return saved
     return render(
         request,
         "sourcing/rounds/visit_pattern.html",
@@ -222,6 +220,21 @@ def transfer_propose(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _swap_arguments(data: dict[str, Any]) -> dict[str, Any]:
+    package, other_package = (
+        package_by_reference(reference=data[f])
+        for f in ("package_reference", "other_package_reference")
+    )
+    if package is None or other_package is None:
+        raise NotFound("There is no package with that reference.")
+    return {
+        "package": package,
+        "other_package": other_package,
+        "transfer_date": data["transfer_date"],
+        "reason": data["reason"],
+    }
+
+
 @login_required
 def transfer_swap_propose(request: HttpRequest) -> HttpResponse:
     require_visible(request.user, "sourcing.view_transfers")
@@ -231,31 +244,20 @@ def transfer_swap_propose(request: HttpRequest) -> HttpResponse:
     form = SwapForm(
         request.POST or None, initial={"package_reference": request.GET.get("package", "")}
     )
-    if request.method == "POST" and form.is_valid():
-        found = [
-            package_by_reference(reference=form.cleaned_data[f])
-            for f in ("package_reference", "other_package_reference")
-        ]
-        try:
-            if found[0] is None or found[1] is None:
-                raise NotFound("There is no package with that reference.")
-            first, second = transfers.transfer_swap_propose(
-                actor=current_user(request),
-                package=found[0],
-                other_package=found[1],
-                transfer_date=form.cleaned_data["transfer_date"],
-                reason=form.cleaned_data["reason"],
-                now=timezone.now(),
-            )
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
-        else:
-            messages.success(
-                request,
-                f"Swap of {first.package.reference} and {second.package.reference} proposed."
-                " Nothing changes until both providers have agreed.",
-            )
-            return redirect("sourcing:transfer-list")
+    if request.method == "POST":
+        proposed = form_submit(
+            request,
+            form,
+            transfers.transfer_swap_propose,
+            done=lambda legs: (
+                f"Swap of {legs[0].package.reference} and {legs[1].package.reference} proposed."
+                " Nothing changes until both providers have agreed."
+            ),
+            then=reverse("sourcing:transfer-list"),
+            arguments_from=_swap_arguments,
+        )
+        if proposed:
+            return proposed
     return render(
         request,
         "sourcing/rounds/swap_form.html",

@@ -1,8 +1,11 @@
-"""Postcodes laid out at known distances, and packages placed with providers as clients."""
+"""Postcodes laid out at known distances, packages placed with providers as clients, and the
+round a provider has around a new package (`round_world`)."""
 
 from __future__ import annotations
 
 import math
+
+import pytest
 
 from caremarket.geography.models import Postcode
 from caremarket.sourcing.engine.visit_pattern import CallRow
@@ -49,3 +52,30 @@ def every_day(h: int, m: int, minutes: int, carers: int = 1) -> CallRow:
     return CallRow(
         weekdays=frozenset(range(7)), start=dt.time(h, m), minutes=minutes, carers=carers
     )
+
+
+@pytest.fixture
+def round_world(world, sourcing):
+    """Meadow (tier 1, position 1) has four clients at 0.3, 1.5, 4 and 8 km from CM1 9ZZ."""
+    mine = sourcing.first.organisation
+    near = postcode_at("CM1 2AB", east_km=0.3)
+    client_of(sourcing, world.broker, mine, near, rows=[every_day(7, 30, 45)], n=1)
+    client_of(sourcing, world.broker, mine, postcode_at("CM1 3AB", north_km=1.5), n=2)
+    client_of(sourcing, world.broker, mine, postcode_at("CM2 4AB", north_km=-4), n=3)
+    client_of(
+        sourcing,
+        world.broker,
+        mine,
+        postcode_at("CM3 5AB", east_km=8),
+        rows=[every_day(13, 10, 30)],
+        n=4,
+    )
+    return sourcing
+
+
+def offered(sourcing, broker, postcode, rows=None):
+    """A new package near the round, offered first to Meadow; its calls when `rows` are given."""
+    package = sourcing.package(broker, postcode=postcode, person_reference="AS-NEW")
+    if rows:
+        package_visit_pattern_set(actor=broker, package=package, rows=rows, now=THURSDAY)
+    return package

@@ -1,41 +1,12 @@
-"""Round fit: a provider sees how a package fits its own round, and nothing else."""
+"""Round fit: a provider sees how a package fits its own round, and nothing else; the broker
+sees who is best placed beside the ranked list."""
 
 import json
-
-import pytest
 
 from caremarket.geography.models import Postcode
 from caremarket.sourcing.selectors.round_fit import round_fit_for
 from caremarket.sourcing.tests.conftest import THURSDAY
-from caremarket.sourcing.tests.rounds.conftest import client_of, every_day, postcode_at
-
-
-@pytest.fixture
-def round_world(world, sourcing):
-    """Meadow (tier 1, position 1) has four clients at 0.3, 1.5, 4 and 8 km from CM1 9ZZ."""
-    mine = sourcing.first.organisation
-    near = postcode_at("CM1 2AB", east_km=0.3)
-    client_of(sourcing, world.broker, mine, near, rows=[every_day(7, 30, 45)], n=1)
-    client_of(sourcing, world.broker, mine, postcode_at("CM1 3AB", north_km=1.5), n=2)
-    client_of(sourcing, world.broker, mine, postcode_at("CM2 4AB", north_km=-4), n=3)
-    client_of(
-        sourcing,
-        world.broker,
-        mine,
-        postcode_at("CM3 5AB", east_km=8),
-        rows=[every_day(13, 10, 30)],
-        n=4,
-    )
-    return sourcing
-
-
-def offered(sourcing, broker, postcode, rows=None):
-    from caremarket.sourcing.services.visit_patterns import package_visit_pattern_set
-
-    package = sourcing.package(broker, postcode=postcode, person_reference="AS-NEW")
-    if rows:
-        package_visit_pattern_set(actor=broker, package=package, rows=rows, now=THURSDAY)
-    return package
+from caremarket.sourcing.tests.rounds.conftest import client_of, every_day, offered, postcode_at
 
 
 def test_counts_bands_nearest_and_calls_near_the_providers_own_calls(world, round_world):
@@ -113,34 +84,6 @@ def test_every_postcode_in_a_grid_square_gives_the_same_answer(world, round_worl
     assert len(packages) == 8
 
 
-def test_the_api_and_page_show_figures_never_a_postcode(world, round_world, monkeypatch):
-    monkeypatch.setattr("django.utils.timezone.now", lambda: THURSDAY)
-    s = round_world
-    package = offered(s, world.broker, postcode_at("CM1 9ZZ"), rows=[every_day(8, 30, 30)])
-    client = world.client_for(s.first_user)
-    response = client.get("/api/v1/round-fit")
-    assert response.status_code == 200
-    (row,) = response.json()
-    assert row["package_reference"] == package.reference and row["seen_on"] == ["offer"]
-    assert (row["within_1km"], row["within_2km"], row["within_5km"]) == (1, 2, 3)
-    assert row["outward_code"] == "CM1" and row["nearest_km"] == "0.5"
-    page = client.get("/sourcing/offers/").content.decode()
-    assert "Your current clients within 1 km: <strong>1</strong>" in page
-    own_postcodes = set(Postcode.objects.values_list("postcode", flat=True))
-    for text in (json.dumps(response.json()), page):
-        assert not any(pc in text for pc in own_postcodes)
-        assert "9ZZ" not in text and "AS-" not in text
-
-
-def test_only_provider_staff_see_round_fit(world, round_world):
-    assert world.client_for(world.broker).get("/api/v1/round-fit").status_code == 404
-    assert world.client_for(world.care_home_admin).get("/api/v1/round-fit").status_code == 404
-    # A provider with no clients still gets figures, all zero, for what is offered to it.
-    package = offered(round_world, world.broker, postcode_at("CM1 9ZZ"))
-    fit = round_fit_for(organisation_id=round_world.tier2.organisation_id, packages=[package])
-    assert fit[package.pk].within_5km == 0 and fit[package.pk].nearest_km is None
-
-
 def test_a_postcode_missing_from_the_directory_is_approximate(world, round_world):
     package = offered(round_world, world.broker, "CM1 7QQ")  # not in the directory: CM1's centre
     fit = round_fit_for(organisation_id=round_world.first.organisation_id, packages=[package])
@@ -170,15 +113,6 @@ def test_the_broker_sees_providers_best_placed_beside_their_ranked_place(world, 
     }
     page = world.client_for(world.broker).get(f"/sourcing/packages/{package.pk}/").content.decode()
     assert "Best placed for this package" in page and "Tier 2, position 1" in page
-
-
-def test_best_placed_is_in_the_api_for_the_council_only(world, round_world):
-    package = offered(round_world, world.broker, postcode_at("CM1 9ZZ"))
-    url = f"/api/v1/packages/{package.pk}/best-placed"
-    body = world.client_for(world.broker).get(url).json()
-    assert body[0]["provider"] == round_world.first.organisation.name
-    assert body[0]["within_2km"] == 2 and body[0]["position"] == 1
-    assert world.client_for(round_world.first_user).get(url).status_code == 404
 
 
 # Live demand shows a provider how each waiting package fits its own round (issue 14 item 2):

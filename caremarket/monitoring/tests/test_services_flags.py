@@ -1,16 +1,14 @@
-"""Risk flags for contract managers, with notifications; compliance per period."""
+"""Risk flags raised and cleared as files arrive or fail to, with their notifications."""
 
 import datetime as dt
 
 from django.utils import timezone
 
-from caremarket.monitoring import selectors
 from caremarket.monitoring.models import RiskFlag
 from caremarket.monitoring.periods import period_get
 from caremarket.monitoring.services.flags import risk_flags_check_missing
-from caremarket.monitoring.tests.conftest import NOW, csv_bytes, visit
+from caremarket.monitoring.tests.conftest import ANCHOR, NOW, csv_bytes, visit
 
-ANCHOR = dt.date(2025, 11, 10)
 MISSED = {
     "visit_status": "MISSED",
     "actual_check_in": "",
@@ -124,70 +122,3 @@ def test_a_late_file_clears_the_missing_submission_flag(ehm):
     )
     ehm.send(csv_bytes([visit()]))
     assert RiskFlag.objects.get(period=3, kind="missing_submission").cleared_at is not None
-
-
-def test_compliance_deems_the_first_period_submitted(ehm):
-    ehm.send(csv_bytes([visit()]))
-    states = selectors.compliance_list(
-        organisation=ehm.provider, today=dt.date(2026, 2, 20), anchor=ANCHOR, grace_days=7
-    )
-    assert [(p.number, s) for p, s in states] == [
-        (1, "deemed"),
-        (2, "missing"),
-        (3, "submitted"),
-    ]
-
-
-def test_a_period_within_its_grace_days_is_due_not_missing(ehm):
-    states = selectors.compliance_list(
-        organisation=ehm.provider, today=dt.date(2026, 2, 5), anchor=ANCHOR, grace_days=7
-    )
-    assert states[-1][0].number == 3 and states[-1][1] == "due"
-
-
-def _missing_and_late(ehm):
-    """Meadow's period 3 file has 20% late visits; no file for periods 2 and 4 to 8."""
-    late = visit(actual_check_in="2026-01-06 09:00", actual_check_out="2026-01-06 09:55")
-    ehm.send(csv_bytes([visit()] * 8 + [late] * 2))
-    later = timezone.make_aware(dt.datetime(2026, 7, 1, 12, 0))
-    risk_flags_check_missing(now=later, anchor=ANCHOR, grace_days=7)
-
-
-def test_repeated_missing_files_are_one_line_per_provider_with_count_and_periods(ehm):
-    _missing_and_late(ehm)
-    missing = RiskFlag.objects.filter(organisation=ehm.provider, kind="missing_submission")
-    assert sorted(missing.values_list("period", flat=True)) == [2, 4, 5, 6, 7, 8]
-    rows = selectors.flag_rows(selectors.flag_list())
-    assert [(r.kind, r.first_period, r.last_period, r.count) for r in rows] == [
-        ("missing_submission", 2, 8, 6),
-        ("lateness", 3, 3, 1),
-    ]
-    assert rows[0].detail == (
-        "No visit file for 6 periods, P2 to P8 (not all in a row); the latest was due by"
-        " 28 June 2026"
-    )
-    assert rows[0].cleared_at is None
-
-
-def test_the_flag_list_filters_by_provider_kind_and_period(ehm, client):
-    _missing_and_late(ehm)
-    client.force_login(ehm.world.contract_manager)
-
-    def lines(query: str) -> list[str]:
-        html = client.get(f"/monitoring/flags/{query}").content.decode()
-        body = html.split('<tbody class="govuk-table__body">', 1)[1].split("</tbody>", 1)[0]
-        return [
-            " ".join(cell.split(">")[-1].split())
-            for cell in body.split("</td>")[1::6]
-            if cell.strip()
-        ]
-
-    assert lines("") == ["P2 to P8", "P3"]
-    assert lines("?kind=lateness") == ["P3"]
-    assert lines("?period=6") == ["P6"]
-    assert lines(f"?provider={ehm.provider.pk}&kind=missing_submission") == ["P2 to P8"]
-    nothing = client.get(f"/monitoring/flags/?provider={ehm.provider.pk + 999}").content.decode()
-    assert "No risk flags match these filters." in nothing
-    api = client.get("/api/v1/ehm/flags?kind=missing_submission&period=5").json()
-    assert [(f["period"], f["kind"]) for f in api["items"]] == [(5, "missing_submission")]
-    assert client.get("/api/v1/ehm/flags?kind=nonsense").status_code == 422

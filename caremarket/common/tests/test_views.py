@@ -1,0 +1,95 @@
+"""form_submit: a valid form's data reaches the service; its errors, or the service's, stay on
+the form."""
+
+from django import forms
+from django.contrib.messages import get_messages
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.test import RequestFactory
+
+from caremarket.common.errors import NotFound, ValidationFailed
+from caremarket.common.views import form_submit
+
+
+class NameForm(forms.Form):
+    given_name = forms.CharField(max_length=20)
+
+
+def never(**kwargs):
+    raise AssertionError("the service must not be called")
+
+
+def posted(data):
+    request = RequestFactory().post("/", data)
+    request.user = object()
+    request._messages = CookieStorage(request)
+    return request
+
+
+def test_the_cleaned_data_and_the_arguments_go_to_the_service():
+    calls = []
+
+    def rename(*, actor, now, given_name, pk):
+        calls.append((given_name, pk, actor))
+        return given_name.upper()
+
+    request = posted({"given_name": "ada"})
+    response = form_submit(
+        request,
+        NameForm(request.POST),
+        rename,
+        done=lambda name: f"Renamed {name}.",
+        then="/done/",
+        pk=7,
+    )
+    assert response is not None and response.status_code == 302 and response.url == "/done/"
+    assert calls == [("ada", 7, request.user)]
+    assert [m.message for m in get_messages(request)] == ["Renamed ADA."]
+
+
+def test_arguments_from_names_the_data_as_the_service_takes_it():
+    calls = []
+
+    def rename(*, actor, now, name):
+        calls.append(name)
+        return name
+
+    request = posted({"given_name": "ada"})
+    response = form_submit(
+        request,
+        NameForm(request.POST),
+        rename,
+        done="Renamed.",
+        then="/done/",
+        arguments_from=lambda data: {"name": data["given_name"]},
+    )
+    assert response is not None and response.status_code == 302
+    assert calls == ["ada"]
+
+
+def test_a_lookup_that_finds_nothing_is_an_error_on_the_form_and_calls_no_service():
+    def lookup(data):
+        raise NotFound("There is nobody by that name.")
+
+    request = posted({"given_name": "ada"})
+    form = NameForm(request.POST)
+    answer = form_submit(request, form, never, done="", then="/", arguments_from=lookup)
+    assert answer is None
+    assert form.non_field_errors() == ["There is nobody by that name."]
+    assert not list(get_messages(request))
+
+
+def test_the_services_error_goes_to_the_field_it_names():
+    def refuse(**kwargs):
+        raise ValidationFailed({"given_name": ["That name is taken."]})
+
+    request = posted({"given_name": "ada"})
+    form = NameForm(request.POST)
+    assert form_submit(request, form, refuse, done="", then="/") is None
+    assert form.errors == {"given_name": ["That name is taken."]}
+
+
+def test_an_invalid_form_calls_nothing():
+    request = posted({"given_name": ""})
+    form = NameForm(request.POST)
+    assert form_submit(request, form, never, done="", then="/") is None
+    assert "given_name" in form.errors
