@@ -302,7 +302,7 @@ if TESTING:
 if REDIS_URL and not TESTING:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "caremarket.common.caches.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "caremarket",
             "TIMEOUT": 600,
