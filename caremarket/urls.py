@@ -6,6 +6,8 @@ from caremarket.api import api
 from caremarket.core import views as core_views
 
 urlpatterns = [
+    # First: the busiest route (vacancy search) is resolved without trying every page's.
+    path("api/v1/", api.urls),
     path("", include("caremarket.core.urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path("healthz/worker", core_views.healthz_worker, name="healthz-worker"),
@@ -17,7 +19,6 @@ urlpatterns = [
     path("sourcing/", include("caremarket.sourcing.urls")),
     path("care-homes/", include("caremarket.carehomes.urls")),
     path("insight/", include("caremarket.insight.urls")),
-    path("api/v1/", api.urls),
 ]
 
 if settings.DEBUG:
