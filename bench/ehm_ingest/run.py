@@ -154,15 +154,16 @@ def child_service(path: str, store: str) -> dict[str, float]:
     submission = submission_process(submission_id=submission.pk, now=now)
     done, cpu = time.perf_counter(), _cpu() - cpu
     assert submission.status == "accepted", (submission.status, submission.errors[:3])
-    # The one pass numbers rows in file order: the generator's references follow the rows.
+    # The stored file keeps the CSV's order (its rows are numbered by position when read
+    # back), even though both threads wrote it: the generator's references follow the rows.
     import duckdb
 
     from caremarket.monitoring import config
 
     with duckdb.connect() as con:
         misnumbered = con.execute(
-            "SELECT count(*) FROM read_parquet(?) WHERE visit_reference <> 'V' || lpad((row - 2)"
-            "::VARCHAR, 8, '0')",
+            "SELECT count(*) FROM read_parquet(?, file_row_number = true)"
+            " WHERE visit_reference <> 'V' || lpad(file_row_number::VARCHAR, 8, '0')",
             [str(config.store_dir() / submission.store_path)],
         ).fetchone()
     assert misnumbered == (0,), misnumbered

@@ -7,6 +7,7 @@ once. A valid file leaves the typed table `visits` in the connection for storage
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -196,26 +197,79 @@ def _span_offsets() -> list[str]:
     return chosen
 
 
+# The plan operators that keep the CSV's row order. DuckDB guarantees it for scans,
+# projections and filters, not for joins, and its optimiser turns a long IN list into a join
+# (so the pass runs with that rewrite off, and its plan is checked before it runs). With more
+# than one thread, only the batch copy writes the file in the scan's order.
+ORDER_KEEPING = frozenset({"BATCH_COPY_TO_FILE", "PROJECTION", "FILTER", "READ_CSV"})
+ONE_THREAD_COPY = "COPY_TO_FILE"
+KEEP_ORDER_SETTING = "SET disabled_optimizers = 'in_clause'"
+
+
+@dataclass(frozen=True)
+class Pass:
+    """What the one pass needs to know about a file and its rules."""
+
+    path: Path
+    names: list[str]
+    limit: int
+    clock: ClockSql
+    checks: list[Check]
+    period: Period | None
+    ctx: FileContext
+
+
 def _scan(
-    con: duckdb.DuckDBPyConnection,
-    *,
-    path: Path,
-    header: list[str],
-    limit: int,
-    clock: ClockSql,
-    checks: list[Check],
-    period: Period | None,
-    ctx: FileContext,
-    parquet: Path,
-) -> list[FileError]:
-    """One pass over the CSV: parse, number and check every row, and write it as Parquet.
+    con: duckdb.DuckDBPyConnection, *, job: Pass, parquet: Path
+) -> tuple[list[FileError], bool]:
+    """One pass over the CSV: parse and check every row, and write it as Parquet.
 
     Each row carries the numbers of the row-level checks it breaks (`_findings`, NULL for a
     clean row) and, only then, its values as sent (`_values`) for the report, so a clean
     million-row file costs one scan and one Parquet write (issue 13). Checks that need the
     whole file (duplicates, unknown people) run afterwards over the Parquet file.
+
+    Rows are not numbered in the pass (a window over the whole file kept it on one thread):
+    the file keeps the CSV's order and a row's position in it gives its spreadsheet row
+    (`_numbered`). Should the plan not keep that order, the pass numbers the rows itself;
+    the second value says so.
     """
-    names = [h.strip().lower() for h in header]
+    target = _lit(str(parquet))
+    con.execute(KEEP_ORDER_SETTING)
+    try:
+        sql = f"COPY ({_pass_select(job, numbered=False)}) TO {target} (FORMAT PARQUET)"
+        numbered = not _keeps_order(con, sql)
+        if numbered:
+            sql = f"COPY ({_pass_select(job, numbered=True)}) TO {target} (FORMAT PARQUET)"
+        con.execute(sql)
+    except duckdb.Error as exc:
+        reason = str(exc).strip().splitlines()[0][:300]
+        return [FileError(None, "", "", f"The file could not be read as CSV: {reason}")], False
+    finally:
+        con.execute("RESET disabled_optimizers")
+    rejects = con.execute(
+        "SELECT line, coalesce(column_name, ''), error_type, csv_line, error_message"
+        " FROM ehm_rejects ORDER BY line"
+    ).fetchall()
+    return [_reject_error(*r, width=len(job.names)) for r in rejects], numbered
+
+
+def _keeps_order(con: duckdb.DuckDBPyConnection, sql: str) -> bool:
+    plan = con.execute("EXPLAIN (FORMAT JSON) " + sql).fetchall()
+    found: set[str] = set()
+    stack = [node for _, text in plan for node in json.loads(text)]
+    while stack:
+        node = stack.pop()
+        found.add(node["name"])
+        stack.extend(node.get("children", []))
+    one_thread = con.execute("SELECT current_setting('threads') = 1").fetchone() == (True,)
+    allowed = ORDER_KEEPING | ({ONE_THREAD_COPY} if one_thread else set())
+    return bool(found) and found <= allowed
+
+
+def _pass_select(job: Pass, *, numbered: bool) -> str:
+    """The pass as one SELECT: the rows as stored, each with its findings."""
+    names = job.names
     columns = "{" + ", ".join(f"{_lit(n)}: 'VARCHAR'" for n in names) + "}"
     trimmed = ", ".join(
         f"NULLIF(trim({c}), '') AS {c}" if c in names else f"NULL::VARCHAR AS {c}"
@@ -230,15 +284,16 @@ def _scan(
         ]
     )
     source = (
-        f"read_csv({_lit(str(path))}, columns={columns}, header=true, auto_detect=false,"
+        f"read_csv({_lit(str(job.path))}, columns={columns}, header=true, auto_detect=false,"
         f" delim=',', quote='\"', escape='\"', store_rejects=true, rejects_table='ehm_rejects',"
-        f" rejects_scan='ehm_scans', rejects_limit={limit}, max_line_size={MAX_LINE_BYTES})"
+        f" rejects_scan='ehm_scans', rejects_limit={job.limit}, max_line_size={MAX_LINE_BYTES})"
     )
-    # Rows keep file order (DuckDB preserves insertion order), so the row number is the
-    # spreadsheet's: the header is row 1.
-    query = f"SELECT (row_number() OVER () + 1)::INTEGER AS row, {trimmed} FROM {source}"
-    for stage in [*_clock_columns(clock), typed, _span_offsets()]:
+    # The header is row 1.
+    row = "(row_number() OVER () + 1)::INTEGER AS row, " if numbered else ""
+    query = f"SELECT {row}{trimmed} FROM {source}"
+    for stage in [*_clock_columns(job.clock), typed, _span_offsets()]:
         query = f"SELECT *, {', '.join(stage)} FROM ({query})"
+    checks = job.checks
     marks = ", ".join(f"CASE WHEN {cond} THEN {i} END" for i, (_, cond, _) in enumerate(checks))
     # Most rows break nothing: one OR over the checks decides, and only a broken row builds
     # the list of the checks it breaks (building and filtering it for every row cost ~1 s).
@@ -247,18 +302,23 @@ def _scan(
         f"SELECT *, CASE WHEN {broken} THEN list_filter([{marks}], lambda x: x IS NOT NULL) END"
         f" AS _marks FROM ({query})"
     )
+    return f"SELECT {'row, ' if numbered else ''}{_stored(job)} FROM ({query})"
+
+
+def _stored(job: Pass) -> str:
+    """The columns the store keeps, from the pass's own."""
     values = ", ".join(f"{c} := {_value(c)}" for c in COLUMN_NAMES)
     at_home = _codes(AT_HOME_METHODS)
-    districts = " ".join(f"WHEN {_lit(b)} THEN {_lit(d)}" for b, d in ctx.branches.items())
+    branches = job.ctx.branches
+    districts = " ".join(f"WHEN {_lit(b)} THEN {_lit(d)}" for b, d in branches.items())
     offsets = {
         "planned_start": "planned_start",
         "planned_end": "planned_end",
         "actual_check_in": "check_in",
         "actual_check_out": "check_out",
     }
-    visits = f"""
-      {period.number if period else "NULL"}::INTEGER AS period,
-      row,
+    return f"""
+      {job.period.number if job.period else "NULL"}::INTEGER AS period,
       provider_reference, branch_reference,
       {f"CASE branch_reference {districts} END" if districts else "NULL::VARCHAR"} AS district,
       visit_reference, service_user_reference, carer_reference,
@@ -274,18 +334,6 @@ def _scan(
       _marks AS _findings,
       CASE WHEN _marks IS NOT NULL THEN struct_pack({values}) END AS _values
     """
-    try:
-        con.execute(
-            f"COPY (SELECT {visits} FROM ({query})) TO {_lit(str(parquet))} (FORMAT PARQUET)"
-        )
-    except duckdb.Error as exc:
-        reason = str(exc).strip().splitlines()[0][:300]
-        return [FileError(None, "", "", f"The file could not be read as CSV: {reason}")]
-    rejects = con.execute(
-        "SELECT line, coalesce(column_name, ''), error_type, csv_line, error_message"
-        " FROM ehm_rejects ORDER BY line"
-    ).fetchall()
-    return [_reject_error(*r, width=len(names)) for r in rejects]
 
 
 def _reject_error(
@@ -429,7 +477,7 @@ def _time_checks() -> list[Check]:
 
 
 def _period_checks(ctx: FileContext, period: Period | None) -> list[Check]:
-    """Rows must all be for row 2's period, and the period must be over."""
+    """Rows must all be for row 2's period."""
     if period is None:
         return []
     checks: list[Check] = [
@@ -446,15 +494,14 @@ def _period_checks(ctx: FileContext, period: Period | None) -> list[Check]:
             f" {period.end:%-d %b %Y}).",
         ),
     ]
-    if period.end >= ctx.today:
-        checks.append(
-            (
-                "period_start",
-                "row = 2",
-                f"The period has not ended yet: send its file after {period.end:%-d %B %Y}.",
-            )
-        )
     return checks
+
+
+def _not_ended(ctx: FileContext, period: Period | None) -> str | None:
+    """The rule a file breaks as a whole when its period is not over, reported on row 2."""
+    if period is None or period.end < ctx.today:
+        return None
+    return f"The period has not ended yet: send its file after {period.end:%-d %B %Y}."
 
 
 def _blank(column: str) -> str:
@@ -477,10 +524,9 @@ def _one_of(codes: Mapping[str, str]) -> str:
 
 
 def _file_period(
-    con: duckdb.DuckDBPyConnection, path: Path, header: list[str], ctx: FileContext
+    con: duckdb.DuckDBPyConnection, text: str | None, ctx: FileContext
 ) -> Period | None:
-    """Row 2's period, read from the file's first bytes before the one pass needs it."""
-    text = file_first_period_start(path=path, header=header)
+    """Row 2's period, from its period_start as sent, before the one pass needs it."""
     if text is None:
         return None
     # Parsed as the pass parses period_start, so the two can never disagree.
@@ -509,11 +555,22 @@ def _warnings() -> list[Check]:
     return warnings
 
 
+def _numbered(parquet: Path, *, in_file: bool) -> str:
+    """The stored rows with their spreadsheet row numbers (the header is row 1)."""
+    file = _lit(str(parquet))
+    if in_file:
+        return f"read_parquet({file})"
+    return (
+        "(SELECT (file_row_number + 2)::INTEGER AS row, * EXCLUDE (file_row_number)"
+        f" FROM read_parquet({file}, file_row_number = true))"
+    )
+
+
 def _collect(
-    con: duckdb.DuckDBPyConnection, parquet: Path, checks: list[Check], warnings: int
+    con: duckdb.DuckDBPyConnection, parquet: Path, job: Pass, warnings: int, *, numbered: bool
 ) -> None:
     """The findings of the pass as table `errors`, plus duplicated visit references."""
-    order = {c: i for i, c in enumerate(COLUMN_NAMES)}
+    order, checks = {c: i for i, c in enumerate(COLUMN_NAMES)}, job.checks
     con.execute(
         "CREATE OR REPLACE TABLE checks (i INTEGER, col_order INTEGER, col VARCHAR, rule VARCHAR,"
         " warning BOOLEAN)"
@@ -526,16 +583,17 @@ def _collect(
         ],
     )
     value = " ".join(f"WHEN {_lit(c)} THEN f._values.{c}" for c in COLUMN_NAMES)
-    file = _lit(str(parquet))
+    rows = _numbered(parquet, in_file=numbered)
     con.execute(
         f"""
         CREATE OR REPLACE TABLE errors AS
         SELECT f.row, c.col_order, c.col, c.rule, c.warning, CASE c.col {value} END AS full_value
-        FROM (SELECT row, unnest(_findings) AS i, _values FROM read_parquet({file})
+        FROM (SELECT row, unnest(_findings) AS i, _values FROM {rows}
               WHERE _findings IS NOT NULL) f
         JOIN checks c USING (i)
         """
     )
+    file = _lit(str(parquet))
     con.execute(
         f"""
         INSERT INTO errors
@@ -544,7 +602,7 @@ def _collect(
           visit_reference
         FROM (
           SELECT row, visit_reference, min(row) OVER (PARTITION BY visit_reference) AS first
-          FROM read_parquet({file})
+          FROM {rows}
           WHERE visit_reference IN (
             SELECT visit_reference FROM read_parquet({file}) WHERE visit_reference IS NOT NULL
             GROUP BY visit_reference HAVING count(*) > 1)
@@ -553,10 +611,24 @@ def _collect(
     )
 
 
-def _check_service_users(con: duckdb.DuckDBPyConnection, parquet: Path, ctx: FileContext) -> None:
+def _check_not_ended(
+    con: duckdb.DuckDBPyConnection, ctx: FileContext, period: Period | None, sent: str | None
+) -> None:
+    rule = _not_ended(ctx, period)
+    if rule is not None:
+        con.execute(
+            "INSERT INTO errors VALUES (2, ?, 'period_start', ?, false, ?)",
+            [COLUMN_NAMES.index("period_start"), rule, sent],
+        )
+
+
+def _check_service_users(
+    con: duckdb.DuckDBPyConnection, parquet: Path, ctx: FileContext, *, numbered: bool
+) -> None:
     if ctx.unknown_service_users is None:
         return
-    con.execute(f"CREATE OR REPLACE VIEW v AS SELECT * FROM read_parquet({_lit(str(parquet))})")
+    rows = _numbered(parquet, in_file=numbered)
+    con.execute(f"CREATE OR REPLACE VIEW v AS SELECT * FROM {rows}")
     references = {
         r[0]
         for r in con.execute(
@@ -595,22 +667,22 @@ def file_validate(
     header, errors = file_precheck(path=path)
     if errors:
         return Validated(error_count=len(errors), errors=errors)
-    period = _file_period(con, path, header, ctx)
+    sent = file_first_period_start(path=path, header=header)
+    period = _file_period(con, sent, ctx)
     start = period.start if period else ctx.today
     clock = ClockSql.around(start=start, end=start + dt.timedelta(days=PERIOD_DAYS))
     warnings = _warnings()
     checks = [*_checks(ctx, period), *warnings]
-    errors = _scan(
-        con,
+    job = Pass(
         path=path,
-        header=header,
+        names=[h.strip().lower() for h in header],
         limit=limit,
         clock=clock,
         checks=checks,
         period=period,
         ctx=ctx,
-        parquet=parquet,
     )
+    errors, numbered = _scan(con, job=job, parquet=parquet)
     if errors:
         return Validated(error_count=len(errors), errors=errors[:limit])
     file = _lit(str(parquet))
@@ -620,8 +692,9 @@ def file_validate(
             error_count=1,
             errors=[FileError(None, "", "", "The file has a header row but no visits.")],
         )
-    _collect(con, parquet, checks, len(warnings))
-    _check_service_users(con, parquet, ctx)
+    _collect(con, parquet, job, len(warnings), numbered=numbered)
+    _check_not_ended(con, ctx, period, sent)
+    _check_service_users(con, parquet, ctx, numbered=numbered)
     con.execute(
         "ALTER TABLE errors ADD COLUMN value VARCHAR;"
         " UPDATE errors SET value = CASE WHEN length(full_value) > 100"

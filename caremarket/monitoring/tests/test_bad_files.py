@@ -226,8 +226,12 @@ def test_a_period_that_has_not_ended_is_refused(ehm):
     from caremarket.monitoring.tests.conftest import NOW
 
     early = NOW.replace(month=1, day=20)
-    submission = ehm.send(csv_bytes([visit()]), now=early)
+    submission = ehm.send(csv_bytes([visit(), visit()]), now=early)
     assert submission.status == "rejected" and "has not ended yet" in rules(submission)[0]
+    # The whole file breaks it, once, on row 2's period_start as sent.
+    assert [(e["row"], e["column"], e["value"]) for e in submission.errors] == [
+        (2, "period_start", "2026-01-05")
+    ]
 
 
 def only_p1_is_known(*, organisation, references):

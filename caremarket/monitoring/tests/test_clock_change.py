@@ -41,7 +41,7 @@ def stored(ehm, submission) -> list[tuple]:
             " strftime(planned_end, '%Y-%m-%d %H:%M'), planned_end_utc_offset,"
             " strftime(check_in, '%Y-%m-%d %H:%M'), check_in_utc_offset,"
             " strftime(check_out, '%Y-%m-%d %H:%M'), check_out_utc_offset"
-            " FROM read_parquet(?) ORDER BY row",
+            " FROM read_parquet(?, file_row_number = true) ORDER BY file_row_number",
             [str(path)],
         ).fetchall()
 
