@@ -138,6 +138,14 @@ def child_service(path: str, store: str) -> dict[str, float]:
             postcode=("CM1 1AA", "CO1 1AA", "SS14 1AA")[n],
             updated_at=now,
         )
+    # The job runs in a worker that has started: its start-up hooks have run, as the
+    # consumer runs them (loading the URL map that the uploader's notification links into).
+    from huey.contrib.djhuey import HUEY
+
+    import caremarket.core.tasks  # noqa: F401 (registers the hooks)
+
+    for hook in HUEY._startup.values():
+        hook()
     baseline = _peak_mb()
     size = Path(path).stat().st_size
     start, cpu = time.perf_counter(), _cpu()
