@@ -7,10 +7,14 @@ so a row that came back out of the CSV's order would be reported under another r
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import itertools
 from pathlib import Path
 
 import duckdb
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from caremarket.monitoring.ehm import validation
 from caremarket.monitoring.ehm.spec import COLUMN_NAMES
@@ -129,3 +133,54 @@ def test_only_plans_of_scans_projections_filters_and_the_batch_copy_keep_the_ord
         assert not validation._keeps_order(con, grouped)
     with duckdb.connect(config={"threads": 1}) as con:
         assert validation._keeps_order(con, plain)
+
+
+# Near misses of YYYY-MM-DD HH:MM, every one 16 characters long as the fast path requires.
+_NEAR = [
+    y + s0 + m + s1 + d + s2 + h + s3 + mi
+    for y, s0, m, s1, d, s2, h, s3, mi in itertools.product(
+        ["2026", "026", "26", "02026"],
+        ["-", "/", "- "],
+        ["1", "01", "001", " 1", "13"],
+        ["-", " -"],
+        ["5", "05", "31", " 5"],
+        [" ", "  ", "T", "\t"],
+        ["7", "07", " 7", "24"],
+        [":", " :", "."],
+        ["0", "00", "000", "60"],
+    )
+]
+
+
+def test_the_fast_reading_of_a_date_time_agrees_with_the_full_one():
+    near = [v for v in _NEAR if len(v) == 16]
+    fast = "try_strptime(c, '%Y-%m-%d %H:%M')"
+    with duckdb.connect() as con:
+        con.execute("CREATE TABLE t AS SELECT unnest(?::VARCHAR[]) AS c", [near])
+        read, disagree = con.execute(
+            f"SELECT count(*), count(*) FILTER ({validation._suffix('c')} IS NOT NULL"  # noqa: S608
+            f" OR {validation._timestamp('c')} IS DISTINCT FROM {fast})"
+            f" FROM t WHERE {fast} IS NOT NULL"
+        ).fetchone()
+    assert read > 20 and disagree == 0
+
+
+@functools.cache
+def _connection() -> duckdb.DuckDBPyConnection:
+    return duckdb.connect()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from(["a", "Z", "1", " ", "\t", "\u00a0", "\u3000", "é", "\u2009"]))
+)
+def test_the_quick_trim_keeps_exactly_what_trim_keeps(text):
+    quick, full = (
+        _connection()
+        .execute(
+            f"SELECT {validation._trimmed('c')}, NULLIF(trim(c), '') FROM (SELECT ? AS c)",  # noqa: S608
+            [text],
+        )
+        .fetchone()
+    )
+    assert quick == full
