@@ -60,7 +60,8 @@ def _flags_sql(t: Thresholds) -> str:
               AND check_in > date_trunc('day', planned_start) + INTERVAL {cutoff} HOUR)
           AS missed,
         date_diff('minute', {_at("planned_start")}, {_at("planned_end")}) AS planned_min,
-        date_diff('second', {_at("check_in")}, {_at("check_out")}) / 60.0 AS actual_min,
+        date_diff('second', {_at("check_in")}, {_at("check_out")}) AS actual_sec,
+        actual_sec / 60.0 AS actual_min,
         date_diff('second', {_at("planned_start")}, {_at("check_in")}) / 60.0 AS offset_min,
         CASE WHEN time_critical THEN {int(t.time_critical_window_minutes)}
              ELSE {int(t.punctuality_window_minutes)} END AS window_min
@@ -73,7 +74,7 @@ def _flags_sql(t: Thresholds) -> str:
 def _counts_sql(t: Thresholds) -> str:
     ratio, floor = float(t.short_visit_ratio), int(t.short_visit_floor_minutes)
     return f"""
-    SELECT GROUPING(branch_reference, district) AS g, branch_reference, district,
+    SELECT branch_reference, district,
       count(*) AS visits_total,
       count(*) FILTER (NOT due) AS visits_cancelled,
       count(*) FILTER (due) AS visits_due,
@@ -90,8 +91,8 @@ def _counts_sql(t: Thresholds) -> str:
         OR (planned_min >= {floor} AND actual_min < {floor}))) AS short_visits,
       count(*) FILTER (delivered AND logged_at_home) AS logged_at_home,
       coalesce(sum(planned_min) FILTER (due), 0) AS commissioned_minutes,
-      coalesce(round(sum(actual_min) FILTER (delivered)), 0) AS delivered_minutes
-    FROM kv GROUP BY GROUPING SETS ((), (branch_reference), (district))
+      coalesce(sum(actual_sec) FILTER (delivered), 0) AS delivered_seconds
+    FROM kv GROUP BY branch_reference, district
     """
 
 
@@ -119,15 +120,29 @@ def _scope_key(g: int, branch: str | None, district: str | None) -> tuple[str, s
 
 
 def kpi_count(con: duckdb.DuckDBPyConnection, *, thresholds: Thresholds) -> list[KpiRow]:
-    """Counts per provider (the whole file), per branch and per district."""
+    """Counts per provider (the whole file), per branch and per district.
+
+    A branch lies in one district, so the file is counted once per branch and the district
+    and provider counts are their sums (counting each grouping over the file took twice as
+    long). The people and pairs are distinct counts, which do not add up: counted apart.
+    """
     con.execute("CREATE OR REPLACE TEMP VIEW kv AS " + _flags_sql(thresholds))
     cursor = con.execute(_counts_sql(thresholds))
     names = [d[0] for d in cursor.description]
-    rows: dict[tuple[str, str], dict[str, int]] = {}
+    sums: dict[tuple[str, str], dict[str, int]] = {}
     for values in cursor.fetchall():
         record = dict(zip(names, values, strict=True))
-        key = _scope_key(record.pop("g"), record.pop("branch_reference"), record.pop("district"))
-        rows[key] = {name: int(record.get(name) or 0) for name in COUNTS}
+        branch, district = record.pop("branch_reference"), record.pop("district")
+        for key in ((PROVIDER, ""), (BRANCH, branch or ""), (DISTRICT, district or "")):
+            into = sums.setdefault(key, dict.fromkeys(record, 0))
+            for name, value in record.items():
+                into[name] += int(value or 0)
+    rows: dict[tuple[str, str], dict[str, int]] = {}
+    for key, added in sums.items():
+        seconds = added.pop("delivered_seconds")
+        # Rounded half up, as DuckDB's round() did when it summed minutes.
+        added["delivered_minutes"] = (2 * seconds + 60) // 120
+        rows[key] = {name: added.get(name, 0) for name in COUNTS}
     for g, branch, district, people, assignments in con.execute(CONTINUITY_SQL).fetchall():
         key = _scope_key(g, branch, district)
         if key in rows:

@@ -3,7 +3,16 @@
 import pytest
 
 from caremarket.monitoring.models import KpiResult
-from caremarket.monitoring.tests.conftest import BRANCH_A, BRANCH_B, csv_bytes, visit
+from caremarket.monitoring.tests.conftest import (
+    BRANCH_A,
+    BRANCH_B,
+    PROVIDER_REF,
+    csv_bytes,
+    make_branch,
+    visit,
+)
+
+BRANCH_C = "1-200000003"  # a second Chelmsford branch
 
 
 def day(hhmm: str) -> str:
@@ -235,3 +244,18 @@ def test_an_empty_denominator_gives_no_rate_rather_than_zero(ehm):
     )
     rates = result(ehm.send(csv_bytes([row])), "provider").rates
     assert rates["missed_rate"] is None and rates["on_time_rate"] is None
+
+
+def test_two_branches_in_one_district_add_up_and_minutes_are_rounded_once(ehm):
+    # Two Chelmsford branches, each with one visit lasting 30 min 15 s: each branch delivered
+    # 30 minutes, while the district and the provider delivered 60.5, shown as 61.
+    make_branch(BRANCH_C, PROVIDER_REF, "CM1 1AA", "Meadow Chelmsford North")
+    seconds = {"actual_check_in": day("08:00:00"), "actual_check_out": day("08:30:15")}
+    rows = [visit(**seconds), visit(branch_reference=BRANCH_C, **seconds)]
+    submission = ehm.send(csv_bytes(rows))
+    assert submission.status == "accepted", submission.errors
+    a, c = result(submission, "branch", BRANCH_A), result(submission, "branch", BRANCH_C)
+    chelmsford = result(submission, "district", "E07000070")
+    assert (a.delivered_minutes, c.delivered_minutes) == (30, 30)
+    assert (chelmsford.visits_delivered, chelmsford.delivered_minutes) == (2, 61)
+    assert counts(chelmsford) == counts(result(submission, "provider"))
