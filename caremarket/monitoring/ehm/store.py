@@ -4,7 +4,9 @@
 
 Files are written to <EHM_STORE_DIR>/tmp first and renamed into place (same file system, so
 the rename is atomic): a reader never sees half a file and a failed run leaves nothing.
-Superseded files move to <EHM_STORE_DIR>/superseded/ with the same layout.
+Superseded files move to <EHM_STORE_DIR>/superseded/ with the same layout. A file keeps the
+rows in the CSV's order: a row's place (`file_row_number`) + 2 is its row in the provider's
+spreadsheet (files stored before 4 December 2026 also carry it as a `row` column).
 
 With object storage (`shared`, EHM_S3_BUCKET) the same names are keys in the bucket, and the
 folder is each machine's scratch space: a file placed in it is uploaded whole and dropped
