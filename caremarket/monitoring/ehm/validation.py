@@ -255,7 +255,7 @@ def _scan(
     Each row carries the numbers of the row-level checks it breaks (`_findings`, NULL for a
     clean row) and, only then, its values as sent (`_values`, in COLUMN_NAMES order) for the
     report, so a clean million-row file costs one scan and one Parquet write (issue 13).
-    Checks that need the whole file (duplicates, unknown people) run afterwards over the Parquet file.
+    Checks that need the whole file (duplicates, unknown people) then read the Parquet file.
 
     Rows are not numbered in the pass (a window over the whole file kept it on one thread):
     the file keeps the CSV's order and a row's position in it gives its spreadsheet row
