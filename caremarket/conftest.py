@@ -180,7 +180,7 @@ def world_build() -> World:
     )
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def chromium_path() -> str:
     path = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
     if not os.path.exists(path):
@@ -189,10 +189,12 @@ def chromium_path() -> str:
     return path
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def browser(chromium_path):
-    # Playwright's sync API runs an event loop in this thread; Django's ORM calls from
-    # the test body are still synchronous, which is safe here.
+    # One Chromium for a module's browser tests (starting Playwright and the browser costs
+    # half a second); each test still gets a fresh browser context, so no cookies or storage
+    # carry over. Playwright's sync API runs an event loop in this thread; Django's ORM calls
+    # from the test body are still synchronous, which is safe here.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     from playwright.sync_api import sync_playwright
 
