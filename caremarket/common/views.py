@@ -1,4 +1,5 @@
-"""What every app's pages share: a form sent to a service, its answer shown or its errors kept."""
+"""What every app's pages share: a form or a button sent to a service, its answer shown or its
+errors kept."""
 
 from __future__ import annotations
 
@@ -47,3 +48,25 @@ def form_submit(
         return None
     messages.success(request, done(result) if callable(done) else done)
     return redirect(then(result) if callable(then) else then)
+
+
+def button_submit(
+    request: HttpRequest,
+    action: Callable[..., T],
+    *,
+    done: Callable[[T], str] | str,
+    then: str,
+    **arguments: Any,
+) -> HttpResponse:
+    """A button's POST: call a service with the signed-in user, now and `arguments`.
+
+    There is no form to show again: the outcome is a message on the page `then` names (a URL
+    or a URL name), the service's own words when it refuses (a DomainError).
+    """
+    try:
+        result = action(actor=request.user, now=timezone.now(), **arguments)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done(result) if callable(done) else done)
+    return redirect(then)

@@ -21,7 +21,7 @@ from caremarket.accounts.forms import (
 )
 from caremarket.accounts.models import User
 from caremarket.common.errors import DomainError
-from caremarket.common.views import form_submit
+from caremarket.common.views import button_submit, form_submit
 
 
 def _user_or_404(request: HttpRequest, pk: int) -> User:
@@ -118,16 +118,13 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def user_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     assert isinstance(request.user, User)
     user = _user_or_404(request, pk)
-    try:
-        services.user_deactivate(actor=request.user, user=user, now=timezone.now())
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
-            f"{user.email} has been deactivated. The address stays reserved for this account.",
-        )
-    return redirect("accounts:user-detail", pk=user.pk)
+    return button_submit(
+        request,
+        services.user_deactivate,
+        user=user,
+        done=f"{user.email} has been deactivated. The address stays reserved for this account.",
+        then=reverse("accounts:user-detail", args=[user.pk]),
+    )
 
 
 @login_required

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -23,8 +22,7 @@ from caremarket.carehomes.selectors.bookings import (
     booking_list_for_viewer,
 )
 from caremarket.carehomes.views.common import home_for
-from caremarket.common.errors import DomainError
-from caremarket.common.views import form_submit
+from caremarket.common.views import button_submit, form_submit
 
 
 def _booking_for(request: HttpRequest, pk: int) -> Booking:
@@ -138,13 +136,8 @@ def booking_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _act(
     request: HttpRequest, booking: Booking, done: str, action: Callable[..., Booking]
 ) -> HttpResponse:
-    try:
-        action(actor=current_user(request), booking=booking, now=timezone.now())
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, done)
-    return redirect("carehomes:booking-detail", pk=booking.pk)
+    then = reverse("carehomes:booking-detail", args=[booking.pk])
+    return button_submit(request, action, booking=booking, done=done, then=then)
 
 
 @login_required

@@ -21,7 +21,7 @@ from caremarket.carehomes.views.common import home_for
 from caremarket.common.errors import DomainError
 from caremarket.common.forms import form_add_domain_error
 from caremarket.common.text import counted
-from caremarket.common.views import form_submit
+from caremarket.common.views import button_submit, form_submit
 
 
 def _room_for(request: HttpRequest, pk: int, perm: str = "carehomes.view_home_admin") -> Room:
@@ -139,15 +139,13 @@ def _closure_message(result: services.HomeSuspensionResult) -> str:
 def home_suspension_lift(request: HttpRequest, pk: int) -> HttpResponse:
     closure = get_object_or_404(HomeSuspension, pk=pk)
     home_for(request, closure.home_id, "carehomes.manage_home")
-    try:
-        services.home_suspension_lift(
-            actor=current_user(request), home_suspension=closure, now=timezone.now()
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "The home is open to admissions again.")
-    return redirect("carehomes:home-rooms", pk=closure.home_id)
+    return button_submit(
+        request,
+        services.home_suspension_lift,
+        home_suspension=closure,
+        done="The home is open to admissions again.",
+        then=reverse("carehomes:home-rooms", args=[closure.home_id]),
+    )
 
 
 def _room_page(
@@ -217,15 +215,13 @@ def room_suspend(request: HttpRequest, pk: int) -> HttpResponse:
 def suspension_lift(request: HttpRequest, pk: int) -> HttpResponse:
     suspension = get_object_or_404(Suspension.objects.select_related("room__home"), pk=pk)
     _room_for(request, suspension.room_id, "carehomes.manage_home")
-    try:
-        services.suspension_lift(
-            actor=current_user(request), suspension=suspension, now=timezone.now()
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"{suspension.room.name} is available again.")
-    return redirect("carehomes:home-rooms", pk=suspension.room.home_id)
+    return button_submit(
+        request,
+        services.suspension_lift,
+        suspension=suspension,
+        done=f"{suspension.room.name} is available again.",
+        then=reverse("carehomes:home-rooms", args=[suspension.room.home_id]),
+    )
 
 
 @login_required

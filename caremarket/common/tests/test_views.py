@@ -1,5 +1,5 @@
-"""form_submit: a valid form's data reaches the service; its errors, or the service's, stay on
-the form."""
+"""form_submit and button_submit: a valid form's data reaches the service, and its errors or
+the service's stay on the form; a button's outcome is a message on the next page."""
 
 from django import forms
 from django.contrib.messages import get_messages
@@ -7,7 +7,7 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.test import RequestFactory
 
 from caremarket.common.errors import NotFound, ValidationFailed
-from caremarket.common.views import form_submit
+from caremarket.common.views import button_submit, form_submit
 
 
 class NameForm(forms.Form):
@@ -93,3 +93,33 @@ def test_an_invalid_form_calls_nothing():
     form = NameForm(request.POST)
     assert form_submit(request, form, never, done="", then="/") is None
     assert "given_name" in form.errors
+
+
+def test_a_button_calls_the_service_and_says_what_it_did_on_the_next_page():
+    calls = []
+
+    def withdraw(*, actor, now, pk):
+        calls.append((pk, actor))
+        return f"T{pk}"
+
+    request = posted({})
+    response = button_submit(
+        request, withdraw, pk=3, done=lambda ref: f"{ref} is withdrawn.", then="/transfers/"
+    )
+    assert response.status_code == 302 and response.url == "/transfers/"
+    assert calls == [(3, request.user)]
+    assert [(m.level_tag, m.message) for m in get_messages(request)] == [
+        ("success", "T3 is withdrawn.")
+    ]
+
+
+def test_a_button_the_service_refuses_shows_the_services_words_on_the_same_next_page():
+    def refuse(**kwargs):
+        raise ValidationFailed("Only the proposer can withdraw it.")
+
+    request = posted({})
+    response = button_submit(request, refuse, done="never shown", then="/transfers/")
+    assert response.status_code == 302 and response.url == "/transfers/"
+    assert [(m.level_tag, m.message) for m in get_messages(request)] == [
+        ("error", "Only the proposer can withdraw it.")
+    ]

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from caremarket.accounts.selectors import current_user
-from caremarket.common.errors import DomainError, NotFound
+from caremarket.common.errors import NotFound
 from caremarket.common.permissions import require_visible
-from caremarket.common.views import form_submit
+from caremarket.common.views import button_submit, form_submit
 from caremarket.sourcing.forms import (
     HandbackForm,
     SwapForm,
@@ -23,7 +21,7 @@ from caremarket.sourcing.forms import (
     VisitPatternForm,
     WithdrawForm,
 )
-from caremarket.sourcing.models import Package
+from caremarket.sourcing.models import Handback, Package, Transfer
 from caremarket.sourcing.selectors import handbacks as handback_selectors
 from caremarket.sourcing.selectors import transfers as transfer_selectors
 from caremarket.sourcing.selectors.packages import package_by_reference
@@ -117,41 +115,44 @@ def handback_give(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _handback_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def _acknowledged(handback: Handback) -> str:
+    assert handback.replacement is not None
+    return (
+        f"Acknowledged: {handback.replacement.reference} re-sources the care from"
+        f" {handback.replacement.start_date:%d %B %Y}."
+    )
+
+
+def _visible_handback(request: HttpRequest, pk: int) -> Handback:
     require_visible(request.user, "sourcing.view_handbacks")
-    handback = get_object_or_404(handback_selectors.handback_list_for(user=request.user), pk=pk)
-    try:
-        if action == "acknowledge":
-            require_visible(request.user, "sourcing.manage_packages")
-            handback = handbacks.handback_acknowledge(
-                actor=current_user(request), handback=handback, now=timezone.now()
-            )
-            assert handback.replacement is not None
-            messages.success(
-                request,
-                f"Acknowledged: {handback.replacement.reference} re-sources the care from"
-                f" {handback.replacement.start_date:%d %B %Y}.",
-            )
-        else:
-            handbacks.handback_withdraw(
-                actor=current_user(request), handback=handback, now=timezone.now()
-            )
-            messages.success(request, f"Your notice on {handback.package.reference} is withdrawn.")
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect("sourcing:handback-list")
+    return get_object_or_404(handback_selectors.handback_list_for(user=request.user), pk=pk)
 
 
 @login_required
 @require_POST
 def handback_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
-    return _handback_action(request, pk, "acknowledge")
+    handback = _visible_handback(request, pk)
+    require_visible(request.user, "sourcing.manage_packages")
+    return button_submit(
+        request,
+        handbacks.handback_acknowledge,
+        handback=handback,
+        done=_acknowledged,
+        then="sourcing:handback-list",
+    )
 
 
 @login_required
 @require_POST
 def handback_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    return _handback_action(request, pk, "withdraw")
+    handback = _visible_handback(request, pk)
+    return button_submit(
+        request,
+        handbacks.handback_withdraw,
+        handback=handback,
+        done=f"Your notice on {handback.package.reference} is withdrawn.",
+        then="sourcing:handback-list",
+    )
 
 
 @login_required
@@ -269,37 +270,37 @@ def transfer_swap_propose(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def transfer_agree(request: HttpRequest, pk: int) -> HttpResponse:
+    return button_submit(
+        request,
+        transfers.transfer_agree,
+        transfer=_visible_transfer(request, pk),
+        done=_agreed,
+        then="sourcing:transfer-list",
+    )
+
+
+def _agreed(transfer: Transfer) -> str:
+    return (
+        f"You have agreed to the {'swap' if transfer.swap_with_id else 'transfer'} of"
+        f" {transfer.package.reference}."
+        + (" All three parties have agreed." if transfer.all_agreed else "")
+    )
+
+
+def _visible_transfer(request: HttpRequest, pk: int) -> Transfer:
     require_visible(request.user, "sourcing.view_transfers")
-    transfer = get_object_or_404(transfer_selectors.transfer_list_for(user=request.user), pk=pk)
-    try:
-        transfer = transfers.transfer_agree(
-            actor=current_user(request), transfer=transfer, now=timezone.now()
-        )
-        messages.success(
-            request,
-            f"You have agreed to the {'swap' if transfer.swap_with_id else 'transfer'} of"
-            f" {transfer.package.reference}."
-            + (" All three parties have agreed." if transfer.all_agreed else ""),
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect("sourcing:transfer-list")
+    return get_object_or_404(transfer_selectors.transfer_list_for(user=request.user), pk=pk)
 
 
 @login_required
 @require_POST
 def transfer_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    require_visible(request.user, "sourcing.view_transfers")
-    transfer = get_object_or_404(transfer_selectors.transfer_list_for(user=request.user), pk=pk)
-    form = WithdrawForm(request.POST)
-    try:
-        transfers.transfer_withdraw(
-            actor=current_user(request),
-            transfer=transfer,
-            reason=form.data.get("reason", ""),
-            now=timezone.now(),
-        )
-        messages.success(request, f"The transfer of {transfer.package.reference} is withdrawn.")
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect("sourcing:transfer-list")
+    transfer = _visible_transfer(request, pk)
+    return button_submit(
+        request,
+        transfers.transfer_withdraw,
+        transfer=transfer,
+        reason=WithdrawForm(request.POST).data.get("reason", ""),
+        done=f"The transfer of {transfer.package.reference} is withdrawn.",
+        then="sourcing:transfer-list",
+    )
