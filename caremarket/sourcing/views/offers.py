@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from caremarket.accounts.selectors import current_user
 from caremarket.common.errors import DomainError
 from caremarket.common.permissions import require_visible
+from caremarket.common.views import button_submit
 from caremarket.sourcing.forms import DeclineForm
 from caremarket.sourcing.models import Offer
 from caremarket.sourcing.selectors import packages as selectors
@@ -52,15 +53,13 @@ def _own_offer(request: HttpRequest, pk: int) -> Offer:
 @require_POST
 def offer_accept(request: HttpRequest, pk: int) -> HttpResponse:
     offer = _own_offer(request, pk)
-    try:
-        offers.offer_accept(actor=current_user(request), offer=offer, now=timezone.now())
-        messages.success(
-            request,
-            f"You have accepted {offer.package.reference}. A purchase order has been issued.",
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect("sourcing:offer-list")
+    return button_submit(
+        request,
+        offers.offer_accept,
+        offer=offer,
+        done=f"You have accepted {offer.package.reference}. A purchase order has been issued.",
+        then="sourcing:offer-list",
+    )
 
 
 @login_required

@@ -16,7 +16,7 @@ from caremarket.accounts.selectors import current_user
 from caremarket.common.errors import DomainError
 from caremarket.common.forms import form_add_domain_error
 from caremarket.common.permissions import require_visible
-from caremarket.common.views import form_submit
+from caremarket.common.views import button_submit, form_submit
 from caremarket.geography.selectors import district_list
 from caremarket.sourcing.forms import (
     CancelForm,
@@ -222,16 +222,11 @@ def package_change_hours(request: HttpRequest, pk: int) -> HttpResponse:
 def proposal_accept(request: HttpRequest, pk: int) -> HttpResponse:
     require_visible(request.user, "sourcing.manage_packages")
     proposal = get_object_or_404(RateProposal, pk=pk)
-    try:
-        packages.package_place_from_proposal(
-            actor=current_user(request),
-            proposal=proposal,
-            now=timezone.now(),
-            round_fit_used=_round_fit_shown(proposal.package),
-        )
-        messages.success(
-            request, f"{proposal.package.reference} placed with {proposal.organisation}."
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect("sourcing:package-detail", pk=proposal.package_id)
+    return button_submit(
+        request,
+        packages.package_place_from_proposal,
+        proposal=proposal,
+        round_fit_used=_round_fit_shown(proposal.package),
+        done=f"{proposal.package.reference} placed with {proposal.organisation}.",
+        then=reverse("sourcing:package-detail", args=[proposal.package_id]),
+    )
