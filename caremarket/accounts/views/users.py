@@ -116,7 +116,6 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def user_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
-    assert isinstance(request.user, User)
     user = _user_or_404(request, pk)
     return button_submit(
         request,

@@ -596,10 +596,13 @@ def _numbered(parquet: Path, *, in_file: bool) -> str:
 
 
 def _collect(
-    con: duckdb.DuckDBPyConnection, parquet: Path, job: Pass, warnings: int, *, numbered: bool
+    con: duckdb.DuckDBPyConnection, parquet: Path, rows: str, checks: list[Check], warnings: int
 ) -> None:
-    """The findings of the pass as table `errors`, plus duplicated visit references."""
-    order, checks = {c: i for i, c in enumerate(COLUMN_NAMES)}, job.checks
+    """The findings of the pass as table `errors`, plus duplicated visit references.
+
+    `rows` is the stored file with its row numbers (`_numbered`).
+    """
+    order = {c: i for i, c in enumerate(COLUMN_NAMES)}
     con.execute(
         "CREATE OR REPLACE TABLE checks (i INTEGER, col_order INTEGER, col VARCHAR, rule VARCHAR,"
         " warning BOOLEAN)"
@@ -611,7 +614,6 @@ def _collect(
             for i, (col, _, rule) in enumerate(checks)
         ],
     )
-    rows = _numbered(parquet, in_file=numbered)
     con.execute(
         f"""
         CREATE OR REPLACE TABLE errors AS
@@ -651,12 +653,9 @@ def _check_not_ended(
         )
 
 
-def _check_service_users(
-    con: duckdb.DuckDBPyConnection, parquet: Path, ctx: FileContext, *, numbered: bool
-) -> None:
+def _check_service_users(con: duckdb.DuckDBPyConnection, rows: str, ctx: FileContext) -> None:
     if ctx.unknown_service_users is None:
         return
-    rows = _numbered(parquet, in_file=numbered)
     con.execute(f"CREATE OR REPLACE VIEW v AS SELECT * FROM {rows}")
     references = {
         r[0]
@@ -721,9 +720,10 @@ def file_validate(
             error_count=1,
             errors=[FileError(None, "", "", "The file has a header row but no visits.")],
         )
-    _collect(con, parquet, job, len(warnings), numbered=numbered)
+    numbered_rows = _numbered(parquet, in_file=numbered)
+    _collect(con, parquet, numbered_rows, checks, len(warnings))
     _check_not_ended(con, ctx, period, sent)
-    _check_service_users(con, parquet, ctx, numbered=numbered)
+    _check_service_users(con, numbered_rows, ctx)
     con.execute(
         "ALTER TABLE errors ADD COLUMN value VARCHAR;"
         " UPDATE errors SET value = CASE WHEN length(full_value) > 100"
