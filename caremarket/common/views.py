@@ -22,6 +22,7 @@ def form_submit(
     request: HttpRequest,
     form: forms.BaseForm,
     action: Callable[..., T],
+    /,
     *,
     done: Callable[[T], str] | str,
     then: Callable[[T], str] | str,
@@ -33,6 +34,9 @@ def form_submit(
     On success: a message and a redirect to `then` (a URL). Otherwise None, with the form
     carrying the errors (its own, or the service's) for the caller to show again. The service
     asks the permission itself, so the actor is passed as the request has it.
+
+    The first three are positional only, so a service's own argument may be called `request`
+    (a branch change request) or `form`.
 
     `arguments_from` turns the cleaned data into the service's keyword arguments where the
     form's fields are not named as they are, or a reference must be looked up first; a
@@ -53,20 +57,27 @@ def form_submit(
 def button_submit(
     request: HttpRequest,
     action: Callable[..., T],
+    /,
     *,
     done: Callable[[T], str] | str,
-    then: str,
+    then: Callable[[T], str] | str,
+    refused: str | None = None,
     **arguments: Any,
 ) -> HttpResponse:
     """A button's POST: call a service with the signed-in user, now and `arguments`.
 
-    There is no form to show again: the outcome is a message on the page `then` names (a URL
-    or a URL name), the service's own words when it refuses (a DomainError).
+    There is no form to show again: the outcome is a message on the next page, `then` (a URL
+    or a URL name, or made from the service's result), or the service's own words when it
+    refuses (a DomainError) on `refused`, which defaults to `then` when that is fixed.
     """
+    back = refused if refused is not None else then
+    if callable(back):
+        # A page built from a result cannot be where a refusal (no result) goes.
+        raise TypeError("button_submit needs `refused` when `then` depends on the result")
     try:
         result = action(actor=request.user, now=timezone.now(), **arguments)
     except DomainError as exc:
         messages.error(request, exc.message)
-    else:
-        messages.success(request, done(result) if callable(done) else done)
-    return redirect(then)
+        return redirect(back)
+    messages.success(request, done(result) if callable(done) else done)
+    return redirect(then(result) if callable(then) else then)

@@ -311,3 +311,15 @@ def test_moving_to_a_new_phone_takes_a_code_from_the_old_one(world):
     assert len(moved.context["codes"]) == 10
     assert TOTPDevice.objects.get(user=user).key == new_key
     assert not StaticToken.objects.filter(device__user=user, token=backup[1]).exists()
+
+
+def test_resetting_someone_without_two_factor_says_nothing_was_reset(world):
+    admin = world.client_for(world.council_admin)
+    response = admin.post(
+        reverse("accounts:user-two-factor-reset", args=[world.broker.pk]), follow=True
+    )
+    assert (
+        f"{world.broker.email} had no two-factor app or backup codes: nothing was reset."
+        in response.content.decode()
+    )
+    assert not AuditEvent.objects.filter(action="user.two_factor_reset").exists()

@@ -21,6 +21,7 @@ from caremarket.accounts.models import ApiToken, User
 from caremarket.accounts.views.common import too_many
 from caremarket.common.errors import DomainError
 from caremarket.common.forms import form_add_domain_error
+from caremarket.common.views import button_submit
 
 
 @login_required
@@ -105,6 +106,10 @@ def token_create(request: HttpRequest) -> HttpResponse:
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     assert isinstance(request.user, User)
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
-    services.api_token_revoke(actor=request.user, token=token, now=timezone.now())
-    messages.success(request, f"The token “{token.name}” has been revoked.")
-    return redirect("accounts:account")
+    return button_submit(
+        request,
+        services.api_token_revoke,
+        token=token,
+        done=f"The token “{token.name}” has been revoked.",
+        then="accounts:account",
+    )

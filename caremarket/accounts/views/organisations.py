@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
 
 from caremarket.accounts import selectors, services
 from caremarket.accounts.forms import (
@@ -79,15 +77,16 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     partners_form = PartnersForm(initial={"partners": list(org.partners.all())})
     if request.method == "POST" and "partners-submit" in request.POST:
         partners_form = PartnersForm(request.POST)
-        if partners_form.is_valid():
-            services.organisation_set_partners(
-                now=timezone.now(),
-                actor=request.user,
-                organisation=org,
-                partners=partners_form.cleaned_data["partners"],
-            )
-            messages.success(request, "Partners saved.")
-            return redirect("accounts:organisation-detail", pk=org.pk)
+        sent = form_submit(
+            request,
+            partners_form,
+            services.organisation_set_partners,
+            organisation=org,
+            done="Partners saved.",
+            then=reverse("accounts:organisation-detail", args=[org.pk]),
+        )
+        if sent:
+            return sent
     elif request.method == "POST":
         # The kind is shown but cannot change: the service changes only the fields it names.
         sent = form_submit(

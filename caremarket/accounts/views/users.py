@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from caremarket.accounts import selectors, services
@@ -20,7 +19,6 @@ from caremarket.accounts.forms import (
     UserForm,
 )
 from caremarket.accounts.models import User
-from caremarket.common.errors import DomainError
 from caremarket.common.views import button_submit, form_submit
 
 
@@ -101,6 +99,22 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
         if sent:
             return sent
+    return _detail_page(
+        request,
+        user,
+        form=form,
+        reactivate_form=ReactivateForm(initial={"full_name": user.full_name}),
+    )
+
+
+def _detail_page(
+    request: HttpRequest,
+    user: User,
+    *,
+    form: forms.BaseForm,
+    reactivate_form: ReactivateForm,
+    status: int = 200,
+) -> HttpResponse:
     return render(
         request,
         "accounts/user_detail.html",
@@ -108,8 +122,9 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "subject": user,
             "subject_two_factor_on": selectors.user_two_factor_device(user=user) is not None,
             "form": form,
-            "reactivate_form": ReactivateForm(initial={"full_name": user.full_name}),
+            "reactivate_form": reactivate_form,
         },
+        status=status,
     )
 
 
@@ -143,16 +158,8 @@ def user_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
     if sent:
         return sent
     # The account's details as they are, and the reactivation as typed, with its errors.
-    return render(
-        request,
-        "accounts/user_detail.html",
-        {
-            "subject": user,
-            "subject_two_factor_on": selectors.user_two_factor_device(user=user) is not None,
-            "form": _details_form(user, None),
-            "reactivate_form": form,
-        },
-        status=400,
+    return _detail_page(
+        request, user, form=_details_form(user, None), reactivate_form=form, status=400
     )
 
 
@@ -172,27 +179,29 @@ def _details_form(user: User, data: Any) -> UserForm:
 @login_required
 @require_POST
 def user_send_reset(request: HttpRequest, pk: int) -> HttpResponse:
-    assert isinstance(request.user, User)
     user = _user_or_404(request, pk)
-    services.user_send_password_reset(now=timezone.now(), actor=request.user, user=user)
-    messages.success(request, f"A password reset link has been sent to {user.email}.")
-    return redirect("accounts:user-detail", pk=user.pk)
+    return button_submit(
+        request,
+        services.user_send_password_reset,
+        user=user,
+        done=f"A password reset link has been sent to {user.email}.",
+        then=reverse("accounts:user-detail", args=[user.pk]),
+    )
 
 
 @login_required
 @require_POST
 def user_two_factor_reset(request: HttpRequest, pk: int) -> HttpResponse:
-    assert isinstance(request.user, User)
     user = _user_or_404(request, pk)
-    try:
-        done = services.user_two_factor_reset(actor=request.user, user=user, now=timezone.now())
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        if done:
-            messages.success(
-                request,
-                f"Two-factor sign-in has been reset for {user.email}: they set up their app"
-                " again at their next sign-in.",
-            )
-    return redirect("accounts:user-detail", pk=user.pk)
+    return button_submit(
+        request,
+        services.user_two_factor_reset,
+        user=user,
+        done=lambda reset: (
+            f"Two-factor sign-in has been reset for {user.email}: they set up their app"
+            " again at their next sign-in."
+            if reset
+            else f"{user.email} had no two-factor app or backup codes: nothing was reset."
+        ),
+        then=reverse("accounts:user-detail", args=[user.pk]),
+    )

@@ -5,12 +5,14 @@ import time
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.urls import reverse
 from PIL import Image
 
 from caremarket.carehomes import services
 from caremarket.carehomes.models import Booking, BookingStatus, CareHome
 from caremarket.carehomes.services.residents import COLUMNS as RESIDENT_COLUMNS
 from caremarket.carehomes.tests.helpers import submit
+from caremarket.common.errors import ValidationFailed
 from caremarket.common.tests import hostile
 from caremarket.conftest import stored_keys
 from caremarket.settings import s3_storage
@@ -301,3 +303,18 @@ def test_a_provider_adds_a_home_of_its_own_and_the_council_names_the_provider(wo
     assert council.status_code == 302
     added = CareHome.objects.filter(name="Larch Lodge").values_list("provider_id", flat=True)
     assert list(added) == [world.care_home_admin.organisation_id] * 2
+
+
+def test_the_councils_fields_refused_by_the_service_are_shown_on_the_homes_page(
+    world, estate, monkeypatch
+):
+    def refuse(**kwargs):
+        raise ValidationFailed("The home has people in it: end their bookings first.")
+
+    monkeypatch.setattr(services, "care_home_set_council_fields", refuse)
+    home = estate.home
+    response = world.client_for(world.council_admin).post(
+        reverse("carehomes:home-council", args=[home.pk]), {"is_active": ""}
+    )
+    assert response.status_code == 400
+    assert "The home has people in it: end their bookings first." in response.content.decode()

@@ -5,11 +5,10 @@ from __future__ import annotations
 import csv
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -30,10 +29,8 @@ from caremarket.carehomes.selectors.homes import (
     home_suspension_current,
 )
 from caremarket.carehomes.views.common import home_for
-from caremarket.common.errors import DomainError
-from caremarket.common.forms import form_add_domain_error
 from caremarket.common.spreadsheets import safe_row
-from caremarket.common.views import form_submit
+from caremarket.common.views import button_submit, form_submit
 
 
 @login_required
@@ -101,7 +98,6 @@ def _home_initial(home: CareHome) -> dict[str, Any]:
 @login_required
 def home_edit(request: HttpRequest, pk: int) -> HttpResponse:
     home = home_for(request, pk, "carehomes.manage_home")
-    user = current_user(request)
     form = HomeForm(request.POST or None, initial=_home_initial(home))
     if request.method == "POST":
         saved = form_submit(
@@ -114,8 +110,20 @@ def home_edit(request: HttpRequest, pk: int) -> HttpResponse:
         )
         if saved:
             return saved
-    council_form = None
-    if user.has_perm("carehomes.administer_homes"):
+    return _edit_page(request, home, form=form)
+
+
+def _edit_page(
+    request: HttpRequest,
+    home: CareHome,
+    *,
+    form: HomeForm | None = None,
+    photo_form: PhotoForm | None = None,
+    council_form: CouncilHomeForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The home's edit page: the form sent back with its errors, the others as they stand."""
+    if council_form is None and request.user.has_perm("carehomes.administer_homes"):
         council_form = CouncilHomeForm(
             initial={"irn_framework": home.irn_framework, "is_active": home.is_active}
         )
@@ -124,11 +132,12 @@ def home_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "carehomes/home_edit.html",
         {
             "home": home,
-            "form": form,
-            "photo_form": PhotoForm(),
+            "form": form or HomeForm(initial=_home_initial(home)),
+            "photo_form": photo_form or PhotoForm(),
             "photos": list(home.photos.all()),
             "council_form": council_form,
         },
+        status=status,
     )
 
 
@@ -137,12 +146,15 @@ def home_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def home_council(request: HttpRequest, pk: int) -> HttpResponse:
     home = home_for(request, pk, "carehomes.administer_homes")
     form = CouncilHomeForm(request.POST)
-    if form.is_valid():
-        services.care_home_set_council_fields(
-            actor=current_user(request), home=home, now=timezone.now(), **form.cleaned_data
-        )
-        messages.success(request, "Saved.")
-    return redirect("carehomes:home-edit", pk=home.pk)
+    sent = form_submit(
+        request,
+        form,
+        services.care_home_set_council_fields,
+        home=home,
+        done="Saved.",
+        then=reverse("carehomes:home-edit", args=[home.pk]),
+    )
+    return sent or _edit_page(request, home, council_form=form, status=400)
 
 
 @login_required
@@ -150,33 +162,20 @@ def home_council(request: HttpRequest, pk: int) -> HttpResponse:
 def photo_add(request: HttpRequest, pk: int) -> HttpResponse:
     home = home_for(request, pk, "carehomes.manage_home")
     form = PhotoForm(request.POST, request.FILES)
-    if form.is_valid():
-        upload = form.cleaned_data["image"]
-        try:
-            services.care_home_photo_add(
-                actor=current_user(request),
-                home=home,
-                data=upload.read(),
-                filename=upload.name,
-                alt_text=form.cleaned_data["alt_text"],
-                now=timezone.now(),
-            )
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
-        else:
-            messages.success(request, "The photograph has been added.")
-            return redirect("carehomes:home-edit", pk=home.pk)
-    return render(
+    sent = form_submit(
         request,
-        "carehomes/home_edit.html",
-        {
-            "home": home,
-            "form": HomeForm(initial=_home_initial(home)),
-            "photo_form": form,
-            "photos": list(home.photos.all()),
+        form,
+        services.care_home_photo_add,
+        home=home,
+        arguments_from=lambda data: {
+            "data": data["image"].read(),
+            "filename": data["image"].name,
+            "alt_text": data["alt_text"],
         },
-        status=400,
+        done="The photograph has been added.",
+        then=reverse("carehomes:home-edit", args=[home.pk]),
     )
+    return sent or _edit_page(request, home, photo_form=form, status=400)
 
 
 @login_required
@@ -184,18 +183,26 @@ def photo_add(request: HttpRequest, pk: int) -> HttpResponse:
 def photo_remove(request: HttpRequest, pk: int) -> HttpResponse:
     photo = get_object_or_404(HomePhoto.objects.select_related("home"), pk=pk)
     home_for(request, photo.home_id, "carehomes.manage_home")
-    services.care_home_photo_remove(actor=current_user(request), photo=photo, now=timezone.now())
-    messages.success(request, "The photograph has been removed.")
-    return redirect("carehomes:home-edit", pk=photo.home_id)
+    return button_submit(
+        request,
+        services.care_home_photo_remove,
+        photo=photo,
+        done="The photograph has been removed.",
+        then=reverse("carehomes:home-edit", args=[photo.home_id]),
+    )
 
 
 @login_required
 @require_POST
 def confirm_vacancies(request: HttpRequest, pk: int) -> HttpResponse:
     home = home_for(request, pk)
-    services.care_home_confirm_vacancies(actor=current_user(request), home=home, now=timezone.now())
-    messages.success(request, "Thank you: searchers now see that your vacancies are up to date.")
-    return redirect("carehomes:home-rooms", pk=home.pk)
+    return button_submit(
+        request,
+        services.care_home_confirm_vacancies,
+        home=home,
+        done="Thank you: searchers now see that your vacancies are up to date.",
+        then=reverse("carehomes:home-rooms", args=[home.pk]),
+    )
 
 
 @login_required

@@ -1,6 +1,7 @@
 """form_submit and button_submit: a valid form's data reaches the service, and its errors or
 the service's stay on the form; a button's outcome is a message on the next page."""
 
+import pytest
 from django import forms
 from django.contrib.messages import get_messages
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -123,3 +124,36 @@ def test_a_button_the_service_refuses_shows_the_services_words_on_the_same_next_
     assert [(m.level_tag, m.message) for m in get_messages(request)] == [
         ("error", "Only the proposer can withdraw it.")
     ]
+
+
+def test_a_button_whose_next_page_comes_from_the_result_goes_there():
+    request = posted({})
+    response = button_submit(
+        request,
+        lambda **kwargs: 41,
+        done="Started.",
+        then=lambda pk: f"/drafts/{pk}/",
+        refused="/drafts/",
+    )
+    assert response.status_code == 302 and response.url == "/drafts/41/"
+    assert [m.message for m in get_messages(request)] == ["Started."]
+
+
+def test_a_refused_button_goes_to_its_own_page_when_one_is_named():
+    def refuse(**kwargs):
+        raise ValidationFailed("Only a draft can be discarded.")
+
+    request = posted({})
+    response = button_submit(
+        request, refuse, done="never shown", then="/drafts/", refused="/drafts/7/"
+    )
+    assert response.status_code == 302 and response.url == "/drafts/7/"
+    assert [(m.level_tag, m.message) for m in get_messages(request)] == [
+        ("error", "Only a draft can be discarded.")
+    ]
+
+
+def test_a_result_page_without_a_refusal_page_is_a_mistake_caught_before_the_service_runs():
+    request = posted({})
+    with pytest.raises(TypeError):
+        button_submit(request, never, done="never shown", then=lambda pk: f"/{pk}/")

@@ -127,3 +127,34 @@ def test_a_providers_ranked_list_tool_shows_tiers_and_positions_only(fw, world, 
     settings.RANKED_LIST_SCORES_PUBLISHED = True
     published = world.client_for(world.home_care_user).get(reverse("framework:ranked-list-tool"))
     assert "Quality score" in _tool_header(published)
+
+
+def test_discarding_a_version_in_force_is_refused_on_its_own_page(fw, world):
+    client = world.client_for(world.contract_manager)
+    response = client.post(reverse("framework:version-discard", args=[fw.version.pk]))
+    assert response.url == reverse("framework:version-detail", args=[fw.version.pk])
+    fw.version.refresh_from_db()
+    assert fw.version.status == RankedListVersion.Status.ISSUED
+    page = client.get(response.url).content.decode()
+    assert "has been issued: start a new draft to change the lists." in page
+
+
+def test_a_discarded_draft_goes_back_to_the_list_of_versions(fw, world):
+    client = world.client_for(world.contract_manager)
+    client.post(reverse("framework:version-new"))
+    draft = RankedListVersion.objects.get(status="draft")
+    response = client.post(reverse("framework:version-discard", args=[draft.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("framework:version-list")
+    assert "The draft has been discarded." in response.content.decode()
+
+
+def test_ranking_weights_that_are_not_numbers_are_refused_with_a_message(fw, world):
+    client = world.client_for(world.contract_manager)
+    client.post(reverse("framework:version-new"))
+    draft = RankedListVersion.objects.get(status="draft")
+    response = client.post(
+        reverse("framework:version-rank", args=[draft.pk]),
+        {"price_weight": "lots", "quality_weight": "50"},
+        follow=True,
+    )
+    assert "Enter whole-number weights from 0 to 100." in response.content.decode()

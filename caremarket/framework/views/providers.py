@@ -57,16 +57,16 @@ def provider_add(request: HttpRequest) -> HttpResponse:
     form = ProviderFromCqcForm(
         request.POST or None, locations=locations, initial={"cqc_provider_id": cqc_provider_id}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            provider = provider_add_from_cqc(
-                actor=current_user(request), now=timezone.now(), **form.cleaned_data
-            )
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
-        else:
-            messages.success(request, f"{provider.name} has joined the framework.")
-            return redirect("framework:provider-detail", pk=provider.pk)
+    if request.method == "POST":
+        sent = form_submit(
+            request,
+            form,
+            provider_add_from_cqc,
+            done=lambda provider: f"{provider.name} has joined the framework.",
+            then=lambda provider: reverse("framework:provider-detail", args=[provider.pk]),
+        )
+        if sent:
+            return sent
     return render(
         request,
         "framework/provider_add.html",
@@ -106,17 +106,21 @@ def provider_agreement_end_page(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, f"{provider.name}'s agreement has already ended.")
         return redirect("framework:provider-detail", pk=pk)
     form = AgreementEndForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and request.POST.get("confirm"):
+        sent = form_submit(
+            request,
+            form,
+            provider_agreement_end,
+            provider=provider,
+            done=f"{provider.name}'s agreement has ended; its open offers have been"
+            " withdrawn and moved on.",
+            then=reverse("framework:provider-detail", args=[pk]),
+        )
+        if sent:
+            return sent
+    elif request.method == "POST" and form.is_valid():
         values = {**form.cleaned_data, "actor": current_user(request), "provider": provider}
         try:
-            if request.POST.get("confirm"):
-                provider_agreement_end(now=timezone.now(), **values)
-                messages.success(
-                    request,
-                    f"{provider.name}'s agreement has ended; its open offers have been"
-                    " withdrawn and moved on.",
-                )
-                return redirect("framework:provider-detail", pk=pk)
             preview = provider_agreement_end_preview(now=timezone.now(), **values)
         except DomainError as exc:
             form_add_domain_error(form, exc)
@@ -178,20 +182,20 @@ def branch_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form = BranchDecisionForm(request.POST or None)
     if request.method == "POST":
         require_visible(request.user, "framework.decide_branch_change", change)
-        if form.is_valid():
-            try:
-                branch_change_request_decide(
-                    actor=current_user(request),
-                    request=change,
-                    approve=form.cleaned_data["decision"] == "approve",
-                    note=form.cleaned_data["note"],
-                    now=timezone.now(),
-                )
-            except DomainError as exc:
-                form_add_domain_error(form, exc)
-            else:
-                messages.success(request, "The decision has been recorded and the provider told.")
-                return redirect("framework:branch-request", pk=change.pk)
+        sent = form_submit(
+            request,
+            form,
+            branch_change_request_decide,
+            request=change,
+            arguments_from=lambda data: {
+                "approve": data["decision"] == "approve",
+                "note": data["note"],
+            },
+            done="The decision has been recorded and the provider told.",
+            then=reverse("framework:branch-request", args=[change.pk]),
+        )
+        if sent:
+            return sent
     location = (
         cqc_location_get(location_id=change.new_cqc_location_id)
         if change.new_cqc_location_id

@@ -7,14 +7,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from caremarket.accounts.selectors import current_user
 from caremarket.common.downloads import xlsx_response
-from caremarket.common.errors import DomainError, ValidationFailed
-from caremarket.common.forms import form_add_domain_error
+from caremarket.common.errors import ValidationFailed
 from caremarket.common.permissions import require_visible
+from caremarket.common.views import button_submit, form_submit
 from caremarket.framework.forms import (
     IssueForm,
     LotEditForm,
@@ -130,19 +131,17 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
     previous = ranked_list_version_previous(version=version)
     draft = version.status == RankedListVersion.Status.DRAFT
     issue_form = IssueForm(request.POST or None, initial={"effective_from": timezone.localdate()})
-    if request.method == "POST" and draft and issue_form.is_valid():
-        try:
-            ranked_list_issue(
-                actor=current_user(request),
-                version=version,
-                now=timezone.now(),
-                **issue_form.cleaned_data,
-            )
-        except DomainError as exc:
-            form_add_domain_error(issue_form, exc)
-        else:
-            messages.success(request, f"{version} has been issued and published to providers.")
-            return redirect("framework:version-detail", pk=version.pk)
+    if request.method == "POST" and draft:
+        sent = form_submit(
+            request,
+            issue_form,
+            ranked_list_issue,
+            version=version,
+            done=f"{version} has been issued and published to providers.",
+            then=reverse("framework:version-detail", args=[version.pk]),
+        )
+        if sent:
+            return sent
     return render(
         request,
         "framework/version_detail.html",
@@ -162,9 +161,13 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def version_draft_create(request: HttpRequest) -> HttpResponse:
     require_visible(request.user, "framework.manage_framework")
-    version = ranked_list_draft_create(actor=current_user(request), now=timezone.now())
-    messages.success(request, "A new draft has been started from the lists in force.")
-    return redirect("framework:version-detail", pk=version.pk)
+    return button_submit(
+        request,
+        ranked_list_draft_create,
+        done="A new draft has been started from the lists in force.",
+        then=lambda version: reverse("framework:version-detail", args=[version.pk]),
+        refused=reverse("framework:version-list"),
+    )
 
 
 @login_required
@@ -172,13 +175,14 @@ def version_draft_create(request: HttpRequest) -> HttpResponse:
 def version_discard(request: HttpRequest, pk: int) -> HttpResponse:
     version = get_object_or_404(RankedListVersion, pk=pk)
     require_visible(request.user, "framework.manage_framework", version)
-    try:
-        ranked_list_discard(actor=current_user(request), version=version, now=timezone.now())
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("framework:version-detail", pk=version.pk)
-    messages.success(request, "The draft has been discarded.")
-    return redirect("framework:version-list")
+    return button_submit(
+        request,
+        ranked_list_discard,
+        version=version,
+        done="The draft has been discarded.",
+        then=reverse("framework:version-list"),
+        refused=reverse("framework:version-detail", args=[version.pk]),
+    )
 
 
 @login_required
@@ -187,17 +191,19 @@ def version_rank(request: HttpRequest, pk: int) -> HttpResponse:
     version = get_object_or_404(RankedListVersion, pk=pk)
     require_visible(request.user, "framework.manage_framework", version)
     form = RankByScoresForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationFailed("Enter whole-number weights from 0 to 100.")
-        ranked_list_draft_rank_by_scores(
-            actor=current_user(request), version=version, now=timezone.now(), **form.cleaned_data
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "Every list has been ranked by its price and quality scores.")
-    return redirect("framework:version-detail", pk=version.pk)
+    detail = reverse("framework:version-detail", args=[version.pk])
+    if not form.is_valid():
+        # The weights sit beside other forms on the version's page: the refusal is a message.
+        messages.error(request, "Enter whole-number weights from 0 to 100.")
+        return redirect(detail)
+    return button_submit(
+        request,
+        ranked_list_draft_rank_by_scores,
+        version=version,
+        **form.cleaned_data,
+        done="Every list has been ranked by its price and quality scores.",
+        then=detail,
+    )
 
 
 @login_required
@@ -215,21 +221,18 @@ def version_lot_edit(request: HttpRequest, pk: int, lot_pk: int) -> HttpResponse
     form = LotEditForm(
         request.POST or None, initial={"tier1": lines(Tier.ONE), "tier2": lines(Tier.TWO)}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            ranked_list_draft_set_lot(
-                actor=current_user(request),
-                version=version,
-                lot=lot,
-                tier1=form.cleaned_data["tier1"],
-                tier2=form.cleaned_data["tier2"],
-                now=timezone.now(),
-            )
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
-        else:
-            messages.success(request, f"The list for {lot} has been saved in the draft.")
-            return redirect("framework:version-detail", pk=version.pk)
+    if request.method == "POST":
+        sent = form_submit(
+            request,
+            form,
+            ranked_list_draft_set_lot,
+            version=version,
+            lot=lot,
+            done=f"The list for {lot} has been saved in the draft.",
+            then=reverse("framework:version-detail", args=[version.pk]),
+        )
+        if sent:
+            return sent
     return render(
         request, "framework/lot_edit.html", {"version": version, "lot": lot, "form": form}
     )

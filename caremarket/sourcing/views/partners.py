@@ -6,12 +6,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
-from caremarket.accounts.selectors import current_user
-from caremarket.common.errors import DomainError
-from caremarket.common.forms import form_add_domain_error
 from caremarket.common.permissions import require_visible
+from caremarket.common.views import form_submit
 from caremarket.framework.models import ServiceType
 from caremarket.sourcing.forms import PartnershipEndForm, PartnershipForm
 from caremarket.sourcing.models import StrategicPartnership
@@ -67,28 +66,23 @@ def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def partnership_create(request: HttpRequest) -> HttpResponse:
     require_visible(request.user, "sourcing.manage_partnerships")
     form = PartnershipForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            partnership = services.partnership_create(
-                actor=current_user(request),
-                provider=data["provider"],
-                service_type=data["service_type"],
-                outward_codes=services.outward_codes_parse(text=data["outward_codes"]),
-                starts_on=data["starts_on"],
-                ends_on=data["ends_on"],
-                notes=data["notes"],
-                now=timezone.now(),
-            )
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
-        else:
-            messages.success(
-                request,
+    if request.method == "POST":
+        sent = form_submit(
+            request,
+            form,
+            services.partnership_create,
+            arguments_from=lambda data: {
+                **data,
+                "outward_codes": services.outward_codes_parse(text=data["outward_codes"]),
+            },
+            done=lambda partnership: (
                 f"{partnership.provider} is the strategic partner for "
-                f"{', '.join(partnership.outward_codes)}.",
-            )
-            return redirect("sourcing:partner-detail", pk=partnership.pk)
+                f"{', '.join(partnership.outward_codes)}."
+            ),
+            then=lambda partnership: reverse("sourcing:partner-detail", args=[partnership.pk]),
+        )
+        if sent:
+            return sent
     return render(
         request,
         "sourcing/partners/form.html",
@@ -111,18 +105,16 @@ def partnership_end(request: HttpRequest, pk: int) -> HttpResponse:
         if request.POST.get("confirm") != "yes":
             confirming = True
         else:
-            try:
-                services.partnership_end(
-                    actor=current_user(request),
-                    partnership=partnership,
-                    reason=form.cleaned_data["reason"],
-                    now=timezone.now(),
-                )
-            except DomainError as exc:
-                form_add_domain_error(form, exc)
-            else:
-                messages.success(request, f"The partnership with {partnership.provider} ended.")
-                return redirect("sourcing:partner-detail", pk=pk)
+            sent = form_submit(
+                request,
+                form,
+                services.partnership_end,
+                partnership=partnership,
+                done=f"The partnership with {partnership.provider} ended.",
+                then=reverse("sourcing:partner-detail", args=[pk]),
+            )
+            if sent:
+                return sent
     return render(
         request,
         "sourcing/partners/end.html",
