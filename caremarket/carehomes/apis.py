@@ -96,16 +96,16 @@ class BookingIn(Schema):
 class BookingOut(Schema):
     id: int
     room_id: int
-    home_id: int
-    home_name: str
-    room_name: str
+    home_id: int = Field(alias="room.home_id")
+    home_name: str = Field(alias="room.home.name")
+    room_name: str = Field(alias="room.name")
     status: str
     starts_on: dt.date
     ends_on: dt.date | None
     person_reference: str
     funding: str
     notes: str
-    requester_organisation: str
+    requester_organisation: str = Field(alias="requester_organisation.name")
     requested_at: dt.datetime
     decided_at: dt.datetime | None
     rejection_stage: str
@@ -113,22 +113,6 @@ class BookingOut(Schema):
     rejection_note: str
     cancelled_at: dt.datetime | None
     ended_at: dt.datetime | None
-
-    @staticmethod
-    def resolve_home_id(obj: Booking) -> int:
-        return obj.room.home_id
-
-    @staticmethod
-    def resolve_home_name(obj: Booking) -> str:
-        return obj.room.home.name
-
-    @staticmethod
-    def resolve_room_name(obj: Booking) -> str:
-        return obj.room.name
-
-    @staticmethod
-    def resolve_requester_organisation(obj: Booking) -> str:
-        return obj.requester_organisation.name
 
 
 class RejectIn(Schema):

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Schema, Status
+from ninja import Field, Schema, Status
 from ninja.pagination import paginate
 
 from caremarket.accounts.selectors import current_user
@@ -14,10 +14,7 @@ from caremarket.common.errors import NotPermitted
 from caremarket.common.pagination import Pagination
 from caremarket.cqc.selectors import cqc_provider_locations
 from caremarket.framework.apis.common import perm_require, provider_visible_or_404, router
-from caremarket.framework.models import (
-    BranchChangeRequest,
-    Provider,
-)
+from caremarket.framework.models import Provider
 from caremarket.framework.selectors.providers import (
     branch_change_request_list,
     branch_location_ids_on_framework,
@@ -117,7 +114,7 @@ def provider_end_agreement(
 class BranchRequestOut(Schema):
     id: int
     provider_id: int
-    provider: str
+    provider: str = Field(alias="provider.organisation.name")
     kind: str
     branch_id: int | None
     new_cqc_location_id: str
@@ -127,10 +124,6 @@ class BranchRequestOut(Schema):
     requested_at: dt.datetime
     decided_at: dt.datetime | None
     decision_note: str
-
-    @staticmethod
-    def resolve_provider(obj: BranchChangeRequest) -> str:
-        return obj.provider.organisation.name
 
 
 @router.get(

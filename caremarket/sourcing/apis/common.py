@@ -8,7 +8,7 @@ import datetime as dt
 from django.http import Http404
 from ninja import Field, Router, Schema
 
-from caremarket.sourcing.models import Offer, Package
+from caremarket.sourcing.models import Package
 
 router = Router(tags=["Sourcing"])
 rounds_router = Router(tags=["Rounds"])
@@ -16,8 +16,8 @@ rounds_router = Router(tags=["Rounds"])
 
 class OfferOut(Schema):
     id: int
-    package_reference: str
-    provider: str
+    package_reference: str = Field(alias="package.reference")
+    provider: str = Field(alias="provider.organisation.name")
     stage: str
     offered_at: dt.datetime
     deadline: dt.datetime
@@ -34,14 +34,6 @@ class OfferOut(Schema):
         description="Why the package moved on from this provider: left_framework, "
         "no_longer_eligible, declined or lapsed; empty while open or once accepted"
     )
-
-    @staticmethod
-    def resolve_package_reference(obj: Offer) -> str:
-        return obj.package.reference
-
-    @staticmethod
-    def resolve_provider(obj: Offer) -> str:
-        return obj.provider.organisation.name
 
 
 def package_or_404(package_id: int) -> Package:

@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from ninja import Schema, Status
+from ninja import Field, Schema, Status
 
 from caremarket.accounts.selectors import current_user
 from caremarket.common.errors import NotFound
@@ -27,8 +27,8 @@ class HandbackIn(Schema):
 
 class HandbackOut(Schema):
     id: int
-    package_reference: str
-    provider: str
+    package_reference: str = Field(alias="package.reference")
+    provider: str = Field(alias="organisation.name")
     reason: str
     details: str
     last_day: dt.date
@@ -39,14 +39,6 @@ class HandbackOut(Schema):
     # The replacement's stage: "placed" once the care has a new provider.
     replacement_stage: str | None
     gap_warned_at: dt.datetime | None
-
-    @staticmethod
-    def resolve_package_reference(obj: Handback) -> str:
-        return obj.package.reference
-
-    @staticmethod
-    def resolve_provider(obj: Handback) -> str:
-        return obj.organisation.name
 
     @staticmethod
     def resolve_replacement_reference(obj: Handback) -> str | None:

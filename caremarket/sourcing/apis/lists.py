@@ -29,25 +29,13 @@ class ListedPackageOut(Schema):
 
     id: int
     reference: str
-    district: str
+    district: str = Field(alias="district.name")
     outward_code: str
-    service_type: str
-    cohort: str
+    service_type: str = Field(alias="lot.service_type")
+    cohort: str = Field(alias="lot.cohort")
     hours_per_week: Decimal
     visit_pattern: str
     start_date: dt.date
-
-    @staticmethod
-    def resolve_district(obj: Package) -> str:
-        return obj.district.name
-
-    @staticmethod
-    def resolve_service_type(obj: Package) -> str:
-        return obj.lot.service_type
-
-    @staticmethod
-    def resolve_cohort(obj: Package) -> str:
-        return obj.lot.cohort
 
 
 class BatchingRowOut(ListedPackageOut):

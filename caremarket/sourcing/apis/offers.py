@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from ninja import Schema
+from ninja import Field, Schema
 from ninja.pagination import paginate
 
 from caremarket.accounts.selectors import current_user
@@ -20,41 +20,13 @@ from caremarket.sourcing.services import offers
 
 
 class ProviderOfferOut(OfferOut):
-    district: str
-    outward_code: str
-    service_type: str
-    cohort: str
-    hours_per_week: Decimal
-    visit_pattern: str
-    start_date: dt.date
-
-    @staticmethod
-    def resolve_district(obj: Offer) -> str:
-        return obj.package.district.name
-
-    @staticmethod
-    def resolve_outward_code(obj: Offer) -> str:
-        return obj.package.outward_code
-
-    @staticmethod
-    def resolve_service_type(obj: Offer) -> str:
-        return obj.package.lot.service_type
-
-    @staticmethod
-    def resolve_cohort(obj: Offer) -> str:
-        return obj.package.lot.cohort
-
-    @staticmethod
-    def resolve_hours_per_week(obj: Offer) -> Decimal:
-        return obj.package.hours_per_week
-
-    @staticmethod
-    def resolve_visit_pattern(obj: Offer) -> str:
-        return obj.package.visit_pattern
-
-    @staticmethod
-    def resolve_start_date(obj: Offer) -> dt.date:
-        return obj.package.start_date
+    district: str = Field(alias="package.district.name")
+    outward_code: str = Field(alias="package.outward_code")
+    service_type: str = Field(alias="package.lot.service_type")
+    cohort: str = Field(alias="package.lot.cohort")
+    hours_per_week: Decimal = Field(alias="package.hours_per_week")
+    visit_pattern: str = Field(alias="package.visit_pattern")
+    start_date: dt.date = Field(alias="package.start_date")
 
 
 class DeclineIn(Schema):

@@ -57,9 +57,9 @@ class PackageOut(Schema):
     reference: str
     person_reference: str
     postcode: str
-    district: str
-    service_type: str
-    cohort: str
+    district: str = Field(alias="district.name")
+    service_type: str = Field(alias="lot.service_type")
+    cohort: str = Field(alias="lot.cohort")
     hours_per_week: Decimal
     visit_pattern: str
     start_date: dt.date
@@ -73,18 +73,6 @@ class PackageOut(Schema):
     created_at: dt.datetime
     offers: list[OfferOut]
     decisions: list[DecisionOut]
-
-    @staticmethod
-    def resolve_district(obj: Package) -> str:
-        return obj.district.name
-
-    @staticmethod
-    def resolve_service_type(obj: Package) -> str:
-        return obj.lot.service_type
-
-    @staticmethod
-    def resolve_cohort(obj: Package) -> str:
-        return obj.lot.cohort
 
     @staticmethod
     def resolve_placed_with(obj: Package) -> str | None:

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from ninja import Schema, Status
+from ninja import Field, Schema, Status
 
 from caremarket.accounts.selectors import current_user
 from caremarket.common.errors import NotFound
@@ -39,9 +39,9 @@ class WithdrawIn(Schema):
 
 class TransferOut(Schema):
     id: int
-    package_reference: str
-    from_provider: str
-    to_provider: str
+    package_reference: str = Field(alias="package.reference")
+    from_provider: str = Field(alias="from_organisation.name")
+    to_provider: str = Field(alias="to_provider.organisation.name")
     transfer_date: dt.date
     notice_days: int
     reason: str
@@ -52,23 +52,7 @@ class TransferOut(Schema):
     withdrawn_reason: str
     new_order_reference: str
     # The other leg's id when this transfer is one leg of a swap; the two move together.
-    swap_with: int | None
-
-    @staticmethod
-    def resolve_swap_with(obj: Transfer) -> int | None:
-        return obj.swap_with_id
-
-    @staticmethod
-    def resolve_package_reference(obj: Transfer) -> str:
-        return obj.package.reference
-
-    @staticmethod
-    def resolve_from_provider(obj: Transfer) -> str:
-        return obj.from_organisation.name
-
-    @staticmethod
-    def resolve_to_provider(obj: Transfer) -> str:
-        return obj.to_provider.organisation.name
+    swap_with: int | None = Field(alias="swap_with_id")
 
 
 def _transfer(request: HttpRequest, transfer_id: int) -> Transfer:
