@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Schema, Status
 
@@ -50,12 +51,9 @@ class HandbackOut(Schema):
 
 
 def _handback(request: HttpRequest, handback_id: int) -> Handback:
-    handback = (
-        handback_selectors.handback_list_for(user=request.user).filter(pk=handback_id).first()
+    return get_object_or_404(
+        handback_selectors.handback_list_for(user=request.user), pk=handback_id
     )
-    if handback is None:
-        raise Http404
-    return handback
 
 
 @rounds_router.get(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Schema, Status
 
@@ -56,10 +57,9 @@ class TransferOut(Schema):
 
 
 def _transfer(request: HttpRequest, transfer_id: int) -> Transfer:
-    found = transfer_selectors.transfer_list_for(user=request.user).filter(pk=transfer_id).first()
-    if found is None:
-        raise Http404
-    return found
+    return get_object_or_404(
+        transfer_selectors.transfer_list_for(user=request.user), pk=transfer_id
+    )
 
 
 @rounds_router.get(
