@@ -139,6 +139,17 @@ def market_world(_market) -> MarketWorld:
 
 def market_world_build(world: World, sourcing: Sourcing) -> MarketWorld:
     s, broker = sourcing, world.broker
+    placed = _two_weeks_of_packages(s, broker)
+    _carried_over_and_ended(s)
+    _register_of_agencies(s)
+    for p in placed:
+        p.refresh_from_db()
+    p1, p2, p3, p4, p5, p6 = placed
+    return MarketWorld(sourcing=s, broker=broker, p1=p1, p2=p2, p3=p3, p4=p4, p5=p5, p6=p6)
+
+
+def _two_weeks_of_packages(s: Sourcing, broker) -> tuple:
+    """P1 to P6 as the table at the top of this module has them."""
     thursday = at(2026, 11, 19, 10)
     start = {"start_date": dt.date(2026, 11, 23)}
     p1 = s.package(
@@ -191,6 +202,11 @@ def market_world_build(world: World, sourcing: Sourcing) -> MarketWorld:
         reason="Moved away",
         now=at(2026, 11, 27, 9),
     )
+    return p1, p2, p3, p4, p5, p6
+
+
+def _carried_over_and_ended(s: Sourcing) -> None:
+    """OLD-1 and OLD-2 from before the platform, OLD-2 ended; Good Care 11 leaves."""
     for reference, provider, hours, rate, starts_on in (
         ("OLD-1", s.first, "10", "20.00", dt.date(2024, 1, 1)),
         ("OLD-2", s.tier2, "7", "21.00", dt.date(2023, 5, 1)),
@@ -219,6 +235,9 @@ def market_world_build(world: World, sourcing: Sourcing) -> MarketWorld:
         reason="Closed",
         now=at(2026, 11, 20),
     )
+
+
+def _register_of_agencies(s: Sourcing) -> None:
     # Every framework branch is a home care agency; Weak Care is rated below Good overall.
     CqcLocation.objects.filter(provider_id__startswith="1-9").update(
         service_types=["Homecare agencies"]
@@ -240,6 +259,3 @@ def market_world_build(world: World, sourcing: Sourcing) -> MarketWorld:
             updated_at=at(2026, 11, 1),
         )
         CqcRating.objects.create(location_id=location_id, domain="Overall", rating=rating)
-    for p in (p1, p2, p3, p4, p5, p6):
-        p.refresh_from_db()
-    return MarketWorld(sourcing=s, broker=broker, p1=p1, p2=p2, p3=p3, p4=p4, p5=p5, p6=p6)
