@@ -24,6 +24,7 @@ from caremarket.insight.selectors.downloads import (
     care_home_sheets,
     demand_sheets,
     market_sheets,
+    rounds_sheets,
     table_links,
 )
 from caremarket.insight.selectors.maps import demand_map
@@ -154,46 +155,8 @@ def care_homes_download(request: HttpRequest, fmt: str) -> HttpResponse:
 
 def _rounds(request: HttpRequest) -> tuple[RangeForm, Rounds]:
     require_visible(request.user, "insight.view_market")
-    form = RangeForm(request.GET or None, today=timezone.localdate())
+    form = _range(request)
     return form, rounds(span=form.date_range())
-
-
-def rounds_sheets(*, figures: Rounds, generated_at: object) -> list[Sheet]:
-    as_at = [f"As at {generated_at:%d %B %Y %H:%M}; packages being delivered now."]
-    return [
-        Sheet(
-            title="Providers by outward code",
-            columns=["Outward code", "Providers", "Packages", "Packages by provider"],
-            rows=[
-                [
-                    o.outward_code,
-                    o.providers,
-                    o.packages,
-                    "; ".join(f"{p}: {n}" for p, n in o.by_provider),
-                ]
-                for o in figures.outward
-            ],
-            heading=as_at,
-        ),
-        Sheet(
-            title="Scatter by district",
-            columns=["District", "Provider", "Packages", "Mean km to nearest other package"],
-            rows=[
-                [s.district, s.provider, s.packages, round(s.mean_nearest_km, 2)]
-                for s in figures.scatter
-            ],
-            heading=[*as_at, "Packages whose postcode is not in the directory are left out."],
-        ),
-        Sheet(
-            title="Handbacks",
-            columns=["Provider", *[label for _, label in figures.reasons], "Total"],
-            rows=[
-                [h.provider, *[h.counts.get(v, 0) for v, _ in figures.reasons], h.total]
-                for h in figures.handbacks
-            ],
-            heading=["Notices given in the range shown on the page."],
-        ),
-    ]
 
 
 @login_required

@@ -24,6 +24,7 @@ from caremarket.insight.selectors.figures import (
     sheet_row,
 )
 from caremarket.insight.selectors.market import Market
+from caremarket.insight.selectors.rounds import Rounds
 from caremarket.sourcing.engine.calendar import LONDON
 
 MARKET_TABLES = (
@@ -291,5 +292,43 @@ def care_home_sheets(*, market: CareHomeMarket, generated_at: dt.datetime) -> li
                 ]
                 for h in market.stale
             ],
+        ),
+    ]
+
+
+def rounds_sheets(*, figures: Rounds, generated_at: dt.datetime) -> list[Sheet]:
+    as_at = [f"As at {generated_at:%d %B %Y %H:%M}; packages being delivered now."]
+    return [
+        Sheet(
+            title="Providers by outward code",
+            columns=["Outward code", "Providers", "Packages", "Packages by provider"],
+            rows=[
+                [
+                    o.outward_code,
+                    o.providers,
+                    o.packages,
+                    "; ".join(f"{p}: {n}" for p, n in o.by_provider),
+                ]
+                for o in figures.outward
+            ],
+            heading=as_at,
+        ),
+        Sheet(
+            title="Scatter by district",
+            columns=["District", "Provider", "Packages", "Mean km to nearest other package"],
+            rows=[
+                [s.district, s.provider, s.packages, round(s.mean_nearest_km, 2)]
+                for s in figures.scatter
+            ],
+            heading=[*as_at, "Packages whose postcode is not in the directory are left out."],
+        ),
+        Sheet(
+            title="Handbacks",
+            columns=["Provider", *[label for _, label in figures.reasons], "Total"],
+            rows=[
+                [h.provider, *[h.counts.get(v, 0) for v, _ in figures.reasons], h.total]
+                for h in figures.handbacks
+            ],
+            heading=["Notices given in the range shown on the page."],
         ),
     ]
