@@ -62,6 +62,8 @@ def button_submit(
     done: Callable[[T], str] | str,
     then: Callable[[T], str] | str,
     refused: str | None = None,
+    form: forms.BaseForm | None = None,
+    invalid: str = "",
     **arguments: Any,
 ) -> HttpResponse:
     """A button's POST: call a service with the signed-in user, now and `arguments`.
@@ -69,11 +71,20 @@ def button_submit(
     There is no form to show again: the outcome is a message on the next page, `then` (a URL
     or a URL name, or made from the service's result), or the service's own words when it
     refuses (a DomainError) on `refused`, which defaults to `then` when that is fixed.
+
+    A button that sends a few fields from a page of several forms (a reason, a date) passes
+    its `form`: its data joins the arguments, and when it is not valid the service is not
+    called and `invalid` says what to give instead.
     """
     back = refused if refused is not None else then
     if callable(back):
         # A page built from a result cannot be where a refusal (no result) goes.
         raise TypeError("button_submit needs `refused` when `then` depends on the result")
+    if form is not None:
+        if not form.is_valid():
+            messages.error(request, invalid or "Check what you entered and try again.")
+            return redirect(back)
+        arguments = {**arguments, **form.cleaned_data}
     try:
         result = action(actor=request.user, now=timezone.now(), **arguments)
     except DomainError as exc:

@@ -157,3 +157,39 @@ def test_a_result_page_without_a_refusal_page_is_a_mistake_caught_before_the_ser
     request = posted({})
     with pytest.raises(TypeError):
         button_submit(request, never, done="never shown", then=lambda pk: f"/{pk}/")
+
+
+def test_a_buttons_form_joins_its_data_to_the_arguments():
+    calls = []
+
+    def rename(*, actor, now, given_name, pk):
+        calls.append((given_name, pk))
+        return given_name
+
+    request = posted({"given_name": "ada"})
+    response = button_submit(
+        request,
+        rename,
+        form=NameForm(request.POST),
+        invalid="Give a name.",
+        pk=5,
+        done=lambda name: f"Now {name}.",
+        then="/people/",
+    )
+    assert response.url == "/people/" and calls == [("ada", 5)]
+    assert [m.message for m in get_messages(request)] == ["Now ada."]
+
+
+def test_a_buttons_form_that_is_not_valid_says_what_to_give_and_calls_nothing():
+    request = posted({"given_name": ""})
+    response = button_submit(
+        request,
+        never,
+        form=NameForm(request.POST),
+        invalid="Give a name.",
+        done="never shown",
+        then="/people/",
+        refused="/people/5/",
+    )
+    assert response.url == "/people/5/"
+    assert [(m.level_tag, m.message) for m in get_messages(request)] == [("error", "Give a name.")]

@@ -190,19 +190,14 @@ def version_discard(request: HttpRequest, pk: int) -> HttpResponse:
 def version_rank(request: HttpRequest, pk: int) -> HttpResponse:
     version = get_object_or_404(RankedListVersion, pk=pk)
     require_visible(request.user, "framework.manage_framework", version)
-    form = RankByScoresForm(request.POST)
-    detail = reverse("framework:version-detail", args=[version.pk])
-    if not form.is_valid():
-        # The weights sit beside other forms on the version's page: the refusal is a message.
-        messages.error(request, "Enter whole-number weights from 0 to 100.")
-        return redirect(detail)
     return button_submit(
         request,
         ranked_list_draft_rank_by_scores,
+        form=RankByScoresForm(request.POST),
+        invalid="Enter whole-number weights from 0 to 100.",
         version=version,
-        **form.cleaned_data,
         done="Every list has been ranked by its price and quality scores.",
-        then=detail,
+        then=reverse("framework:version-detail", args=[version.pk]),
     )
 
 

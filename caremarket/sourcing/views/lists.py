@@ -14,9 +14,9 @@ from django.views.decorators.http import require_POST
 from caremarket.accounts.selectors import current_user
 from caremarket.common.downloads import xlsx_response
 from caremarket.common.errors import DomainError
-from caremarket.common.forms import form_add_domain_error
 from caremarket.common.permissions import require_visible
 from caremarket.common.text import counted
+from caremarket.common.views import form_submit
 from caremarket.framework.models import Provider
 from caremarket.framework.selectors.providers import provider_for_user
 from caremarket.sourcing.engine.timetable import StepKind
@@ -108,23 +108,17 @@ def _batching_upload(
     request: HttpRequest, current: BatchingList, provider: Provider, now: dt.datetime
 ) -> HttpResponse:
     form = BatchingUploadForm(request.POST, request.FILES)
-    if form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            batching_upload.batching_return_upload(
-                actor=current_user(request),
-                batching_list=current,
-                provider=provider,
-                data=upload.read(),
-                filename=upload.name,
-                now=now,
-            )
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
-        else:
-            messages.success(request, "Your returned Batching List has been recorded.")
-            return redirect("sourcing:batching")
-    return _batching_render(request, upload_form=form, status=400)
+    sent = form_submit(
+        request,
+        form,
+        batching_upload.batching_return_upload,
+        batching_list=current,
+        provider=provider,
+        arguments_from=lambda data: {"data": data["file"].read(), "filename": data["file"].name},
+        done="Your returned Batching List has been recorded.",
+        then="sourcing:batching",
+    )
+    return sent or _batching_render(request, upload_form=form, status=400)
 
 
 def _batching_render(
@@ -185,20 +179,16 @@ def available_page(request: HttpRequest) -> HttpResponse:
             auto_id=f"proposal-{package.pk}-%s",
             unit_label=package.lot.rate_unit_label,
         )
-        if form.is_valid():
-            try:
-                available.rate_proposal_submit(
-                    actor=current_user(request),
-                    package=package,
-                    now=timezone.now(),
-                    **form.cleaned_data,
-                )
-                messages.success(
-                    request, f"Your proposal for {package.reference} has been sent to the council."
-                )
-                return redirect("sourcing:available")
-            except DomainError as exc:
-                form_add_domain_error(form, exc)
+        sent = form_submit(
+            request,
+            form,
+            available.rate_proposal_submit,
+            package=package,
+            done=f"Your proposal for {package.reference} has been sent to the council.",
+            then="sourcing:available",
+        )
+        if sent:
+            return sent
     listed = list(selectors.available_packages())
     can_propose = request.user.has_perm("sourcing.propose_rate")
     forms_by_package = (

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from caremarket.accounts.selectors import current_user
-from caremarket.common.errors import DomainError
 from caremarket.common.permissions import require_visible
 from caremarket.common.views import button_submit
 from caremarket.sourcing.forms import DeclineForm
@@ -66,18 +63,12 @@ def offer_accept(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def offer_decline(request: HttpRequest, pk: int) -> HttpResponse:
     offer = _own_offer(request, pk)
-    form = DeclineForm(request.POST)
-    if form.is_valid():
-        try:
-            offers.offer_decline(
-                actor=current_user(request),
-                offer=offer,
-                reason=form.cleaned_data["reason"],
-                now=timezone.now(),
-            )
-            messages.success(request, f"You have declined {offer.package.reference}.")
-        except DomainError as exc:
-            messages.error(request, exc.message)
-    else:
-        messages.error(request, "Say why you are declining.")
-    return redirect("sourcing:offer-list")
+    return button_submit(
+        request,
+        offers.offer_decline,
+        form=DeclineForm(request.POST),
+        invalid="Say why you are declining.",
+        offer=offer,
+        done=f"You have declined {offer.package.reference}.",
+        then="sourcing:offer-list",
+    )

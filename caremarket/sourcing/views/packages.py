@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from caremarket.accounts.selectors import current_user
-from caremarket.common.errors import DomainError
-from caremarket.common.forms import form_add_domain_error
 from caremarket.common.permissions import require_visible
 from caremarket.common.views import button_submit, form_submit
 from caremarket.geography.selectors import district_list
@@ -115,21 +111,15 @@ def package_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def package_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     require_visible(request.user, "sourcing.manage_packages")
     package = get_object_or_404(Package, pk=pk)
-    form = CancelForm(request.POST)
-    if form.is_valid():
-        try:
-            packages.package_cancel(
-                actor=current_user(request),
-                package=package,
-                reason=form.cleaned_data["reason"],
-                now=timezone.now(),
-            )
-            messages.success(request, f"{package.reference} has been cancelled.")
-        except DomainError as exc:
-            messages.error(request, exc.message)
-    else:
-        messages.error(request, "Say why the package is cancelled.")
-    return redirect("sourcing:package-detail", pk=pk)
+    return button_submit(
+        request,
+        packages.package_cancel,
+        form=CancelForm(request.POST),
+        invalid="Say why the package is cancelled.",
+        package=package,
+        done=f"{package.reference} has been cancelled.",
+        then=reverse("sourcing:package-detail", args=[pk]),
+    )
 
 
 @login_required
@@ -137,23 +127,15 @@ def package_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 def package_end(request: HttpRequest, pk: int) -> HttpResponse:
     require_visible(request.user, "sourcing.manage_packages")
     package = get_object_or_404(Package, pk=pk)
-    form = EndForm(request.POST)
-    if form.is_valid():
-        try:
-            packages.package_end(
-                actor=current_user(request),
-                package=package,
-                now=timezone.now(),
-                **form.cleaned_data,
-            )
-            messages.success(request, f"{package.reference}: the end of care has been recorded.")
-        except DomainError as exc:
-            messages.error(request, exc.message)
-    else:
-        messages.error(
-            request, "Give the last day of care (for example 2026-11-27) and the reason."
-        )
-    return redirect("sourcing:package-detail", pk=pk)
+    return button_submit(
+        request,
+        packages.package_end,
+        form=EndForm(request.POST),
+        invalid="Give the last day of care (for example 2026-11-27) and the reason.",
+        package=package,
+        done=f"{package.reference}: the end of care has been recorded.",
+        then=reverse("sourcing:package-detail", args=[pk]),
+    )
 
 
 @login_required
@@ -161,22 +143,16 @@ def package_end(request: HttpRequest, pk: int) -> HttpResponse:
 def package_place(request: HttpRequest, pk: int) -> HttpResponse:
     require_visible(request.user, "sourcing.manage_packages")
     package = get_object_or_404(Package, pk=pk)
-    form = DirectPlacementForm(request.POST, unit_label=package.lot.rate_unit_label)
-    if form.is_valid():
-        try:
-            packages.package_place_directly(
-                actor=current_user(request),
-                package=package,
-                now=timezone.now(),
-                round_fit_used=_round_fit_shown(package),
-                **form.cleaned_data,
-            )
-            messages.success(request, f"{package.reference} has been placed.")
-        except DomainError as exc:
-            messages.error(request, exc.message)
-    else:
-        messages.error(request, "Choose a provider, a route and the agreed rate.")
-    return redirect("sourcing:package-detail", pk=pk)
+    return button_submit(
+        request,
+        packages.package_place_directly,
+        form=DirectPlacementForm(request.POST, unit_label=package.lot.rate_unit_label),
+        invalid="Choose a provider, a route and the agreed rate.",
+        package=package,
+        round_fit_used=_round_fit_shown(package),
+        done=f"{package.reference} has been placed.",
+        then=reverse("sourcing:package-detail", args=[pk]),
+    )
 
 
 @login_required
@@ -187,24 +163,20 @@ def package_change_hours(request: HttpRequest, pk: int) -> HttpResponse:
     if package.stage != StageChoices.PLACED or not history:
         raise Http404
     form = ChangeHoursForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            packages.package_change_hours(
-                actor=current_user(request),
-                package=package,
-                now=timezone.now(),
-                **form.cleaned_data,
-            )
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
-        else:
-            messages.success(
-                request,
+    if request.method == "POST":
+        sent = form_submit(
+            request,
+            form,
+            packages.package_change_hours,
+            package=package,
+            done=lambda _: (
                 f"{package.reference}: {floatformat(form.cleaned_data['hours_per_week'], '-2')}"
-                f" hours a week from "
-                f"{form.cleaned_data['starts_on']:%-d %B %Y}.",
-            )
-            return redirect("sourcing:package-detail", pk=pk)
+                f" hours a week from {form.cleaned_data['starts_on']:%-d %B %Y}."
+            ),
+            then=reverse("sourcing:package-detail", args=[pk]),
+        )
+        if sent:
+            return sent
     return render(
         request,
         "sourcing/package_hours.html",
