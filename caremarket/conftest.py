@@ -1,10 +1,13 @@
 """Named personas, one per role, built through the real services (once per test, or once per
-module for a fixture that wraps its build in `built_once_per_module`)."""
+module for a fixture that wraps its build in `built_once_per_module`, or, for transactional
+tests, in `restored_once_per_module`)."""
 
 from __future__ import annotations
 
+import copy
 import importlib
 import os
+import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -63,6 +66,76 @@ def built_once_per_module(
         transaction.set_rollback(True)
 
 
+@contextmanager
+def restored_once_per_module(
+    build: Callable[[], T],
+) -> Iterator[Callable[[pytest.FixtureRequest], T]]:
+    """The body of a module-scoped fixture for transactional tests (a live server, a browser),
+    which empty every table when they end and so cannot share a rolled-back transaction as
+    `built_once_per_module` does. It yields `start`; the function-scoped fixture that the tests
+    ask for returns `start(request)`.
+
+    The first test to call `start` runs `build()` once its database is set up (emptied by the
+    flush that ended the test before it, the reference data reloaded, the audit triggers
+    installed), so it builds what a function-scoped fixture would; then the whole test database
+    is copied. Each later test of the module gets that copy restored over the emptied database
+    instead of building again: every table, trigger and sqlite_sequence, so every row has the
+    primary key the build gave it. Each test gets its own deep copy of what `build()` returned.
+
+    SQLite only: the test database is in memory, the live server's thread shares its
+    connection, and the sqlite3 backup API copies it to an in-memory database and back in
+    milliseconds. On PostgreSQL, and for a test that is not transactional (a restore cannot go
+    inside its transaction), `start` builds for every test: the same data, only slower. Under
+    xdist each worker has its own database, so a module split across workers builds on each.
+
+    Only the database is restored: the module fixture keeps what else the build needs for the
+    whole module, the files it writes in a `tmp_path_factory` directory (which the tests may
+    read, never change) and the settings and constants it changes (`override_settings`,
+    `pytest.MonkeyPatch.context()`). The caches are emptied after the build or the restore,
+    whatever order the fixtures ran in, so each test starts with none, as
+    `_process_caches_empty` promises: after a restore a district cached by an earlier test
+    would look valid (the same primary key) and might not be.
+    """
+    snapshot: sqlite3.Connection | None = None
+    built: list[T] = []  # what the build returned, once there is a snapshot of its rows
+
+    def start(request: pytest.FixtureRequest) -> T:
+        nonlocal snapshot
+        # The database as this test sets it up; any earlier test's flush ran in its teardown.
+        request.getfixturevalue("_django_db_helper")
+        if connection.vendor != "sqlite" or not is_transactional(request.node):
+            fresh = build()
+            _caches_empty()
+            return fresh
+        connection.ensure_connection()
+        if snapshot is None:
+            fresh = build()
+            copied = sqlite3.connect(":memory:")
+            connection.connection.backup(copied)
+            snapshot = copied
+            built.append(fresh)
+        else:
+            snapshot.backup(connection.connection)
+        _caches_empty()
+        return copy.deepcopy(built[0])
+
+    try:
+        yield start
+    finally:
+        if snapshot is not None:
+            snapshot.close()
+
+
+def _caches_empty() -> None:
+    from django.core.cache import caches
+
+    from caremarket.common.process_caches import process_caches_clear
+
+    process_caches_clear()
+    for cache in caches.all():
+        cache.clear()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _frontend_built():
     """The suite fails at once, and says why, without the front-end build (pages would render
@@ -81,13 +154,7 @@ def _process_caches_empty():
     Transactional tests reload the reference data, so a district cached by an earlier test in
     the same process would carry an id that no longer exists (the search then finds no homes).
     """
-    from django.core.cache import caches
-
-    from caremarket.common.process_caches import process_caches_clear
-
-    process_caches_clear()
-    for cache in caches.all():
-        cache.clear()
+    _caches_empty()
 
 
 @pytest.fixture(autouse=True)

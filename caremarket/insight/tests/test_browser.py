@@ -1,20 +1,26 @@
 """Each dashboard on the demo data, in headless Chromium: charts drawn, a file downloaded.
 
 The demo loaders run as `make run` runs them, scaled down so the test stays quick: fewer
-homes, providers and weeks, the same code paths.
+homes, providers and weeks, the same code paths. The demo is loaded once for the module and
+each test starts from the database as loaded (`restored_once_per_module`); the tests only read
+its visit files.
 """
 
 import csv
 import io
+import shutil
+from functools import partial
+from pathlib import Path
 
 import openpyxl
 import pytest
 from django.core.management import call_command
+from django.test import override_settings
 from playwright.sync_api import expect
 
 from caremarket.accounts.demo import DEMO_PASSWORD
 from caremarket.carehomes import demo as carehomes_demo
-from caremarket.conftest import sign_in
+from caremarket.conftest import restored_once_per_module, sign_in
 from caremarket.framework import demo as framework_demo
 from caremarket.monitoring import demo as monitoring_demo
 from caremarket.sourcing import demo as sourcing_demo
@@ -22,21 +28,35 @@ from caremarket.sourcing import demo as sourcing_demo
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def demo(settings, tmp_path, monkeypatch):
-    settings.EHM_STORE_DIR = str(tmp_path / "ehm")
-    for module, name, value in (
-        (carehomes_demo, "HOMES_PER_DISTRICT", 1),
-        (framework_demo, "PROVIDERS", 30),
-        (framework_demo, "BOOK_PACKAGES", 80),
-        (monitoring_demo, "PERIODS", 2),
-        (monitoring_demo, "PEOPLE_PER_BRANCH", 1),
-        (sourcing_demo, "WORKING_DAYS", 4),
-        (sourcing_demo, "SPOT_AGENCIES", 6),
-        (sourcing_demo, "SPOT_WITH_USERS", 2),
-    ):
-        monkeypatch.setattr(module, name, value)
+def _demo_build(store: Path) -> None:
+    # An empty visit store, as each test had when it loaded the demo itself (on PostgreSQL it
+    # still does).
+    shutil.rmtree(store, ignore_errors=True)
     call_command("load_demo", stdout=io.StringIO())
+
+
+@pytest.fixture(scope="module")
+def _demo_once(tmp_path_factory):
+    store = tmp_path_factory.mktemp("demo") / "ehm"
+    with pytest.MonkeyPatch.context() as patch, override_settings(EHM_STORE_DIR=str(store)):
+        for module, name, value in (
+            (carehomes_demo, "HOMES_PER_DISTRICT", 1),
+            (framework_demo, "PROVIDERS", 30),
+            (framework_demo, "BOOK_PACKAGES", 80),
+            (monitoring_demo, "PERIODS", 2),
+            (monitoring_demo, "PEOPLE_PER_BRANCH", 1),
+            (sourcing_demo, "WORKING_DAYS", 4),
+            (sourcing_demo, "SPOT_AGENCIES", 6),
+            (sourcing_demo, "SPOT_WITH_USERS", 2),
+        ):
+            patch.setattr(module, name, value)
+        with restored_once_per_module(partial(_demo_build, store)) as start:
+            yield start
+
+
+@pytest.fixture
+def demo(request, _demo_once):
+    return _demo_once(request)
 
 
 def menu(page, name: str):
