@@ -4,9 +4,8 @@ database exactly as built, and the live server sees it so.
 The two tests run in file order: the first deletes a built row, renames another, writes one
 more and fills the caches; the second finds the built rows and nothing else. On SQLite it finds
 them restored, not built again: the same primary keys, and the next row written takes the key
-the first test's row took. On PostgreSQL each test builds. Both need one process (`-n 0`, or
-`xdist_group`); on two workers each test is the first of its module there, builds, and passes
-proving less.
+the first test's row took. On PostgreSQL each test builds. Both run in one process: `-n 0`, or
+the module's `xdist_group` under `--dist loadgroup` (test_xdist_groups.py).
 """
 
 import json
