@@ -176,6 +176,28 @@ def _process_caches_empty():
     _caches_empty()
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a transactional test's flush, put back the reference data that migrations load.
+
+    Plain tests rely on it, and pytest-django's running them before the transactional ones is
+    no longer the whole story: xdist's `loadgroup` sends the largest groups first, and the
+    grouped tests are transactional. Not after the last test, whose teardown ends the session
+    and with it the test database.
+    """
+    result = yield
+    if nextitem is not None and is_transactional(item):
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            _reference_data_load()
+    return result
+
+
+def _reference_data_load() -> None:
+    importlib.import_module("caremarket.geography.migrations.0002_reference_data").load(apps, None)
+
+
 @pytest.fixture(autouse=True)
 def _audit_append_only_in_transactional_tests(request):
     """Transactional tests empty every table afterwards; lift the audit guard just for that."""
@@ -184,8 +206,9 @@ def _audit_append_only_in_transactional_tests(request):
         return
     # Set up the database first so its flush runs after our teardown.
     request.getfixturevalue("_django_db_helper")
-    # An earlier transactional test's flush emptied the reference data that migrations load.
-    importlib.import_module("caremarket.geography.migrations.0002_reference_data").load(apps, None)
+    # The reference data is put back after each flush (pytest_runtest_teardown); loading it
+    # again here covers a flush that ran outside pytest's teardown (it adds nothing present).
+    _reference_data_load()
     triggers_install(connection)
     yield
     triggers_remove(connection)

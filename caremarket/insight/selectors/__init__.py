@@ -56,6 +56,7 @@ from caremarket.insight.selectors.downloads import (
     care_home_sheets,
     demand_sheets,
     market_sheets,
+    rounds_sheets,
     table_links,
 )
 from caremarket.insight.selectors.figures import (
@@ -244,6 +245,7 @@ __all__ = [
     "range_preset",
     "room_histories",
     "rounds_by_outward_code",
+    "rounds_sheets",
     "scatter_by_district",
     "share",
     "sheet_columns",
