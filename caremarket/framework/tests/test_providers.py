@@ -182,3 +182,18 @@ def test_contract_managers_are_told_when_a_branch_leaves_the_register(fw, world)
     note = Notification.objects.get(event="framework.branch_deregistered")
     assert note.recipient == world.contract_manager
     assert "from 01 October 2026" in note.body
+
+
+def test_a_request_is_listed_in_the_api_with_the_providers_name(fw, world):
+    request = submit(fw, world)
+    body = world.client_for(world.contract_manager).get("/api/v1/branch-requests").json()
+    [listed] = [r for r in body["items"] if r["id"] == request.pk]
+    assert listed["provider"] == fw.meadow.organisation.name
+    assert listed["provider_id"] == fw.meadow.pk
+    assert (listed["kind"], listed["new_cqc_location_id"], listed["status"]) == (
+        "replace",
+        "1-NEW",
+        "pending",
+    )
+    own = world.client_for(world.home_care_admin).get("/api/v1/branch-requests").json()
+    assert [r["id"] for r in own["items"]] == [request.pk]
