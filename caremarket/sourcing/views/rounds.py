@@ -299,8 +299,9 @@ def transfer_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     return button_submit(
         request,
         transfers.transfer_withdraw,
+        form=WithdrawForm(request.POST),
+        invalid="Say why you are withdrawing the transfer (at most 300 characters).",
         transfer=transfer,
-        reason=WithdrawForm(request.POST).data.get("reason", ""),
         done=f"The transfer of {transfer.package.reference} is withdrawn.",
         then="sourcing:transfer-list",
     )

@@ -1,7 +1,13 @@
 """The rounds pages: a package's visit pattern entered call by call; a swap named by references."""
 
+import datetime as dt
 from decimal import Decimal
 
+from django.urls import reverse
+
+from caremarket.sourcing.models import TransferStatus
+from caremarket.sourcing.services.offers import offer_accept
+from caremarket.sourcing.services.transfers import transfer_propose
 from caremarket.sourcing.tests.conftest import THURSDAY
 
 
@@ -51,3 +57,28 @@ def test_the_swap_page_says_when_a_reference_finds_no_package(world, sourcing, m
     )
     assert response.status_code == 400
     assert "There is no package with that reference." in response.content.decode()
+
+
+def test_a_transfer_is_withdrawn_only_with_a_reason(world, sourcing, monkeypatch):
+    monkeypatch.setattr("django.utils.timezone.now", lambda: THURSDAY)
+    package = sourcing.package(world.broker)
+    offer_accept(actor=sourcing.first_user, offer=package.offers.get(), now=THURSDAY)
+    transfer = transfer_propose(
+        actor=sourcing.first_user,
+        package=package,
+        to_provider=sourcing.second,
+        transfer_date=dt.date(2026, 12, 7),
+        reason="Good Care 1 already visits the next street",
+        now=THURSDAY,
+    )
+    client = world.client_for(sourcing.first_user)
+    url = reverse("sourcing:transfer-withdraw", args=[transfer.pk])
+    for reason in ("", "x" * 301):
+        page = client.post(url, {"reason": reason}, follow=True).content.decode()
+        assert "Say why you are withdrawing the transfer (at most 300 characters)." in page
+        transfer.refresh_from_db()
+        assert transfer.status == TransferStatus.PROPOSED
+    page = client.post(url, {"reason": "The family chose to stay"}, follow=True).content.decode()
+    assert f"The transfer of {package.reference} is withdrawn." in page
+    transfer.refresh_from_db()
+    assert transfer.status == TransferStatus.WITHDRAWN
