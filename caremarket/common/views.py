@@ -74,7 +74,8 @@ def button_submit(
 
     A button that sends a few fields from a page of several forms (a reason, a date) passes
     its `form`: its data joins the arguments, and when it is not valid the service is not
-    called and `invalid` says what to give instead.
+    called and `invalid` says what to give instead (by default, the form's first error, named
+    by its field's label).
     """
     back = refused if refused is not None else then
     if callable(back):
@@ -82,7 +83,7 @@ def button_submit(
         raise TypeError("button_submit needs `refused` when `then` depends on the result")
     if form is not None:
         if not form.is_valid():
-            messages.error(request, invalid or "Check what you entered and try again.")
+            messages.error(request, invalid or _first_error(form))
             return redirect(back)
         arguments = {**arguments, **form.cleaned_data}
     try:
@@ -92,3 +93,10 @@ def button_submit(
         return redirect(back)
     messages.success(request, done(result) if callable(done) else done)
     return redirect(then(result) if callable(then) else then)
+
+
+def _first_error(form: forms.BaseForm) -> str:
+    name, errors = next(iter(form.errors.items()))
+    field = form.fields.get(name)
+    label = field.label if field is not None and field.label else name.replace("_", " ")
+    return f"{str(label).capitalize()}: {errors[0]}" if name != "__all__" else str(errors[0])

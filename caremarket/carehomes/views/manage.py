@@ -132,8 +132,8 @@ def _edit_page(
         "carehomes/home_edit.html",
         {
             "home": home,
-            "form": form or HomeForm(initial=_home_initial(home)),
-            "photo_form": photo_form or PhotoForm(),
+            "form": form if form is not None else HomeForm(initial=_home_initial(home)),
+            "photo_form": photo_form if photo_form is not None else PhotoForm(),
             "photos": list(home.photos.all()),
             "council_form": council_form,
         },

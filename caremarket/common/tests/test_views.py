@@ -193,3 +193,11 @@ def test_a_buttons_form_that_is_not_valid_says_what_to_give_and_calls_nothing():
     )
     assert response.url == "/people/5/"
     assert [(m.level_tag, m.message) for m in get_messages(request)] == [("error", "Give a name.")]
+
+
+def test_without_its_own_words_a_buttons_refused_form_names_the_field_and_its_error():
+    request = posted({"given_name": "x" * 21})
+    button_submit(request, never, form=NameForm(request.POST), done="never shown", then="/people/")
+    assert [m.message for m in get_messages(request)] == [
+        "Given name: Ensure this value has at most 20 characters (it has 21)."
+    ]
